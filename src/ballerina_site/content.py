@@ -1,0 +1,232 @@
+"""Read article files into :class:`Article` values, collecting every problem on the way.
+
+``parse_article`` is pure (text in, article and problems out) so it can be cached and run in
+worker processes; ``find_sources`` and ``read_source`` are the thin edges that touch the disk.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .config import SiteConfig
+from .dates import DateError, parse_date
+from .errors import Problem
+from .frontmatter import FrontMatterFailure, split_front_matter
+from .markup import count_words, first_paragraph, plain_text, render_markdown
+from .model import Article, Label
+from .urls import slugify
+
+CONTENT_DIR = "content"
+ARTICLE_SUFFIXES = (".md", ".markdown")
+
+KNOWN_KEYS = ("title", "date", "tags", "summary", "slug", "category", "author", "updated", "draft",
+              "image", "image_alt", "related", "related_exclude")
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    article: Article | None
+    problems: tuple[Problem, ...]
+
+
+def find_sources(root: Path) -> list[Path]:
+    """Article files under ``content/``, in a stable order; hidden and ``_``-prefixed names skipped."""
+    content = root / CONTENT_DIR
+    if not content.is_dir():
+        return []
+    found = []
+    for path in content.rglob("*"):
+        relative = path.relative_to(content).parts
+        if any(part.startswith((".", "_")) for part in relative):
+            continue
+        if path.suffix.lower() in ARTICLE_SUFFIXES and path.is_file():
+            found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(content).as_posix())
+
+
+def decode(data: bytes, source: str) -> str | Problem:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return Problem(source, line, f"not UTF-8 text (bad byte 0x{data[exc.start]:02x} at byte offset "
+                                     f"{exc.start})", "save the file as UTF-8")
+
+
+def _edit_distance_at_most_one(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1
+                                   and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def near_known_key(key: str, known: tuple[str, ...] = KNOWN_KEYS) -> str | None:
+    folded = key.casefold()
+    for name in known:
+        if folded == name or _edit_distance_at_most_one(folded, name):
+            return name
+    return None
+
+
+def _as_list(value: Any, key: str, source: str, line: int | None, problems: list[Problem]) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, list):
+        items = []
+        for item in value:
+            if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                text = str(item).strip()
+                if text:
+                    items.append(text)
+                else:
+                    problems.append(Problem(source, line, f"empty entry in `{key}`", "remove it"))
+            else:
+                problems.append(Problem(source, line, f"`{key}` entries must be text, not "
+                                                      f"{type(item).__name__}"))
+        return items
+    problems.append(Problem(source, line, f"`{key}` must be a list or a comma-separated text, "
+                                          f"not {type(value).__name__}", f"e.g. {key}: [Ballerina, John Wick]"))
+    return []
+
+
+def _text(meta: dict[str, Any], key: str, source: str, lines: dict[str, int],
+          problems: list[Problem]) -> str:
+    value = meta.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value).strip()
+    problems.append(Problem(source, lines.get(key), f"`{key}` must be text, not {type(value).__name__}"))
+    return ""
+
+
+def default_slug(source: str) -> str:
+    """The file name without a leading ``YYYY-MM-DD-``: URLs stay put when a headline is rewritten."""
+    stem = Path(source).stem
+    if len(stem) > 11 and stem[:10].replace("-", "").isdigit() and stem[4] == stem[7] == stem[10] == "-":
+        stem = stem[11:]
+    return slugify(stem)
+
+
+def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
+    problems: list[Problem] = []
+    split = split_front_matter(text)
+    if isinstance(split, FrontMatterFailure):
+        return Parsed(None, (Problem(source, split.line, split.message, split.hint, column=split.column),))
+    meta, lines = split.meta, split.key_lines
+
+    def problem(key: str, message: str, hint: str | None = None, level: str = "error") -> None:
+        problems.append(Problem(source, lines.get(key, 1), message, hint, level))  # type: ignore[arg-type]
+
+    extra: dict[str, Any] = {}
+    for key in meta:
+        if key in KNOWN_KEYS:
+            continue
+        extra[key] = meta[key]
+        guess = near_known_key(key)
+        if guess:
+            problem(key, f"unknown front matter key `{key}`", f"did you mean `{guess}`?", "warning")
+
+    title = _text(meta, "title", source, lines, problems)
+    if "title" not in meta:
+        problems.append(Problem(source, 1, "missing `title`", "add `title: Your headline` to the front matter"))
+    elif not title:
+        problem("title", "`title` is blank", "write the headline after `title:`")
+
+    zone = config.zone
+    date = None
+    has_time = False
+    if "date" not in meta or meta["date"] is None:
+        problems.append(Problem(source, lines.get("date", 1), "missing `date`",
+                                "add e.g. `date: 2025-06-02T23:14:00-04:00`"))
+    else:
+        try:
+            parsed = parse_date(meta["date"], zone)
+            date, has_time = parsed.value, parsed.has_time
+            if parsed.assumed_zone:
+                problem("date", f"`date` has a time but no zone; assumed {config.timezone}",
+                        "add an offset such as -04:00 to be explicit", "warning")
+        except DateError as exc:
+            problem("date", f"`date`: {exc}")
+
+    updated = None
+    if meta.get("updated") is not None:
+        try:
+            updated = parse_date(meta["updated"], zone).value
+        except DateError as exc:
+            problem("updated", f"`updated`: {exc}")
+
+    tags = []
+    for name in _as_list(meta.get("tags"), "tags", source, lines.get("tags"), problems):
+        if slugify(name):
+            tags.append(Label("tag", slugify(name), " ".join(name.split())))
+        else:
+            problem("tags", f"tag `{name}` has no letters or digits to make a URL from", "remove or reword it")
+
+    category = None
+    category_name = _text(meta, "category", source, lines, problems)
+    if category_name:
+        if slugify(category_name):
+            category = Label("category", slugify(category_name), " ".join(category_name.split()))
+        else:
+            problem("category", f"category `{category_name}` has no letters or digits to make a URL from")
+
+    slug_text = _text(meta, "slug", source, lines, problems)
+    slug = slugify(slug_text) if slug_text else default_slug(source)
+    if not slug:
+        problem("slug" if slug_text else "title", "the slug is empty after removing punctuation",
+                "set `slug:` to a few words")
+
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        problem("draft", "`draft` must be true or false")
+        draft = False
+
+    body_html = render_markdown(split.body)
+    if not split.body.strip():
+        problems.append(Problem(source, split.body_line, "the article has no body text", level="warning"))
+    summary = _text(meta, "summary", source, lines, problems)
+    summary = plain_text(summary) if summary else first_paragraph(body_html)
+    words = count_words(body_html)
+
+    if any(p.is_error for p in problems) or date is None:
+        return Parsed(None, tuple(problems))
+    article = Article(
+        source=source, slug=slug, title=title, date=date, has_time=has_time, updated=updated,
+        summary=summary, body_html=body_html, word_count=words,
+        reading_minutes=max(1, math.ceil(words / config.words_per_minute)),
+        tags=tuple(tags), category=category,
+        author=_text(meta, "author", source, lines, problems) or config.author.name,
+        draft=draft,
+        image=_text(meta, "image", source, lines, problems),
+        image_alt=_text(meta, "image_alt", source, lines, problems),
+        related=tuple(slugify(s) for s in _as_list(meta.get("related"), "related", source,
+                                                   lines.get("related"), problems)),
+        related_exclude=tuple(slugify(s) for s in _as_list(meta.get("related_exclude"), "related_exclude",
+                                                           source, lines.get("related_exclude"), problems)),
+        extra=MappingProxyType(extra),
+        key_lines=MappingProxyType(dict(lines)),
+    )
+    return Parsed(article, tuple(problems))
+
+
+def read_source(path: Path, root: Path, config: SiteConfig) -> Parsed:
+    source = path.relative_to(root).as_posix()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Parsed(None, (Problem(source, None, f"cannot read file: {exc.strerror}"),))
+    text = decode(data, source)
+    if isinstance(text, Problem):
+        return Parsed(None, (text,))
+    return parse_article(source, text, config)

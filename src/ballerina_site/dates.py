@@ -1,0 +1,57 @@
+"""Front matter dates: a day, a datetime with or without zone, or text in ISO form."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+_ZONE_SUFFIX = re.compile(r"^(?P<stamp>.+?)\s+(?P<zone>[A-Za-z_]+(?:/[A-Za-z0-9_+\-]+)+|UTC)$")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDate:
+    value: datetime  # aware
+    has_time: bool
+    assumed_zone: bool  # a time was given without a zone; the site's zone was used
+
+
+class DateError(ValueError):
+    pass
+
+
+def parse_date(raw: object, zone: ZoneInfo) -> ParsedDate:
+    """Accept YAML dates and datetimes and ISO 8601 text; a zone may be an offset or an IANA name
+    (``2025-06-02 23:14 America/New_York``). A day alone is midnight in the site's zone."""
+    if isinstance(raw, datetime):
+        if raw.tzinfo is None:
+            return ParsedDate(raw.replace(tzinfo=zone), True, True)
+        return ParsedDate(raw, True, False)
+    if isinstance(raw, date):
+        return ParsedDate(datetime.combine(raw, time(0, 0), tzinfo=zone), False, False)
+    if not isinstance(raw, str) or not raw.strip():
+        raise DateError("expected a date such as 2025-06-02 or 2025-06-02T23:14:00-04:00")
+    text = raw.strip()
+    named_zone = None
+    match = _ZONE_SUFFIX.match(text)
+    if match:
+        try:
+            named_zone = timezone.utc if match["zone"] == "UTC" else ZoneInfo(match["zone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            raise DateError(f"unknown time zone `{match['zone']}`") from None
+        text = match["stamp"]
+    text = re.sub(r"(?i)z$", "+00:00", text)
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            day = date.fromisoformat(text)
+            return ParsedDate(datetime.combine(day, time(0, 0), tzinfo=named_zone or zone), False, False)
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        reason = str(exc)
+        if "out of range" in reason or "must be in" in reason:
+            raise DateError(f"impossible date `{raw}` ({reason})") from None
+        raise DateError(f"unreadable date `{raw}`") from None
+    if value.tzinfo is None:
+        return ParsedDate(value.replace(tzinfo=named_zone or zone), True, named_zone is None)
+    return ParsedDate(value, True, False)

@@ -1,0 +1,100 @@
+"""Which pages the site has, at which paths, with which template and data — no rendering here."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+from .errors import Problem
+from .model import Article, Site
+from .urls import UnsafePath, Urls, output_file
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """One page of a paginated listing."""
+
+    number: int
+    count: int  # how many pages the listing has
+    items: tuple[Article, ...]
+    paths: tuple[str, ...]  # site path of every page, 1-based via path_of()
+
+    def path_of(self, number: int) -> str:
+        return self.paths[number - 1]
+
+    @property
+    def prev_path(self) -> str | None:
+        return self.paths[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next_path(self) -> str | None:
+        return self.paths[self.number] if self.number < self.count else None
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    path: str  # site path, e.g. /tags/john-wick/
+    template: str
+    kind: str  # home, article, tag, category, tags, categories, archive, 404
+    title: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+    source: str | None = None  # the content file it comes from, for messages
+
+    @property
+    def output(self) -> str:
+        return output_file(self.path)
+
+
+def paginate(items: Sequence[Article], size: int, path_for: Callable[[int], str]) -> list[Pager]:
+    count = max(1, math.ceil(len(items) / size))
+    paths = tuple(path_for(n) for n in range(1, count + 1))
+    return [Pager(n, count, tuple(items[(n - 1) * size:n * size]), paths) for n in range(1, count + 1)]
+
+
+def _listing(pagers: list[Pager], template: str, kind: str, title: str, **context: Any) -> list[Page]:
+    pages = []
+    for pager in pagers:
+        shown = title if pager.number == 1 else f"{title} – page {pager.number}"
+        pages.append(Page(pager.paths[pager.number - 1], template, kind, shown, {"pager": pager, **context}))
+    return pages
+
+
+def plan_pages(site: Site, urls: Urls) -> list[Page]:
+    size = site.config.page_size
+    pages: list[Page] = []
+    pages += _listing(paginate(site.articles, size, urls.home), "index.html", "home", "All News")
+    for article in site.articles:
+        pages.append(Page(urls.article(article), "article.html", "article", article.title,
+                          {"article": article, "keep_reading": site.keep_reading(article)}, article.source))
+    for terms, kind, index_title, index_path in ((site.tags, "tag", "Tags", "/tags/"),
+                                                 (site.categories, "category", "Categories", "/categories/")):
+        for term in terms:
+            pages += _listing(paginate(term.articles, size, lambda n, t=term: urls.term(t, n)),
+                              f"{kind}.html", kind, term.name, term=term)
+        pages.append(Page(index_path, f"{kind}_index.html", f"{kind}_index", index_title, {"terms": terms}))
+    pages.append(Page("/archive/", "archive.html", "archive", "Archive", {"months": site.months}))
+    pages.append(Page("/404.html", "404.html", "404", "Page not found", {"latest": site.articles[:5]}))
+    return pages
+
+
+def check_paths(pages: Sequence[Page]) -> list[Problem]:
+    """Two pages at one URL, or a URL that would leave the output folder, are errors before rendering."""
+    problems: list[Problem] = []
+    owner: dict[str, Page] = {}
+    for page in pages:
+        try:
+            output = page.output
+        except UnsafePath as exc:
+            problems.append(Problem(page.source or "site.yaml", None, str(exc), "check `slug` and `permalink`"))
+            continue
+        if output in owner:
+            first = owner[output]
+            problems.append(Problem(page.source or first.source or "site.yaml", None,
+                                    f"two pages would be written to {page.path}: "
+                                    f"{first.source or first.kind} and {page.source or page.kind}",
+                                    "give one of them a different `slug`"))
+        else:
+            owner[output] = page
+    return problems
+

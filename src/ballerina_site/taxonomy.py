@@ -1,0 +1,174 @@
+"""Tags and categories: one term per spelling-insensitive name, one display name, no slug clashes.
+
+``tags.yaml`` (optional) gives a tag its display name, aliases and a description::
+
+    john-wick:                # the tag's slug or any spelling of it
+      name: John Wick
+      aliases: [JW, Wick]
+      description: Everything from the world of John Wick.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Iterable
+
+from .errors import Problem, display_path
+from .model import Article, Label, Term, TermKind
+from .urls import slugify, term_key
+from .yamlload import YamlFailure, load_mapping
+
+TAG_ENTRY_KEYS = ("name", "aliases", "description")
+
+
+@dataclass(frozen=True, slots=True)
+class TermInfo:
+    name: str = ""
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TagData:
+    """What ``tags.yaml`` says, keyed by term key (case- and space-insensitive)."""
+
+    info: dict[str, TermInfo]
+    alias_of: dict[str, str]  # alias key -> canonical key
+
+
+EMPTY_TAG_DATA = TagData({}, {})
+
+
+def parse_tag_data(data: dict[str, Any], source: str, key_lines: dict[str, int]) -> tuple[TagData, list[Problem]]:
+    problems: list[Problem] = []
+    info: dict[str, TermInfo] = {}
+    alias_of: dict[str, str] = {}
+    for raw_key, entry in data.items():
+        line = key_lines.get(raw_key)
+        if entry is None:
+            entry = {}
+        if isinstance(entry, str):
+            entry = {"description": entry}
+        if not isinstance(entry, dict):
+            problems.append(Problem(source, line, f"tag `{raw_key}` must map to name/aliases/description"))
+            continue
+        unknown = [k for k in entry if k not in TAG_ENTRY_KEYS]
+        for key in unknown:
+            problems.append(Problem(source, line, f"unknown key `{key}` for tag `{raw_key}`",
+                                    f"known keys: {', '.join(TAG_ENTRY_KEYS)}"))
+        name = str(entry.get("name") or "").strip()
+        aliases = entry.get("aliases") or []
+        if isinstance(aliases, str):
+            aliases = [aliases]
+        if not isinstance(aliases, list):
+            problems.append(Problem(source, line, f"`aliases` of tag `{raw_key}` must be a list"))
+            aliases = []
+        canonical = term_key(name or str(raw_key))
+        info[canonical] = TermInfo(name, tuple(str(a) for a in aliases), str(entry.get("description") or "").strip())
+        for spelling in [str(raw_key), *map(str, aliases)]:
+            key = term_key(spelling)
+            if key != canonical:
+                alias_of[key] = canonical
+    return TagData(info, alias_of), problems
+
+
+def load_tag_data(root: Path, filename: str) -> tuple[TagData, list[Problem]]:
+    path = root / filename
+    if not path.is_file():
+        return EMPTY_TAG_DATA, []
+    shown = display_path(path, root)
+    try:
+        loaded = load_mapping(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        return EMPTY_TAG_DATA, [Problem(shown, None, f"not UTF-8 text (byte offset {exc.start})")]
+    if isinstance(loaded, YamlFailure):
+        return EMPTY_TAG_DATA, [Problem(shown, loaded.line, loaded.message, loaded.hint)]
+    return parse_tag_data(loaded.data, shown, loaded.key_lines)
+
+
+def _slug_by_key(info: dict[str, TermInfo], key: str, fallback: str) -> str:
+    entry = info.get(key)
+    return slugify(entry.name) if entry and entry.name else fallback
+
+
+def resolve_terms(articles: Iterable[Article], kind: TermKind,
+                  tag_data: TagData = EMPTY_TAG_DATA) -> tuple[list[Article], dict[str, str], list[Problem]]:
+    """Merge spellings into terms, give each a display name, and point articles at the result.
+    Returns the relabelled articles and each tag's description by slug.
+
+    Display name: ``tags.yaml``'s name, else the spelling most articles use, ties to the first seen
+    in publication order. Two different names with one slug are an error naming both files.
+    """
+    articles = list(articles)
+    problems: list[Problem] = []
+    spellings: dict[str, Counter[str]] = {}
+    first_seen: dict[str, dict[str, int]] = {}
+    first_file: dict[str, str] = {}
+    chronological = sorted(articles, key=lambda a: (a.date.timestamp(), a.source))
+
+    def labels_of(article: Article) -> tuple[Label, ...]:
+        if kind == "tag":
+            return article.tags
+        return (article.category,) if article.category else ()
+
+    def canonical(name: str) -> str:
+        key = term_key(name)
+        return tag_data.alias_of.get(key, key) if kind == "tag" else key
+
+    for article in chronological:
+        for label in labels_of(article):
+            key = canonical(label.name)
+            counts = spellings.setdefault(key, Counter())
+            counts[label.name] += 1
+            first_seen.setdefault(key, {}).setdefault(label.name, len(first_seen[key]))
+            first_file.setdefault(key, article.source)
+
+    labels: dict[str, Label] = {}
+    by_slug: dict[str, str] = {}
+    for key, counts in spellings.items():
+        info = tag_data.info.get(key) if kind == "tag" else None
+        if info and info.name:
+            name = info.name
+        else:
+            name = min(counts, key=lambda spelling: (-counts[spelling], first_seen[key][spelling]))
+        slug = slugify(name) or slugify(key)
+        if slug in by_slug and by_slug[slug] != key:
+            other = by_slug[slug]
+            problems.append(Problem(
+                first_file[key], None,
+                f"{kind} `{name}` and {kind} `{labels[other].name}` (in {first_file[other]}) "
+                f"would share the URL slug `{slug}`",
+                f"rename one of them, or make one an alias in tags.yaml" if kind == "tag" else "rename one"))
+            continue
+        by_slug[slug] = key
+        labels[key] = Label(kind, slug, name)
+
+    resolved: list[Article] = []
+    for article in articles:
+        new_labels: list[Label] = []
+        for label in labels_of(article):
+            key = canonical(label.name)
+            if key in labels and labels[key] not in new_labels:
+                new_labels.append(labels[key])
+        if kind == "tag":
+            article = replace(article, tags=tuple(new_labels))
+        else:
+            article = replace(article, category=new_labels[0] if new_labels else None)
+        resolved.append(article)
+    descriptions = {label.slug: tag_data.info[key].description
+                    for key, label in labels.items() if kind == "tag" and key in tag_data.info}
+    return resolved, descriptions, problems
+
+
+def collect_terms(articles: Iterable[Article], kind: TermKind, descriptions: dict[str, str]) -> tuple[Term, ...]:
+    """Terms with their articles (given newest first), sorted by name."""
+    members: dict[str, list[Article]] = {}
+    labels: dict[str, Label] = {}
+    for article in articles:
+        for label in (article.tags if kind == "tag" else (article.category,) if article.category else ()):
+            labels[label.slug] = label
+            members.setdefault(label.slug, []).append(article)
+    terms = [Term(labels[slug], descriptions.get(slug, ""), tuple(group)) for slug, group in members.items()]
+    return tuple(sorted(terms, key=lambda t: (t.name.casefold(), t.slug)))

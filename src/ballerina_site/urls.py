@@ -1,0 +1,109 @@
+"""The one place that turns the model into URLs and output file paths.
+
+Site paths (``/tags/john-wick/``) are relative to the site root; ``href`` prefixes the path of
+``base_url`` so the output works when served under a sub-path. Every output path is checked to stay
+inside the output folder, whatever a slug or permalink says.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Any
+
+from slugify import slugify as _slugify
+
+from .config import SiteConfig
+from .model import Article, Label, Term
+
+_UNSAFE_SEGMENT = re.compile(r'[\x00-\x1f\\:*?"<>|]')
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                    *(f"lpt{i}" for i in range(1, 10))}
+
+
+def slugify(text: str) -> str:
+    """Slugs are ASCII path segments: ``Amélie`` -> ``amelie``, ``Léon: The Professional`` ->
+    ``leon-the-professional``; an empty result means the text has nothing to make a URL from."""
+    slug = _slugify(text, max_length=120, word_boundary=True)
+    if slug in WINDOWS_RESERVED:
+        slug += "-"
+    return slug
+
+
+def term_key(name: str) -> str:
+    """Tags that differ only in case or spacing are one tag: ``john wick`` = ``JOHN  WICK``."""
+    return " ".join(name.split()).casefold()
+
+
+class UnsafePath(ValueError):
+    pass
+
+
+def safe_site_path(path: str) -> str:
+    """Normalise a site path and refuse anything that could leave the output folder."""
+    if "\x00" in path or "\\" in path:
+        raise UnsafePath(f"unsafe characters in URL path {path!r}")
+    segments = [segment for segment in path.split("/") if segment]
+    for segment in segments:
+        if segment in (".", "..") or _UNSAFE_SEGMENT.search(segment):
+            raise UnsafePath(f"unsafe URL path {path!r}")
+        if segment.split(".")[0].lower() in WINDOWS_RESERVED:
+            raise UnsafePath(f"URL path {path!r} uses a name Windows reserves")
+    trailing = path.endswith("/") or not segments
+    joined = "/" + "/".join(segments)
+    return joined + "/" if trailing and joined != "/" else joined
+
+
+def output_file(site_path: str) -> str:
+    """``/a/b/`` -> ``a/b/index.html``; ``/404.html`` -> ``404.html``."""
+    path = safe_site_path(site_path)
+    if path.endswith("/"):
+        path += "index.html"
+    return path.lstrip("/")
+
+
+class Urls:
+    def __init__(self, config: SiteConfig):
+        self.config = config
+        self.base_path = config.base_path
+        self.origin = config.origin
+
+    # --- site paths -----------------------------------------------------------------------
+    def article(self, article: Article) -> str:
+        date = article.date
+        fields = {
+            "year": f"{date.year:04d}", "month": f"{date.month:02d}", "day": f"{date.day:02d}",
+            "slug": article.slug, "category": article.category.slug if article.category else "uncategorized",
+        }
+        return safe_site_path(self.config.permalink.format(**fields))
+
+    @staticmethod
+    def home(page: int = 1) -> str:
+        return "/" if page <= 1 else f"/page/{page}/"
+
+    @staticmethod
+    def term(label: Label | Term, page: int = 1) -> str:
+        label = label.label if isinstance(label, Term) else label
+        base = f"/{'tags' if label.kind == 'tag' else 'categories'}/{label.slug}/"
+        return base if page <= 1 else f"{base}page/{page}/"
+
+    # --- links ----------------------------------------------------------------------------
+    def site_path(self, target: Any, page: int = 1) -> str:
+        if isinstance(target, Article):
+            return self.article(target)
+        if isinstance(target, (Label, Term)):
+            return self.term(target, page)
+        if isinstance(target, str):
+            return target if target.startswith("/") else "/" + target
+        raise TypeError(f"no URL for {type(target).__name__}")
+
+    def href(self, target: Any, page: int = 1) -> str:
+        """A link for a page or file of this site; full URLs and fragments pass through."""
+        if isinstance(target, str) and (re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I)
+                                        or target.startswith(("#", "//"))):
+            return target
+        return posixpath.join(self.base_path, self.site_path(target, page).lstrip("/"))
+
+    def absolute(self, target: Any, page: int = 1) -> str:
+        link = self.href(target, page)
+        return link if "://" in link or link.startswith("//") else self.origin + link
