@@ -1,0 +1,54 @@
+"""Shared test helpers: run the CLI as a user would, build small sites in temp folders."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SRC = REPO / "src"
+if str(SRC) not in sys.path:
+    sys.path.insert(0, str(SRC))
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m ballerina_site`` from this checkout in a real process."""
+    full_env = {**os.environ, "PYTHONPATH": str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "ballerina_site", *args], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def write_site(root: Path, articles: dict[str, str], config: str | None = None,
+               extra: dict[str, str] | None = None) -> Path:
+    """Create a site folder: ``articles`` maps file names under content/ to their text."""
+    (root / "content").mkdir(parents=True, exist_ok=True)
+    (root / "site.yaml").write_text(textwrap.dedent(config) if config is not None else
+                                    "title: Test News\nbase_url: https://news.example/\ntimezone: UTC\n",
+                                    encoding="utf-8")
+    for name, text in articles.items():
+        path = root / "content" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    for name, text in (extra or {}).items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def article(title: str, date: str = "2025-06-01", body: str = "Some words here.", **meta: str) -> str:
+    lines = ["---", f"title: '{title.replace(chr(39), chr(39) * 2)}'", f"date: {date}"]
+    lines += [f"{key}: {value}" for key, value in meta.items()]
+    return "\n".join(lines + ["---", "", body, ""])
+
+
+@pytest.fixture
+def repo() -> Path:
+    return REPO
