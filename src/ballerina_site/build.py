@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterable, Mapping
 
 from . import __version__
 from .assemble import Selection, assemble_site
 from .config import SiteConfig, load_config
-from .content import CONTENT_DIR, find_sources, read_source
+from .content import CONTENT_DIR, escaping_links, find_sources, read_source
 from .errors import Problem, SiteError, raise_if_errors
+from .links import check_links
 from .model import Site
 from .pages import check_paths, plan_pages
 from .render import THEME_DIR, make_environment, render_pages
@@ -33,6 +35,7 @@ class BuildOptions:
     drafts: bool = False
     future: bool = False
     now: datetime | None = None  # "now" for future-dated articles; default: the clock
+    strict: bool = False  # warnings count as errors
 
     @property
     def output_dir(self) -> Path:
@@ -55,6 +58,16 @@ class LoadedSite:
     site: Site
     urls: Urls
     warnings: tuple[Problem, ...]
+    static: Mapping[str, Path] = field(default_factory=dict)  # output path -> file to copy
+
+
+def gate(problems: Iterable[Problem], strict: bool) -> list[Problem]:
+    """Raise :class:`SiteError` if there is an error (or, when strict, any warning); else the warnings."""
+    problems = list(problems)
+    if strict:
+        problems = [replace(p, level="error") if not p.is_error else p for p in problems]
+    raise_if_errors(problems)
+    return problems
 
 
 def build_time(options: BuildOptions) -> datetime:
@@ -69,23 +82,37 @@ def build_time(options: BuildOptions) -> datetime:
 def load_site(options: BuildOptions) -> LoadedSite:
     """Everything up to the site model; raises :class:`SiteError` with every problem found."""
     root = options.root
-    config: SiteConfig = load_config(root)
+    problems: list[Problem] = []
+    try:
+        config: SiteConfig = load_config(root)
+    except SiteError as exc:  # still read the articles (with default settings) to report everything at once
+        problems += exc.problems
+        config = SiteConfig()
     if options.base_url is not None:
         config = replace(config, base_url=options.base_url)
-    problems: list[Problem] = []
+    urls = Urls(config)
+    problems += escaping_links(root, CONTENT_DIR)
     articles = []
-    for path in find_sources(root):
+    sources = find_sources(root)
+    for path in sources:
         parsed = read_source(path, root, config)
         problems += parsed.problems
         if parsed.article is not None:
             articles.append(parsed.article)
+    static, static_problems = collect_static(root)
+    problems += static_problems
+    articles, link_problems = check_links(articles, {p.relative_to(root).as_posix() for p in sources},
+                                          static, root, urls)
+    problems += link_problems
     tag_data, tag_problems = load_tag_data(root, config.tags_file)
     problems += tag_problems
     selection = Selection(build_time(options), options.drafts, options.future)
     site, site_problems = assemble_site(articles, config, selection, tag_data)
     problems += site_problems
-    raise_if_errors(problems)
-    return LoadedSite(site, Urls(config), tuple(problems))
+    if any(p.is_error for p in problems):  # also name URL clashes among the articles that did parse
+        problems += check_paths(plan_pages(site, urls))
+    problems = gate(problems, options.strict)
+    return LoadedSite(site, urls, tuple(problems), static)
 
 
 def collect_static(root: Path) -> tuple[dict[str, Path], list[Problem]]:
@@ -100,48 +127,72 @@ def collect_static(root: Path) -> tuple[dict[str, Path], list[Problem]]:
             relative = path.relative_to(base)
             if any(part.startswith(".") for part in relative.parts) or not path.is_file():
                 continue
-            if path.is_symlink() and not path.resolve().is_relative_to(owner):
-                problems.append(Problem(path.relative_to(root).as_posix() if owner == site_root else str(path),
-                                        None, "symlink points outside the site; refused",
-                                        "copy the file into static/ instead"))
+            if not path.resolve().is_relative_to(owner):  # reported by escaping_links below
                 continue
             files[relative.as_posix()] = path
+    problems += escaping_links(root, STATIC_DIR)
     return files, problems
 
 
 def check_output_dir(root: Path, output: Path) -> list[Problem]:
+    """The output is replaced whole, so it may not hold (or be inside) anything an editor wrote."""
     out = output.resolve()
     site = root.resolve()
-    protected = [site, site / CONTENT_DIR, site / "templates", site / STATIC_DIR]
-    if any(out == p or p.is_relative_to(out) for p in protected):
-        return [Problem(str(output), None, "refusing to use this folder as the output: a build replaces it "
-                                           "entirely", "choose a new folder such as public/")]
-    return []
+    inputs = [site / CONTENT_DIR, site / "templates", site / STATIC_DIR]
+    if out == site or site.is_relative_to(out):
+        reason = "it is the site folder" if out == site else "it contains the site folder"
+    elif any(out.is_relative_to(folder) for folder in inputs):
+        reason = "it is inside content/, templates/ or static/"
+    else:
+        return []
+    return [Problem(str(output), None, f"refusing to use this folder as the output: {reason}, and a build "
+                                       "replaces the output folder entirely", "choose a new folder such as public/")]
 
 
-def build(options: BuildOptions) -> BuildReport:
-    started = time.perf_counter()
+@dataclass(frozen=True, slots=True)
+class RenderedSite:
+    """A whole site in memory: every page's bytes and every static file, ready to write or to check."""
+
+    loaded: LoadedSite
+    pages: Mapping[str, bytes]  # output path -> bytes
+    static: Mapping[str, Path]  # output path -> file to copy
+    warnings: tuple[Problem, ...]
+
+
+def render_site(options: BuildOptions) -> RenderedSite:
+    """Everything a build does except writing; raises :class:`SiteError` with every problem found."""
     root = options.root
-    output = options.output_dir
-    raise_if_errors(check_output_dir(root, output))
     loaded = load_site(options)
-    site, urls = loaded.site, loaded.urls
+    site, urls, static = loaded.site, loaded.urls, loaded.static
     problems = list(loaded.warnings)
     pages = plan_pages(site, urls)
     problems += check_paths(pages)
-    static, static_problems = collect_static(root)
-    problems += static_problems
-    raise_if_errors(problems)
+    problems = gate(problems, options.strict)
     env = make_environment(root, site, urls, GENERATOR)
     rendered, render_problems = render_pages(env, pages, root)
     problems += render_problems
     for clash in sorted(set(rendered) & set(static)):
         problems.append(Problem(f"static/{clash}", None, f"static file clashes with a generated page {clash}",
                                 "rename or remove the static file"))
-    raise_if_errors(problems)
-    report = write_site(output, rendered, static)
+    problems = gate(problems, options.strict)
+    return RenderedSite(loaded, rendered, static, tuple(problems))
+
+
+def check(options: BuildOptions) -> RenderedSite:
+    """``ballerina-site check``: validate content, config and templates without writing anything."""
+    return render_site(options)
+
+
+def build(options: BuildOptions) -> BuildReport:
+    started = time.perf_counter()
+    output = options.output_dir
+    raise_if_errors(check_output_dir(options.root, output))
+    rendered = render_site(options)
+    report = write_site(output, rendered.pages, rendered.static)
+    site = rendered.loaded.site
     return BuildReport(output, report.pages, report.static_files, len(site.articles),
-                       time.perf_counter() - started, tuple(problems), site)
+                       time.perf_counter() - started, rendered.warnings, site)
 
 
-__all__ = ["BuildOptions", "BuildReport", "SiteError", "build", "load_site"]
+__all__ = ["BuildOptions", "BuildReport", "RenderedSite", "SiteError", "build", "check", "load_site",
+           "render_site"]

@@ -6,6 +6,7 @@ The only module that prints or exits; everything else returns values or raises S
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,6 +25,11 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--future", action="store_true", help="include articles dated in the future")
 
 
+def _strict_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--strict", action="store_true",
+                        help="treat warnings (e.g. a link to a missing file) as errors")
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ballerina-site",
                                      description="Build a static film-news site from Markdown articles.")
@@ -37,6 +43,14 @@ def make_parser() -> argparse.ArgumentParser:
     _site_options(build)
     build.add_argument("--output", "-o", type=Path, metavar="DIR",
                        help="output folder (default: public/ inside the site folder)")
+    _strict_option(build)
+
+    check = commands.add_parser("check", help="report every problem in the site without writing anything",
+                                description="Read site.yaml, every article, tags.yaml and the templates, "
+                                            "render every page in memory and report every problem; "
+                                            "nothing is written.")
+    _site_options(check)
+    _strict_option(check)
 
     init = commands.add_parser("init", help="create a new site folder",
                                description="Create site.yaml, content/ with a first article, templates/ "
@@ -65,21 +79,42 @@ def _print_problems(problems: Sequence[Problem]) -> None:
         print(problem, file=sys.stderr)
 
 
-def _fail(problems: Sequence[Problem]) -> int:
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
+def _fail(problems: Sequence[Problem], command: str) -> int:
     _print_problems(problems)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
-    print(f"build failed: {errors} error{'s' * (errors != 1)}"
-          + (f", {warnings} warning{'s' * (warnings != 1)}" if warnings else "")
-          + "; nothing was written", file=sys.stderr)
+    print(f"{command} failed: {_count(errors, 'error')}"
+          + (f", {_count(warnings, 'warning')}" if warnings else "")
+          + ("; nothing was written" if command == "build" else ""), file=sys.stderr)
     return 1
+
+
+def check_content(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Content validation for ``check``: everything a build does but writing. Raises SiteError."""
+    from .build import BuildOptions, check
+
+    return check(BuildOptions(root=args.source, base_url=args.base_url, drafts=args.drafts,
+                              future=args.future, strict=args.strict))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    rendered = check_content(args)
+    _print_problems(rendered.warnings)
+    site = rendered.loaded.site
+    print(f"checked {_count(len(site.articles), 'article')} and {_count(len(rendered.pages), 'page')}: "
+          + (f"no errors, {_count(len(rendered.warnings), 'warning')}" if rendered.warnings else "no problems"))
+    return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import BuildOptions, build
 
     options = BuildOptions(root=args.source, output=args.output, base_url=args.base_url,
-                           drafts=args.drafts, future=args.future)
+                           drafts=args.drafts, future=args.future, strict=args.strict)
     report = build(options)
     _print_problems(report.warnings)
     site = report.site
@@ -153,21 +188,38 @@ def cmd_related(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "init": cmd_init, "new": cmd_new, "related": cmd_related}
+COMMANDS = {"build": cmd_build, "check": cmd_check, "init": cmd_init, "new": cmd_new, "related": cmd_related}
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM (e.g. from a service manager) stops a build the way Ctrl-C does."""
+    raise KeyboardInterrupt
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    from .writer import OutputError
+
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return COMMANDS[args.command](args)
     except SiteError as exc:
-        return _fail(exc.problems)
+        return _fail(exc.problems, "check" if args.command == "check" else "build")
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except (FileExistsError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; the previous output is unchanged", file=sys.stderr)
         return 130
+    except RecursionError:
+        print("error: input nested too deeply to process (a YAML or Markdown structure hundreds of levels "
+              "deep?)", file=sys.stderr)
+        return 1
     except OSError as exc:
         print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)

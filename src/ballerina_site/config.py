@@ -49,12 +49,21 @@ SCHEMA: dict[str, Option] = {
                                                     "`subtitle`, `text`, `link_text`, `link_url`; false hides it."),
     "menu": Option(list, [], "Extra header links: a list of `{title, url}`."),
     "footer": Option(str, "", "Text shown in the footer."),
-    "tags_file": Option(str, "tags.yaml", "Optional data file with tag names, aliases and descriptions."),
+    "tags_file": Option(str, "tags.yaml", "Optional data file with tag names, aliases and descriptions "
+                                          "(a path inside the site folder)."),
+    "markdown": Option(dict, {}, "Markdown options: `unsafe_html` (default true) keeps raw HTML written in "
+                                 "articles; false shows it as text and disables `javascript:` links."),
 }
 
 AUTHOR_KEYS = {"name": str, "url": str, "bio": str}
 PROMO_KEYS = {"label": str, "title": str, "subtitle": str, "text": str, "link_text": str, "link_url": str}
 MENU_KEYS = {"title": str, "url": str}
+MARKDOWN_KEYS = {"unsafe_html": bool}
+
+
+@dataclass(frozen=True, slots=True)
+class MarkdownOptions:
+    unsafe_html: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +109,7 @@ class SiteConfig:
     menu: tuple[MenuItem, ...] = ()
     footer: str = ""
     tags_file: str = "tags.yaml"
+    markdown: MarkdownOptions = field(default_factory=MarkdownOptions)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -178,6 +188,8 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_FILE,
             continue
         if key == "author":
             values[key] = Author(**_check_section(value, AUTHOR_KEYS, key, path, line, problems))
+        elif key == "markdown":
+            values[key] = MarkdownOptions(**_check_section(value, MARKDOWN_KEYS, key, path, line, problems))
         elif key == "promo":
             if value in (None, False):
                 values[key] = None
@@ -234,6 +246,22 @@ def _check_values(values: dict[str, Any], path: str, key_lines: dict[str, int],
                 f"fields: {', '.join('{' + f + '}' for f in PERMALINK_FIELDS)}")
         elif fields and "slug" not in fields:
             bad("permalink", "`permalink` must contain {slug}", "otherwise two articles would share one URL")
+        else:
+            from .urls import UnsafePath, safe_site_path  # urls needs this module: import late
+
+            try:
+                safe_site_path(pattern.format(year="2025", month="01", day="01", slug="x", category="x"))
+            except UnsafePath as exc:
+                bad("permalink", f"`permalink` is not a safe URL path: {exc}",
+                    "use plain words, `/` and fields such as {slug}; no `..`, `\\`, `:` or reserved names")
+            except (ValueError, IndexError, KeyError) as exc:
+                bad("permalink", f"`permalink` is not a valid pattern: {exc}")
+    if "tags_file" in values:
+        name = values["tags_file"]
+        parts = name.replace("\\", "/").split("/")
+        if not name or name.startswith(("/", "\\")) or ".." in parts or ":" in name or "\x00" in name:
+            bad("tags_file", f"`tags_file` must be a file inside the site folder, not `{name}`",
+                "e.g. tags.yaml")
     if "base_url" in values:
         parts = urlsplit(values["base_url"])
         if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):

@@ -7,6 +7,7 @@ worker processes; ``find_sources`` and ``read_source`` are the thin edges that t
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -16,12 +17,17 @@ from .config import SiteConfig
 from .dates import DateError, parse_date
 from .errors import Problem
 from .frontmatter import FrontMatterFailure, split_front_matter
-from .markup import count_words, first_paragraph, plain_text, render_markdown
+from .markup import MarkupTooDeep, count_words, first_paragraph, local_links, plain_text, render_markdown
 from .model import Article, Label
 from .urls import slugify
 
 CONTENT_DIR = "content"
 ARTICLE_SUFFIXES = (".md", ".markdown")
+
+MAX_ARTICLE_BYTES = 2 * 1024 * 1024
+"""Larger files are refused before parsing: a news article is a few KB, and Markdown needs ~3 s per MB."""
+MAX_TAGS = 200
+"""More tags than this on one article is a mistake, and each tag is a page to render."""
 
 KNOWN_KEYS = ("title", "date", "tags", "summary", "slug", "category", "author", "updated", "draft",
               "image", "image_alt", "related", "related_exclude")
@@ -34,7 +40,8 @@ class Parsed:
 
 
 def find_sources(root: Path) -> list[Path]:
-    """Article files under ``content/``, in a stable order; hidden and ``_``-prefixed names skipped."""
+    """Article files under ``content/``, in a stable order; hidden and ``_``-prefixed names skipped,
+    and so are symlinks that lead outside the site (see :func:`escaping_links`)."""
     content = root / CONTENT_DIR
     if not content.is_dir():
         return []
@@ -43,9 +50,32 @@ def find_sources(root: Path) -> list[Path]:
         relative = path.relative_to(content).parts
         if any(part.startswith((".", "_")) for part in relative):
             continue
-        if path.suffix.lower() in ARTICLE_SUFFIXES and path.is_file():
+        if path.suffix.lower() in ARTICLE_SUFFIXES and path.is_file() and not leaves_site(path, root):
             found.append(path)
     return sorted(found, key=lambda p: p.relative_to(content).as_posix())
+
+
+def leaves_site(path: Path, root: Path) -> bool:
+    """True when ``path`` (or a symlinked folder on the way to it) resolves outside the site."""
+    try:
+        return not path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return True
+
+
+def escaping_links(root: Path, folder: str) -> list[Problem]:
+    """Every symlink in ``folder`` that points outside the site: refused, each with its own message.
+    Symlinked folders are not followed, so a link to ``/`` costs nothing."""
+    base = root / folder
+    if not base.is_dir():
+        return []
+    problems = []
+    for path in sorted(base.rglob("*")):
+        if path.is_symlink() and leaves_site(path, root):
+            problems.append(Problem(path.relative_to(root).as_posix(), None,
+                                    "symlink points outside the site folder; refused",
+                                    f"copy the file into {folder}/ instead of linking to it"))
+    return problems
 
 
 def decode(data: bytes, source: str) -> str | Problem:
@@ -167,7 +197,11 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
             problem("updated", f"`updated`: {exc}")
 
     tags = []
-    for name in _as_list(meta.get("tags"), "tags", source, lines.get("tags"), problems):
+    tag_names = _as_list(meta.get("tags"), "tags", source, lines.get("tags"), problems)
+    if len(tag_names) > MAX_TAGS:
+        problem("tags", f"{len(tag_names):,} tags; at most {MAX_TAGS} are allowed", "keep the few that matter")
+        tag_names = []
+    for name in tag_names:
         if slugify(name):
             tags.append(Label("tag", slugify(name), " ".join(name.split())))
         else:
@@ -192,7 +226,15 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
         problem("draft", "`draft` must be true or false")
         draft = False
 
-    body_html = render_markdown(split.body)
+    try:
+        body_html = render_markdown(split.body, config.markdown.unsafe_html)
+    except MarkupTooDeep as exc:
+        problems.append(Problem(source, split.body_line + exc.line - 1, str(exc), "flatten the list or quote"))
+        body_html = ""
+    except RecursionError:
+        problems.append(Problem(source, split.body_line, "the body is nested too deeply to convert",
+                                "flatten deeply nested lists or quotes"))
+        body_html = ""
     if not split.body.strip():
         problems.append(Problem(source, split.body_line, "the article has no body text", level="warning"))
     summary = _text(meta, "summary", source, lines, problems)
@@ -216,13 +258,31 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
                                                            source, lines.get("related_exclude"), problems)),
         extra=MappingProxyType(extra),
         key_lines=MappingProxyType(dict(lines)),
+        links=link_lines(body_html, split.body, split.body_line),
     )
     return Parsed(article, tuple(problems))
+
+
+def link_lines(body_html: str, body: str, body_line: int) -> tuple[tuple[str, int], ...]:
+    """Local link targets with the file line where each is first written (the body line if not found)."""
+    lines = body.split("\n")
+    found = []
+    for target in local_links(body_html):
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith(("#", "//")) or not target:
+            continue
+        index = next((i for i, text in enumerate(lines) if target in text), 0)
+        found.append((target, body_line + index))
+    return tuple(found)
 
 
 def read_source(path: Path, root: Path, config: SiteConfig) -> Parsed:
     source = path.relative_to(root).as_posix()
     try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            return Parsed(None, (Problem(source, None, f"file is {size / 1024 / 1024:.1f} MB; articles may be at "
+                                                       f"most {MAX_ARTICLE_BYTES // 1024 // 1024} MB",
+                                         "split it, or move large data out of the article"),))
         data = path.read_bytes()
     except OSError as exc:
         return Parsed(None, (Problem(source, None, f"cannot read file: {exc.strerror}"),))

@@ -7,7 +7,9 @@ import re
 from functools import lru_cache
 
 import markdown
+from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
 
 EXTENSIONS = ("extra", "sane_lists", "toc")
 EXTENSION_CONFIGS = {"toc": {"slugify": slugify_unicode, "permalink": False}}
@@ -19,19 +21,79 @@ _SPACE = re.compile(r"\s+")
 SUMMARY_MAX_CHARS = 320
 
 
-@lru_cache(maxsize=1)
-def _converter() -> markdown.Markdown:
-    return markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS,
+MAX_NESTING = 100
+"""Deeper lists or quotes than this are refused: Python-Markdown's time grows steeply with depth
+(2,000 levels take about a minute, then overflow the stack)."""
+
+_PREFIX = re.compile(r"^[ \t>]*(?=[^ \t>\n])", re.M)
+_LINK_ATTR = re.compile(r"<(?:a|img)\b[^>]*?\s(?:href|src)=\"([^\"]*)\"")
+_DANGEROUS_SCHEME = re.compile(r"^\s*(?:javascript|vbscript|data):", re.I)
+
+
+class MarkupTooDeep(ValueError):
+    """The body nests lists or quotes deeper than :data:`MAX_NESTING`; ``line`` is body-relative."""
+
+    def __init__(self, line: int):
+        super().__init__(f"lists or quotes nested more than {MAX_NESTING} levels deep")
+        self.line = line
+
+
+def nesting_depth_problem(text: str) -> int | None:
+    """The first body line (1-based) nested deeper than allowed, by a cheap look at its indentation
+    and ``>`` markers (two columns of indentation count as one level, the smallest list indent)."""
+    for match in _PREFIX.finditer(text):
+        prefix = match.group(0)
+        if len(prefix) <= MAX_NESTING:
+            continue
+        columns = len(prefix.replace("\t", "    ").replace(">", ""))
+        if columns // 2 + prefix.count(">") > MAX_NESTING:
+            return text.count("\n", 0, match.start()) + 1
+    return None
+
+
+class _DropDangerousUrls(Treeprocessor):
+    """With raw HTML off, ``[x](javascript:...)`` must not become a live script link either."""
+
+    def run(self, root):  # type: ignore[no-untyped-def]
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value is not None and _DANGEROUS_SCHEME.match(value):
+                    element.set(attribute, "#")
+
+
+class _EscapeHtml(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_DropDangerousUrls(md), "drop_dangerous_urls", 0)
+
+
+@lru_cache(maxsize=2)
+def _converter(unsafe_html: bool = True) -> markdown.Markdown:
+    extensions: list[object] = list(EXTENSIONS)
+    if not unsafe_html:
+        extensions.append(_EscapeHtml())
+    return markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS,
                              output_format="html")
 
 
-def render_markdown(text: str) -> str:
-    """Convert one article body; the converter is built once per process and reset between uses."""
-    converter = _converter()
+def render_markdown(text: str, unsafe_html: bool = True) -> str:
+    """Convert one article body; the converter is built once per process and reset between uses.
+    ``unsafe_html=False`` shows raw HTML as text. Raises :class:`MarkupTooDeep` for absurd nesting."""
+    line = nesting_depth_problem(text)
+    if line is not None:
+        raise MarkupTooDeep(line)
+    converter = _converter(unsafe_html)
     try:
         return converter.reset().convert(text)
     finally:
         converter.reset()
+
+
+def local_links(body_html: str) -> list[str]:
+    """Targets of links and images in rendered HTML, as written (entities decoded)."""
+    return [html.unescape(target) for target in _LINK_ATTR.findall(body_html)]
 
 
 def plain_text(fragment: str) -> str:

@@ -45,6 +45,7 @@ class Article:
     related_exclude: tuple[str, ...] = ()  # slugs never shown in Keep Reading
     extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY)  # the editor's own front matter keys
     key_lines: Mapping[str, int] = field(default_factory=lambda: EMPTY)  # front matter key -> file line
+    links: tuple[tuple[str, int], ...] = ()  # local link and image targets in the body, with file lines
 
     @property
     def sort_key(self) -> tuple[float, str]:

@@ -106,6 +106,7 @@ def resolve_terms(articles: Iterable[Article], kind: TermKind,
     spellings: dict[str, Counter[str]] = {}
     first_seen: dict[str, dict[str, int]] = {}
     first_file: dict[str, str] = {}
+    first_line: dict[str, int | None] = {}
     chronological = sorted(articles, key=lambda a: (a.date.timestamp(), a.source))
 
     def labels_of(article: Article) -> tuple[Label, ...]:
@@ -124,6 +125,7 @@ def resolve_terms(articles: Iterable[Article], kind: TermKind,
             counts[label.name] += 1
             first_seen.setdefault(key, {}).setdefault(label.name, len(first_seen[key]))
             first_file.setdefault(key, article.source)
+            first_line.setdefault(key, article.line_of("tags" if kind == "tag" else "category"))
 
     labels: dict[str, Label] = {}
     by_slug: dict[str, str] = {}
@@ -137,7 +139,7 @@ def resolve_terms(articles: Iterable[Article], kind: TermKind,
         if slug in by_slug and by_slug[slug] != key:
             other = by_slug[slug]
             problems.append(Problem(
-                first_file[key], None,
+                first_file[key], first_line.get(key),
                 f"{kind} `{name}` and {kind} `{labels[other].name}` (in {first_file[other]}) "
                 f"would share the URL slug `{slug}`",
                 f"rename one of them, or make one an alias in tags.yaml" if kind == "tag" else "rename one"))

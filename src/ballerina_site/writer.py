@@ -1,20 +1,36 @@
 """Atomic output: build the whole site in a temporary folder beside the output, then swap it in.
 
 A failed or interrupted build never touches the previous output; files of deleted articles are gone
-after the swap because the new folder holds only what this build made. A swap interrupted halfway
-(output moved aside, new one not yet in place) is undone by the next build.
+after the swap because the new folder holds only what this build made. On Linux the swap is one
+``renameat2(RENAME_EXCHANGE)`` call, so even SIGKILL leaves either the old or the new output whole;
+elsewhere it is two renames, and a swap interrupted between them is undone by the next build.
+Builds writing one output folder take turns through a lock file beside it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
 import os
 import shutil
+import signal
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Iterator, Mapping
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 BUILDING = ".building-"
 PREVIOUS = ".previous-"
+LOCK = ".lock"
+
+
+class OutputError(Exception):
+    """The output could not be written; the message says why and that the previous output is intact."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +46,39 @@ def _siblings(output: Path, marker: str) -> list[Path]:
     return sorted(p for p in output.parent.iterdir() if p.name.startswith(prefix))
 
 
+def lock_path(output: Path) -> Path:
+    return output.parent / f".{output.name}{LOCK}"
+
+
+@contextlib.contextmanager
+def output_lock(output: Path) -> Iterator[None]:
+    """Hold the output's lock for the whole write; a second build gets a message, not a mixed folder."""
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    path = lock_path(output)
+    handle = open(path, "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip()
+            raise OutputError(f"another build is writing {output} right now"
+                              + (f" (process {holder})" if holder else "")
+                              + "; wait for it to finish, then build again") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # closing releases the lock; the file stays, so there is no race on deleting it
+
+
 def recover(output: Path) -> None:
-    """Put back an output folder left aside by an interrupted swap, and drop stale temp folders."""
+    """Put back an output folder left aside by an interrupted swap, and drop stale temp folders.
+    Only called under the output lock, so no other build's temp folder is in use."""
     previous = _siblings(output, PREVIOUS)
     if previous and not output.exists():
         os.rename(previous[-1], output)
@@ -50,8 +97,19 @@ def _inside(base: Path, relative: str) -> Path:
 def write_site(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Path]) -> WriteReport:
     """Write ``pages`` (output path -> bytes) and copy ``static`` (output path -> source file)."""
     output = output.absolute()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    recover(output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with output_lock(output):
+            recover(output)
+            _write_and_swap(output, pages, static)
+    except OSError as exc:
+        where = exc.filename or output
+        raise OutputError(f"cannot write the output ({where}: {exc.strerror or exc}); "
+                          f"the previous output in {output} is unchanged") from None
+    return WriteReport(len(pages), len(static))
+
+
+def _write_and_swap(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Path]) -> None:
     staging = output.parent / f".{output.name}{BUILDING}{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
@@ -70,16 +128,52 @@ def write_site(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Pa
                 made.add(target.parent)
             with open(target, "wb") as handle:
                 handle.write(data)
-        _swap(staging, output)
+        with _signals_held():
+            _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return WriteReport(len(pages), len(static))
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C or SIGTERM during the swap waits until it is done (SIGKILL cannot be held)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with Linux's renameat2; False where that is not available."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
 
 
 def _swap(staging: Path, output: Path) -> None:
+    if output.is_dir() and not output.is_symlink() and _exchange(staging, output):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous output
+        return
     previous = output.parent / f".{output.name}{PREVIOUS}{os.getpid()}"
     if output.exists() or output.is_symlink():
         os.rename(output, previous)
     os.rename(staging, output)
-    shutil.rmtree(previous, ignore_errors=True)
+    if previous.is_dir() and not previous.is_symlink():
+        shutil.rmtree(previous, ignore_errors=True)
+    elif previous.exists() or previous.is_symlink():
+        previous.unlink()
