@@ -83,8 +83,9 @@ def decode(data: bytes, source: str) -> str | Problem:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - data.rfind(b"\n", 0, exc.start)
         return Problem(source, line, f"not UTF-8 text (bad byte 0x{data[exc.start]:02x} at byte offset "
-                                     f"{exc.start})", "save the file as UTF-8")
+                                     f"{exc.start})", "save the file as UTF-8", column=column)
 
 
 def _edit_distance_at_most_one(a: str, b: str) -> bool:

@@ -87,6 +87,9 @@ def render_markdown(text: str, unsafe_html: bool = True) -> str:
     converter = _converter(unsafe_html)
     try:
         return converter.reset().convert(text)
+    except RecursionError:
+        _converter.cache_clear()  # a converter that overflowed mid-way is not trusted again
+        raise
     finally:
         converter.reset()
 

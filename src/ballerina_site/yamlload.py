@@ -53,7 +53,7 @@ def load_mapping(text: str) -> YamlMapping | YamlFailure:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part) or "invalid YAML"
         hint = None
-        if "\t" in text and "\\t" in message:
+        if "\t" in text and "tab" in message:
             hint = "YAML does not allow tabs for indentation; use spaces"
         elif exc.problem and "constructor" in exc.problem:
             hint = "only plain YAML values are allowed"
