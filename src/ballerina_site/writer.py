@@ -111,9 +111,8 @@ def write_site(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Pa
 
 def _write_and_swap(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Path]) -> None:
     staging = output.parent / f".{output.name}{BUILDING}{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
     try:
+        staging.mkdir()
         made: set[Path] = {staging}
         for relative, source in sorted(static.items()):
             target = _inside(staging, relative)
@@ -129,7 +128,7 @@ def _write_and_swap(output: Path, pages: Mapping[str, bytes], static: Mapping[st
             with open(target, "wb") as handle:
                 handle.write(data)
         with _signals_held():
-            _swap(staging, output)
+            _swap(staging, output)  # also drops the previous output, so an interrupt cannot half-delete it
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -145,6 +144,8 @@ def _signals_held() -> Iterator[None]:
     old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
         yield
+        for signum in signal.sigpending() & held:  # the work is done: nothing is left to interrupt
+            signal.sigwait({signum})
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
