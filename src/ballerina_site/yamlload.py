@@ -59,6 +59,12 @@ def load_mapping(text: str) -> YamlMapping | YamlFailure:
             hint = "only plain YAML values are allowed"
         return YamlFailure(mark.line + 1 if mark else None, mark.column + 1 if mark else None,
                            f"invalid YAML: {message}", hint)
+    except yaml.reader.ReaderError as exc:  # a control character: name its place, not the whole text
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - text.rfind("\n", 0, exc.position)
+        code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+        return YamlFailure(line, column, f"invalid YAML: unacceptable character #x{code:04x}: "
+                                         f"{exc.reason}", "remove the invisible character")
     except yaml.YAMLError as exc:
         return YamlFailure(None, None, f"invalid YAML: {exc}")
     except (RecursionError, MemoryError):
