@@ -88,7 +88,9 @@ def render_pages(env: jinja2.Environment, pages: Iterable[Page], root: Path) -> 
             if key not in seen:
                 seen.add(key)
                 problems.append(Problem(_shown(exc.filename, root), exc.lineno,
-                                        f"template syntax error: {exc.message}"))
+                                        f"template syntax error: {exc.message}",
+                                        f"while rendering {page.path}"
+                                        + (f" from {page.source}" if page.source else "")))
             continue
         except jinja2.TemplateNotFound as exc:
             key = (None, None, str(exc))
