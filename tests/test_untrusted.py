@@ -42,7 +42,7 @@ def test_hostile_names_stay_inside_the_output(line: str, tmp_path: Path, capsys:
     before = files_under(tmp_path)
     code, lines = run(capsys, "build", "--source", str(site))
     assert code == 0, lines
-    written = files_under(tmp_path) - before - {"site/.public.lock"}  # the lock beside the output, by design
+    written = files_under(tmp_path) - before - {"site/.ballerina.lock"}  # the lock beside the output, by design
     assert written and all(name.startswith("site/public") for name in written)
     for name in written:
         part = name.split("/")

@@ -4,7 +4,7 @@ A failed or interrupted build never touches the previous output; files of delete
 after the swap because the new folder holds only what this build made. On Linux the swap is one
 ``renameat2(RENAME_EXCHANGE)`` call, so even SIGKILL leaves either the old or the new output whole;
 elsewhere it is two renames, and a swap interrupted between them is undone by the next build.
-Builds writing one output folder take turns through a lock file beside it.
+Builds writing one output folder take turns through a lock file (``.ballerina.lock``) beside it.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ except ImportError:  # pragma: no cover - Windows
 
 BUILDING = ".building-"
 PREVIOUS = ".previous-"
-LOCK = ".lock"
+LOCK_NAME = ".ballerina.lock"
 
 
 class OutputError(Exception):
@@ -47,7 +47,9 @@ def _siblings(output: Path, marker: str) -> list[Path]:
 
 
 def lock_path(output: Path) -> Path:
-    return output.parent / f".{output.name}{LOCK}"
+    """Beside the output (in the site folder for the default ``public/``), so a read-only site folder
+    can still be built into a writable place."""
+    return output.parent / LOCK_NAME
 
 
 @contextlib.contextmanager
