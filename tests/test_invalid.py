@@ -154,6 +154,10 @@ WARNINGS: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
                                    "content/p.png": b"\x89PNG"},
                                   ["content/a.md:5: warning: link to `p.png`: the file is in content/, which is not "
                                    "published (move it into static/ and link it as `/p.png`)"]),
+    "link to a draft": ({"content/a.md": "---\ntitle: A\ndate: 2025-06-01\n---\nSee [B](b.md).\n",
+                         "content/b.md": "---\ntitle: B\ndate: 2025-06-01\ndraft: true\n---\nx\n"},
+                        ["content/a.md:5: warning: link to `b.md`: that article is a draft or dated in the future, "
+                         "so the link leads nowhere until it is published (publish it first, or remove the link)"]),
     "existing links fine": ({"content/a.md": "---\ntitle: A\ndate: 2025-06-01\n---\n![P](/p.png) [b](b.md#x) "
                                              "[home](/) [ext](https://example.org/x.png) [top](#top)\n",
                              "content/b.md": OK, "static/p.png": b"\x89PNG"}, []),

@@ -101,12 +101,14 @@ def load_site(options: BuildOptions) -> LoadedSite:
             articles.append(parsed.article)
     static, static_problems = collect_static(root)
     problems += static_problems
+    selection = Selection(build_time(options), options.drafts, options.future)
+    unpublished = {a.source for a in articles if (a.draft and not selection.drafts)
+                   or (a.date > selection.now and not selection.future)}
     articles, link_problems = check_links(articles, {p.relative_to(root).as_posix() for p in sources},
-                                          static, root, urls)
+                                          static, root, urls, unpublished)
     problems += link_problems
     tag_data, tag_problems = load_tag_data(root, config.tags_file)
     problems += tag_problems
-    selection = Selection(build_time(options), options.drafts, options.future)
     site, site_problems = assemble_site(articles, config, selection, tag_data)
     problems += site_problems
     if any(p.is_error for p in problems):  # also name URL clashes among the articles that did parse

@@ -33,11 +33,12 @@ def _content_path(article: Article, path: str) -> str:
 
 
 def check_links(articles: Iterable[Article], sources: Collection[str], static: Collection[str], root: Path,
-                urls: Urls) -> tuple[list[Article], list[Problem]]:
+                urls: Urls, unpublished: Collection[str] = ()) -> tuple[list[Article], list[Problem]]:
     """Rewrite links to articles into their URLs and report links to files that do not exist.
 
     ``sources`` are every article file's source path (parsed or not); ``static`` the output paths of
-    the static files (``static/img/x.png`` is ``img/x.png``).
+    the static files (``static/img/x.png`` is ``img/x.png``); ``unpublished`` the sources of drafts
+    and future articles this build leaves out (a link to one is rewritten, and warned about).
     """
     articles = list(articles)
     by_source = {article.source: article for article in articles}
@@ -59,6 +60,9 @@ def check_links(articles: Iterable[Article], sources: Collection[str], static: C
                 if source in by_source:
                     href = urls.href(by_source[source])
                     rewrites[target] = href + (f"#{parts.fragment}" if parts.fragment else "")
+                    if source in unpublished and article.source not in unpublished:
+                        warn(f"link to `{target}`: that article is a draft or dated in the future, so the "
+                             "link leads nowhere until it is published", "publish it first, or remove the link")
                 elif source not in sources:
                     warn(f"link to `{target}`: there is no article {source}",
                          "check the file name; links to articles are relative to this file")
