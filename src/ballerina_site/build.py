@@ -10,12 +10,16 @@ from pathlib import Path
 
 from . import __version__
 from .assemble import Selection, assemble_site
+from .authors import load_author_file
 from .config import SiteConfig, load_config
 from .content import CONTENT_DIR, find_sources, read_source
 from .errors import Problem, SiteError, raise_if_errors
+from .feeds import render_feeds
 from .model import Site
 from .pages import check_paths, plan_pages
 from .render import THEME_DIR, make_environment, render_pages
+from .seo import guideline_warnings
+from .sitemaps import render_sitemaps
 from .taxonomy import load_tag_data
 from .urls import Urls
 from .writer import write_site
@@ -81,8 +85,10 @@ def load_site(options: BuildOptions) -> LoadedSite:
             articles.append(parsed.article)
     tag_data, tag_problems = load_tag_data(root, config.tags_file)
     problems += tag_problems
+    profiles, profile_problems = load_author_file(root, config.authors_file)
+    problems += profile_problems
     selection = Selection(build_time(options), options.drafts, options.future)
-    site, site_problems = assemble_site(articles, config, selection, tag_data)
+    site, site_problems = assemble_site(articles, config, selection, tag_data, profiles)
     problems += site_problems
     raise_if_errors(problems)
     return LoadedSite(site, Urls(config), tuple(problems))
@@ -124,9 +130,14 @@ def build(options: BuildOptions) -> BuildReport:
     root = options.root
     output = options.output_dir
     raise_if_errors(check_output_dir(root, output))
-    loaded = load_site(options)
+    now = build_time(options)
+    loaded = load_site(replace(options, now=now))
     site, urls = loaded.site, loaded.urls
-    problems = list(loaded.warnings)
+    problems = list(loaded.warnings) + guideline_warnings(site)
+    if not site.config.origin and options.base_url is None:
+        problems.append(Problem("site.yaml", None, "`base_url` has no scheme and host, so feeds, sitemaps and "
+                                                   "share links hold relative URLs",
+                                "set e.g. base_url: https://example.org/", "warning"))
     pages = plan_pages(site, urls)
     problems += check_paths(pages)
     static, static_problems = collect_static(root)
@@ -135,6 +146,13 @@ def build(options: BuildOptions) -> BuildReport:
     env = make_environment(root, site, urls, GENERATOR)
     rendered, render_problems = render_pages(env, pages, root)
     problems += render_problems
+    generated = {**render_feeds(site, urls, now), **render_sitemaps(pages, site, urls, now)}
+    if "robots.txt" in static:  # the site's own robots.txt wins over the generated one
+        del generated["robots.txt"]
+    for path in sorted(set(generated) & set(rendered)):
+        problems.append(Problem("site.yaml", None, f"a page would overwrite the generated file {path}",
+                                "check `permalink` and slugs"))
+    rendered.update(generated)
     for clash in sorted(set(rendered) & set(static)):
         problems.append(Problem(f"static/{clash}", None, f"static file clashes with a generated page {clash}",
                                 "rename or remove the static file"))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
+from datetime import datetime
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from .errors import Problem
-from .model import Article, Site
+from .feeds import FeedLink, feed_links
+from .model import Article, Person, Site
 from .urls import UnsafePath, Urls, output_file
 
 
@@ -40,6 +43,8 @@ class Page:
     title: str
     context: Mapping[str, Any] = field(default_factory=dict)
     source: str | None = None  # the content file it comes from, for messages
+    updated: datetime | None = None  # when its content last changed (sitemap lastmod)
+    feeds: tuple[FeedLink, ...] = ()  # feeds advertised with <link rel="alternate">
 
     @property
     def output(self) -> str:
@@ -52,30 +57,52 @@ def paginate(items: Sequence[Article], size: int, path_for: Callable[[int], str]
     return [Pager(n, count, tuple(items[(n - 1) * size:n * size]), paths) for n in range(1, count + 1)]
 
 
-def _listing(pagers: list[Pager], template: str, kind: str, title: str, **context: Any) -> list[Page]:
+def last_change(articles: Sequence[Article]) -> datetime | None:
+    return max((a.updated or a.date for a in articles), default=None)
+
+
+def _listing(pagers: list[Pager], template: str, kind: str, title: str, updated: datetime | None,
+             **context: Any) -> list[Page]:
     pages = []
     for pager in pagers:
         shown = title if pager.number == 1 else f"{title} – page {pager.number}"
-        pages.append(Page(pager.paths[pager.number - 1], template, kind, shown, {"pager": pager, **context}))
+        pages.append(Page(pager.paths[pager.number - 1], template, kind, shown, {"pager": pager, **context},
+                          updated=updated))
     return pages
 
 
 def plan_pages(site: Site, urls: Urls) -> list[Page]:
     size = site.config.page_size
+    newest = last_change(site.articles)
     pages: list[Page] = []
-    pages += _listing(paginate(site.articles, size, urls.home), "index.html", "home", "All News")
+    pages += _listing(paginate(site.articles, size, urls.home), "index.html", "home", "All News", newest)
     for article in site.articles:
+        author = site.author_of(article)
         pages.append(Page(urls.article(article), "article.html", "article", article.title,
-                          {"article": article, "keep_reading": site.keep_reading(article)}, article.source))
+                          {"article": article, "keep_reading": site.keep_reading(article), "author": author},
+                          article.source, article.updated or article.date,
+                          feed_links(site, urls, article.category and site.term(article.category), author)))
     for terms, kind, index_title, index_path in ((site.tags, "tag", "Tags", "/tags/"),
                                                  (site.categories, "category", "Categories", "/categories/")):
         for term in terms:
             pages += _listing(paginate(term.articles, size, lambda n, t=term: urls.term(t, n)),
-                              f"{kind}.html", kind, term.name, term=term)
-        pages.append(Page(index_path, f"{kind}_index.html", f"{kind}_index", index_title, {"terms": terms}))
-    pages.append(Page("/archive/", "archive.html", "archive", "Archive", {"months": site.months}))
+                              f"{kind}.html", kind, term.name, last_change(term.articles), term=term)
+        pages.append(Page(index_path, f"{kind}_index.html", f"{kind}_index", index_title, {"terms": terms},
+                          updated=newest))
+    for person in site.authors:
+        pages += _listing(paginate(person.articles, size, lambda n, p=person: urls.author(p, n)),
+                          "author.html", "author", person.name, last_change(person.articles), person=person)
+    if site.authors:
+        pages.append(Page(urls.AUTHORS, "author_index.html", "author_index", "Authors",
+                          {"authors": site.authors}, updated=newest))
+    pages.append(Page("/archive/", "archive.html", "archive", "Archive", {"months": site.months}, updated=newest))
     pages.append(Page("/404.html", "404.html", "404", "Page not found", {"latest": site.articles[:5]}))
-    return pages
+    return [page if page.feeds else replace(page, feeds=feed_links(site, urls, _subject(page)))
+            for page in pages]
+
+
+def _subject(page: Page) -> Any:
+    return page.context.get("term") or page.context.get("person")
 
 
 def check_paths(pages: Sequence[Page]) -> list[Problem]:
