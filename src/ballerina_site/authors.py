@@ -47,7 +47,7 @@ def collect_authors(articles: Iterable[Article], config: SiteConfig,
         for key in {term_key(profile.key), term_key(profile.name)} - {""}:
             known = by_key.get(key)
             if known is not None and known[0] is not profile:
-                problems.append(Problem(where, None, f"author `{profile.key}` is defined twice "
+                problems.append(Problem(where, profile.line, f"author `{profile.key}` is defined twice "
                                                      f"(also as `{known[0].key}` in {known[1]})", "keep one entry"))
             else:
                 by_key[key] = (profile, where)

@@ -109,6 +109,7 @@ class Profile:
     bio: str = ""
     url: str = ""
     image: str = ""
+    line: int | None = None  # where it is written, for messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +257,7 @@ def parse_profiles(data: Any, where: str, path: str, key_lines: dict[str, int],
             problems.append(Problem(path, line, f"author `{key}` must map to name/bio/url/image"))
             continue
         checked = _check_typed(entry, PROFILE_KEYS, f"{where}.{key}" if where else key, path, line, problems)
-        profiles.append(Profile(key, **checked))
+        profiles.append(Profile(key, **checked, line=line))
     return tuple(profiles)
 
 
