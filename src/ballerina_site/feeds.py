@@ -195,6 +195,15 @@ def entry_html(site: Site, urls: Urls, article: Article) -> str:
     return hero + absolute_html(article.body_html, page)
 
 
+def _body(site: Site, urls: Urls, article: Article, bodies: dict[str, str] | None) -> str:
+    """An article sits in up to a dozen feeds; its absolute-URL body is worked out once."""
+    if bodies is None:
+        return entry_html(site, urls, article)
+    if article.source not in bodies:
+        bodies[article.source] = entry_html(site, urls, article)
+    return bodies[article.source]
+
+
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
     element = ET.SubElement(parent, tag, {k.replace("__", ":"): xml_text(v) for k, v in attrs.items()})
     if text is not None:
@@ -211,7 +220,7 @@ def _last_change(articles: tuple[Article, ...], fallback: datetime) -> datetime:
     return max((a.updated or a.date for a in articles), default=fallback)
 
 
-def atom_feed(site: Site, urls: Urls, feed: Feed, now: datetime) -> bytes:
+def atom_feed(site: Site, urls: Urls, feed: Feed, now: datetime, bodies: dict[str, str] | None = None) -> bytes:
     config = site.config
     root = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": config.language})
     _sub(root, "id", feed_id(site, feed))
@@ -247,11 +256,11 @@ def atom_feed(site: Site, urls: Urls, feed: Feed, now: datetime) -> bytes:
         if article.summary:
             _sub(entry, "summary", article.summary, type="text")
         if config.feeds.full_content:
-            _sub(entry, "content", entry_html(site, urls, article), type="html")
+            _sub(entry, "content", _body(site, urls, article, bodies), type="html")
     return _serialize(root)
 
 
-def rss_feed(site: Site, urls: Urls, feed: Feed, now: datetime) -> bytes:
+def rss_feed(site: Site, urls: Urls, feed: Feed, now: datetime, bodies: dict[str, str] | None = None) -> bytes:
     config = site.config
     root = ET.Element("rss", {"version": "2.0", "xmlns:atom": ATOM_NS,
                               "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
@@ -279,15 +288,16 @@ def rss_feed(site: Site, urls: Urls, feed: Feed, now: datetime) -> bytes:
             _sub(item, "category", tag.name)
         _sub(item, "description", article.summary or article.title)
         if config.feeds.full_content:
-            _sub(item, "content:encoded", entry_html(site, urls, article))
+            _sub(item, "content:encoded", _body(site, urls, article, bodies))
     return _serialize(root)
 
 
 def render_feeds(site: Site, urls: Urls, now: datetime) -> dict[str, bytes]:
     """Every feed of the site as output path -> bytes; ``now`` dates only an empty feed."""
     files: dict[str, bytes] = {}
+    bodies: dict[str, str] = {}
     for feed in plan_feeds(site, urls):
-        files[output_file(feed.atom)] = atom_feed(site, urls, feed, now)
-        files[output_file(feed.rss)] = rss_feed(site, urls, feed, now)
+        files[output_file(feed.atom)] = atom_feed(site, urls, feed, now, bodies)
+        files[output_file(feed.rss)] = rss_feed(site, urls, feed, now, bodies)
     return files
 
