@@ -76,12 +76,14 @@ def plan_pages(site: Site, urls: Urls) -> list[Page]:
     newest = last_change(site.articles)
     pages: list[Page] = []
     pages += _listing(paginate(site.articles, size, urls.home), "index.html", "home", "All News", newest)
+    categories = {term.slug: term for term in site.categories}
     for article in site.articles:
         author = site.author_of(article)
         pages.append(Page(urls.article(article), "article.html", "article", article.title,
                           {"article": article, "keep_reading": site.keep_reading(article), "author": author},
                           article.source, article.updated or article.date,
-                          feed_links(site, urls, article.category and site.term(article.category), author)))
+                          feed_links(site, urls, categories.get(article.category.slug) if article.category else None,
+                                     author)))
     for terms, kind, index_title, index_path in ((site.tags, "tag", "Tags", "/tags/"),
                                                  (site.categories, "category", "Categories", "/categories/")):
         for term in terms:
