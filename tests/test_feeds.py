@@ -141,3 +141,13 @@ def test_summary_only_feeds_when_full_content_is_off(tmp_path: Path) -> None:
     for name in ("feed.xml", "rss.xml"):
         entry = parse(out / name).entries[0]
         assert entry.summary == "Short." and "content" not in entry
+
+
+def test_characters_xml_cannot_hold_are_dropped_not_fatal(tmp_path: Path) -> None:
+    body = "Form\x0cfeed and \x01control characters, pasted from a word processor."
+    out, _ = build_publishing_site(tmp_path, articles={"a.md": article("Pasted", date="2025-06-01", body=body)})
+    for name in ("feed.xml", "rss.xml"):
+        parsed = parse(out / name)
+        assert parsed.bozo == 0, parsed.get("bozo_exception")
+        assert "Formfeed and control characters" in parsed.entries[0].content[0].value
+        ET.parse(out / name)

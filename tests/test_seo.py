@@ -180,3 +180,29 @@ def test_one_concise_guideline_warning_per_article_that_needs_it(build) -> None:
     assert re.match(r"content/2025-01-15-winter\.md:\d+: warning: .*no image, no author", winter)
     assert any(line.startswith("content/2025-01-10-long.md:") and "110" in line for line in warnings)
     assert not any(line.startswith("content/2025-06-02-first-look.md") for line in warnings)
+
+
+def test_the_default_site_ships_feeds_sitemaps_and_metadata_without_warnings(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    import feedparser
+
+    from conftest import REPO, run_cli
+
+    out = tmp_path / "out"
+    result = run_cli("build", "--source", str(REPO), "--output", str(out))
+    assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
+    for name in ("feed.xml", "rss.xml", "tags/ballerina/feed.xml", "authors/ballerina-news-desk/rss.xml"):
+        parsed = feedparser.parse((out / name).read_bytes())
+        assert parsed.bozo == 0 and parsed.entries, name
+    assert ET.parse(out / "news-sitemap.xml").getroot().tag.endswith("urlset")
+    assert "Sitemap: https://example.org/sitemap.xml" in (out / "robots.txt").read_text(encoding="utf-8")
+    for page in html_pages(out):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        assert meta(soup, "og:image") == "https://example.org/assets/share.png", page
+        assert (out / "assets/share.png").is_file()
+    story = of_type(json_ld(soup_of(out, "2025/06/01/ballerina-commitment-featurette-restaurant-fight-tv-spot/index.html")),
+                    "NewsArticle")
+    assert story["publisher"]["logo"]["url"] == "https://example.org/assets/logo.png"
+    assert story["author"][0]["url"] == "https://example.org/authors/ballerina-news-desk/"
+    assert story["image"] == ["https://example.org/assets/share.png"]
