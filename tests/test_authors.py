@@ -53,7 +53,9 @@ def test_names_without_profile_get_a_page_and_bylines_link_to_it(built: Path) ->
 
 def test_default_author_and_site_yaml_profiles(tmp_path: Path) -> None:
     site = write_site(tmp_path, {"a.md": article("One", date="2025-06-01"),
-                                 "b.md": article("Two", date="2025-06-02", author="Guest Writer")},
+                                 "b.md": article("Two", date="2025-06-02", author="Guest Writer"),
+                                 "c.md": article("Three", date="2025-06-03", author="Ann Lee"),
+                                 "d.md": article("Four", date="2025-06-04", author="ann  LEE")},
                       "title: T\nbase_url: https://t.example/\nauthor:\n  name: Desk\n"
                       "authors:\n  guest:\n    name: Guest Writer\n    bio: Visiting critic.\n")
     result = run_cli("build", "--source", str(site))
@@ -61,6 +63,8 @@ def test_default_author_and_site_yaml_profiles(tmp_path: Path) -> None:
     out = site / "public"
     assert "Visiting critic." in soup_of(out, "authors/guest/index.html").get_text()
     assert card_titles(soup_of(out, "authors/desk/index.html")) == ["One"]
+    ann = soup_of(out, "authors/ann-lee/index.html")  # one author however the name is cased or spaced
+    assert card_titles(ann) == ["Four", "Three"] and ann.find("h1").get_text(" ", strip=True) == "Author: ann LEE"
 
 
 def test_config_mistakes_are_all_reported_with_lines(tmp_path: Path) -> None:

@@ -40,7 +40,10 @@ def load_author_file(root: Path, filename: str) -> tuple[tuple[Profile, ...], li
 def collect_authors(articles: Iterable[Article], config: SiteConfig,
                     file_profiles: tuple[Profile, ...] = (),
                     file_name: str = "authors.yaml") -> tuple[tuple[Person, ...], dict[str, Person], list[Problem]]:
-    """One Person per author named by a published article; returns them by name, and by article source."""
+    """One Person per author named by a published article; returns them by name, and by article source.
+
+    Spellings that differ only in case or spacing are one author, shown as the newest article spells it.
+    """
     problems: list[Problem] = []
     by_key: dict[str, tuple[Profile, str]] = {}
     for profile, where in [(p, "site.yaml") for p in config.authors] + [(p, file_name) for p in file_profiles]:
@@ -49,6 +52,7 @@ def collect_authors(articles: Iterable[Article], config: SiteConfig,
             if known is not None and known[0] is not profile:
                 problems.append(Problem(where, profile.line, f"author `{profile.key}` is defined twice "
                                                      f"(also as `{known[0].key}` in {known[1]})", "keep one entry"))
+                break
             else:
                 by_key[key] = (profile, where)
     default = config.author
@@ -74,7 +78,7 @@ def collect_authors(articles: Iterable[Article], config: SiteConfig,
         if person is None:
             persons[slug] = Person(slug, display, profile.bio if profile else "", profile.url if profile else "",
                                    profile.image if profile else "")
-        elif person.name != display:
+        elif term_key(person.name) != term_key(display):
             problems.append(Problem(article.source, article.line_of("author"),
                                     f"authors `{person.name}` and `{display}` would share the page "
                                     f"/authors/{slug}/", f"add a profile for one of them in {file_name}"))

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from .errors import Problem
 from .feeds import FeedLink, feed_links
-from .model import Article, Person, Site
+from .model import Article, Site
 from .urls import UnsafePath, Urls, output_file
 
 
@@ -39,7 +38,7 @@ class Pager:
 class Page:
     path: str  # site path, e.g. /tags/john-wick/
     template: str
-    kind: str  # home, article, tag, category, tags, categories, archive, 404
+    kind: str  # home, article, tag, category, tag_index, category_index, author, author_index, archive, 404
     title: str
     context: Mapping[str, Any] = field(default_factory=dict)
     source: str | None = None  # the content file it comes from, for messages
