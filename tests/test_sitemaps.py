@@ -86,3 +86,16 @@ def test_many_urls_make_a_sitemap_index_and_news_is_off_by_default(tmp_path: Pat
     assert all(output_file_for(loc, out).is_file() for loc in listed)
     assert not (out / "news-sitemap.xml").exists()
     assert "news-sitemap" not in (out / "robots.txt").read_text(encoding="utf-8")
+
+
+def test_a_base_url_without_host_is_warned_about_unless_given_on_the_command_line(tmp_path: Path) -> None:
+    from conftest import article, run_cli, write_site
+
+    site = write_site(tmp_path, {"a.md": article("One", image="/a.jpg", author="Ann")}, "title: T\n")
+    result = run_cli("build", "--source", str(site))
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == ["site.yaml: warning: `base_url` has no scheme and host, so feeds, "
+                                          "sitemaps and share links hold relative URLs "
+                                          "(set e.g. base_url: https://example.org/)"]
+    quiet = run_cli("build", "--source", str(site), "--base-url", "/")
+    assert quiet.returncode == 0 and quiet.stderr == ""
