@@ -53,7 +53,7 @@ def _key(subject: Subject) -> str:
         return "site"
     if isinstance(subject, Person):
         return f"authors/{subject.slug}"
-    return f"{'tags' if subject.kind == 'tag' else 'categories'}/{subject.slug}"
+    return f"{Urls.term_index(subject.kind).strip('/')}/{subject.slug}"
 
 
 def feed_title(site: Site, subject: Subject) -> str:
@@ -250,9 +250,9 @@ def atom_feed(site: Site, urls: Urls, feed: Feed, now: datetime, bodies: dict[st
             _sub(who, "uri", urls.absolute(person))
         if article.category:
             _sub(entry, "category", term=article.category.slug, label=article.category.name,
-                 scheme=urls.absolute("/categories/"))
+                 scheme=urls.absolute(urls.term_index("category")))
         for tag in article.tags:
-            _sub(entry, "category", term=tag.slug, label=tag.name, scheme=urls.absolute("/tags/"))
+            _sub(entry, "category", term=tag.slug, label=tag.name, scheme=urls.absolute(urls.term_index("tag")))
         if article.summary:
             _sub(entry, "summary", article.summary, type="text")
         if config.feeds.full_content:

@@ -214,7 +214,7 @@ def breadcrumbs(page: Page, site: Site, urls: Urls) -> dict[str, Any]:
             trail.append((article.category.name, urls.term(article.category)))
         trail.append((headline(article.title), page.path))
     elif page.kind in ("tag", "category"):
-        section = ("Tags", "/tags/") if page.kind == "tag" else ("Categories", "/categories/")
+        section = ("Tags" if page.kind == "tag" else "Categories", urls.term_index(page.kind))
         trail += [section, (page.title, page.path)]
     elif page.kind == "author":
         trail += [("Authors", urls.AUTHORS), (page.title, page.path)]

@@ -89,6 +89,11 @@ class Urls:
         return base if page <= 1 else f"{base}page/{page}/"
 
     @staticmethod
+    def term_index(kind: str) -> str:
+        """``/tags/`` or ``/categories/``: the index of every tag or category."""
+        return "/tags/" if kind == "tag" else "/categories/"
+
+    @staticmethod
     def author(person: Person, page: int = 1) -> str:
         base = f"/authors/{person.slug}/"
         return base if page <= 1 else f"{base}page/{page}/"
