@@ -10,7 +10,8 @@ import pytest
 from ballerina_site.cli import main
 from conftest import write_site
 
-CONFIG = "title: Test News\nbase_url: https://news.example/\ntimezone: UTC\n"
+CONFIG = ("title: Test News\nbase_url: https://news.example/\ntimezone: UTC\n"
+          "author: {name: Desk}\nimage: https://news.example/share.png\n")
 OK = "---\ntitle: Fine\ndate: 2025-06-01\n---\nWords.\n"
 
 
@@ -73,18 +74,18 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str], int]] = {
                           ["content/a.md:4:4: invalid YAML: could not determine a constructor for the tag "
                            "'tag:yaml.org,2002:python/object/apply:os.system' (only plain YAML values are allowed)"], 1),
     "unknown config key": ({"site.yaml": CONFIG + "titel: X\npage_size: ten\n", "content/a.md": "---\ntitle: A\n---\nx\n"},
-                           ["site.yaml:4: unknown config key `titel` (did you mean `title`?)",
-                            "site.yaml:5: `page_size` must be a whole number, not str",
+                           ["site.yaml:6: unknown config key `titel` (did you mean `title`?)",
+                            "site.yaml:7: `page_size` must be a whole number, not str",
                             "content/a.md:1: missing `date` (add e.g. `date: 2025-06-02T23:14:00-04:00`)"], 1),
     "unknown markdown key": ({"site.yaml": CONFIG + "markdown: {unsafe: false}\n"},
-                             ["site.yaml:4: unknown key `markdown.unsafe` (known keys: unsafe_html)"], 1),
+                             ["site.yaml:6: unknown key `markdown.unsafe` (known keys: unsafe_html)"], 1),
     "wrong markdown type": ({"site.yaml": CONFIG + "markdown: {unsafe_html: 'no'}\n"},
-                            ["site.yaml:4: `markdown.unsafe_html` must be true/false"], 1),
+                            ["site.yaml:6: `markdown.unsafe_html` must be true/false"], 1),
     "tags_file outside": ({"site.yaml": CONFIG + "tags_file: ../secrets.yaml\n"},
-                          ["site.yaml:4: `tags_file` must be a file inside the site folder, not `../secrets.yaml` "
+                          ["site.yaml:6: `tags_file` must be a file inside the site folder, not `../secrets.yaml` "
                            "(e.g. tags.yaml)"], 1),
     "permalink escapes": ({"site.yaml": CONFIG + "permalink: /{slug}/../../../etc/\n"},
-                          ["site.yaml:4: `permalink` is not a safe URL path: unsafe URL path '/x/../../../etc/' "
+                          ["site.yaml:6: `permalink` is not a safe URL path: unsafe URL path '/x/../../../etc/' "
                            "(use plain words, `/` and fields such as {slug}; no `..`, `\\`, `:` or reserved names)"], 1),
     "too many tags": ({"content/a.md": "---\ntitle: A\ndate: 2025-06-01\ntags: [" +
                        ", ".join(f"t{i}" for i in range(100_000)) + "]\n---\nx\n"},
@@ -209,7 +210,7 @@ def test_every_problem_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str
     code, lines, _ = run(capsys, "check", "--source", str(site))
     assert code == 1
     assert lines == [
-        "site.yaml:4: unknown config key `colour` (see the config reference in README.md)",
+        "site.yaml:6: unknown config key `colour` (see the config reference in README.md)",
         "content/a.md:1: missing `date` (add e.g. `date: 2025-06-02T23:14:00-04:00`)",
         "content/b.md:1: no front matter (start the file with a `---` line, then `title:` and `date:`, then `---`)",
         "content/d.md:3: `date`: impossible date `2025-13-01` (month must be in 1..12)",

@@ -9,7 +9,8 @@ import pytest
 from ballerina_site.cli import main
 from conftest import write_site
 
-CONFIG = "title: Test News\nbase_url: https://news.example/\ntimezone: UTC\n"
+CONFIG = ("title: Test News\nbase_url: https://news.example/\ntimezone: UTC\n"
+          "author: {name: Desk}\nimage: https://news.example/share.png\n")
 ARTICLE = "---\ntitle: A\ndate: 2025-06-01\n---\nWords.\n"
 
 

@@ -7,7 +7,8 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Iterable
 
-from .config import SiteConfig
+from .authors import collect_authors
+from .config import Profile, SiteConfig
 from .errors import Problem
 from .model import Article, Site
 from .related import keep_reading_map
@@ -24,7 +25,8 @@ class Selection:
 
 
 def assemble_site(articles: Iterable[Article], config: SiteConfig, selection: Selection,
-                  tag_data: TagData = EMPTY_TAG_DATA) -> tuple[Site, list[Problem]]:
+                  tag_data: TagData = EMPTY_TAG_DATA,
+                  author_profiles: tuple[Profile, ...] = ()) -> tuple[Site, list[Problem]]:
     published: list[Article] = []
     scheduled: list[Article] = []
     drafts: list[Article] = []
@@ -44,6 +46,10 @@ def assemble_site(articles: Iterable[Article], config: SiteConfig, selection: Se
     tags = collect_terms(published, "tag", tag_descriptions)
     categories = collect_terms(published, "category", {})
     related = keep_reading_map(published, tags, categories, config.keep_reading, config.related_window)
+    authors, author_by_source, author_problems = collect_authors(published, config, author_profiles,
+                                                                 config.authors_file)
+    problems += author_problems
     site = Site(config=config, articles=tuple(published), tags=tags, categories=categories,
-                related=MappingProxyType(related), scheduled=tuple(scheduled), drafts=tuple(drafts))
+                related=MappingProxyType(related), scheduled=tuple(scheduled), drafts=tuple(drafts),
+                authors=authors, author_by_source=MappingProxyType(author_by_source))
     return site, problems

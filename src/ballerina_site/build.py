@@ -11,13 +11,17 @@ from typing import Iterable, Mapping
 
 from . import __version__
 from .assemble import Selection, assemble_site
+from .authors import load_author_file
 from .config import SiteConfig, load_config
 from .content import CONTENT_DIR, escaping_links, find_sources, read_source
 from .errors import Problem, SiteError, raise_if_errors
 from .links import check_links
+from .feeds import render_feeds
 from .model import Site
 from .pages import check_paths, plan_pages
 from .render import THEME_DIR, make_environment, render_pages
+from .seo import guideline_warnings
+from .sitemaps import render_sitemaps
 from .taxonomy import load_tag_data
 from .urls import Urls
 from .writer import write_site
@@ -109,7 +113,9 @@ def load_site(options: BuildOptions) -> LoadedSite:
     problems += link_problems
     tag_data, tag_problems = load_tag_data(root, config.tags_file)
     problems += tag_problems
-    site, site_problems = assemble_site(articles, config, selection, tag_data)
+    profiles, profile_problems = load_author_file(root, config.authors_file)
+    problems += profile_problems
+    site, site_problems = assemble_site(articles, config, selection, tag_data, profiles)
     problems += site_problems
     if any(p.is_error for p in problems):  # also name URL clashes among the articles that did parse
         problems += check_paths(plan_pages(site, urls))
@@ -164,15 +170,27 @@ class RenderedSite:
 def render_site(options: BuildOptions) -> RenderedSite:
     """Everything a build does except writing; raises :class:`SiteError` with every problem found."""
     root = options.root
-    loaded = load_site(options)
+    now = build_time(options)
+    loaded = load_site(replace(options, now=now))
     site, urls, static = loaded.site, loaded.urls, loaded.static
-    problems = list(loaded.warnings)
+    problems = list(loaded.warnings) + guideline_warnings(site)
+    if not site.config.origin and options.base_url is None:
+        problems.append(Problem("site.yaml", None, "`base_url` has no scheme and host, so feeds, sitemaps and "
+                                                   "share links hold relative URLs",
+                                "set e.g. base_url: https://example.org/", "warning"))
     pages = plan_pages(site, urls)
     problems += check_paths(pages)
     problems = gate(problems, options.strict)
     env = make_environment(root, site, urls, GENERATOR)
     rendered, render_problems = render_pages(env, pages, root)
     problems += render_problems
+    generated = {**render_feeds(site, urls, now), **render_sitemaps(pages, site, urls, now)}
+    if "robots.txt" in static:  # the site's own robots.txt wins over the generated one
+        del generated["robots.txt"]
+    for path in sorted(set(generated) & set(rendered)):
+        problems.append(Problem("site.yaml", None, f"a page would overwrite the generated file {path}",
+                                "check `permalink` and slugs"))
+    rendered.update(generated)
     for clash in sorted(set(rendered) & set(static)):
         problems.append(Problem(f"static/{clash}", None, f"static file clashes with a generated page {clash}",
                                 "rename or remove the static file"))

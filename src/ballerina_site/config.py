@@ -7,6 +7,7 @@ README's config reference is written from the same table.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,21 @@ SCHEMA: dict[str, Option] = {
                                           "(a path inside the site folder)."),
     "markdown": Option(dict, {}, "Markdown options: `unsafe_html` (default true) keeps raw HTML written in "
                                  "articles; false shows it as text and disables `javascript:` links."),
+    "authors": Option(dict, {}, "Author profiles by slug: `name`, `bio`, `url`, `image` (see Authors)."),
+    "authors_file": Option(str, "authors.yaml", "Optional data file with more author profiles, same shape "
+                                                "as `authors`."),
+    "image": Option(str, "", "Default share image (path or URL) for pages and articles without their own; "
+                             "1200×630 PNG or JPEG works everywhere."),
+    "image_alt": Option(str, "", "Text alternative of the default share image."),
+    "logo": Option(str, "", "Publisher logo (path or URL) named in structured data."),
+    "publisher": Option(str, "", "Publisher name in structured data and Google News (default: `title`)."),
+    "twitter": Option(str, "", "The site's X/Twitter handle for `twitter:site`, e.g. `@ballerinanews`."),
+    "feeds": Option(dict, {}, "Feeds: `entries` (newest N, default 20), `full_content` (default true; false "
+                              "puts only the summary in feeds), `id_authority` (tag: URI authority, "
+                              "default: the title as a slug)."),
+    "sitemap": Option(dict, {}, "Sitemaps: `max_urls` per file (default and maximum 50000; more URLs make "
+                                "`sitemap.xml` an index), `news` (true writes `news-sitemap.xml`), "
+                                "`news_name` (default: `publisher`), `news_language` (default: `language`)."),
 }
 
 AUTHOR_KEYS = {"name": str, "url": str, "bio": str}
@@ -64,6 +80,10 @@ MARKDOWN_KEYS = {"unsafe_html": bool}
 @dataclass(frozen=True, slots=True)
 class MarkdownOptions:
     unsafe_html: bool = True
+PROFILE_KEYS = {"name": str, "bio": str, "url": str, "image": str}
+FEED_KEYS = {"entries": int, "full_content": bool, "id_authority": str}
+SITEMAP_KEYS = {"max_urls": int, "news": bool, "news_name": str, "news_language": str}
+SITEMAP_LIMIT = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +110,33 @@ class MenuItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Profile:
+    """An author's details as the editor wrote them; ``key`` is the slug or name it is filed under."""
+
+    key: str
+    name: str = ""
+    bio: str = ""
+    url: str = ""
+    image: str = ""
+    line: int | None = None  # where it is written, for messages
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOptions:
+    entries: int = 20
+    full_content: bool = True
+    id_authority: str = ""  # empty: the site title as a slug
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapOptions:
+    max_urls: int = SITEMAP_LIMIT
+    news: bool = False
+    news_name: str = ""
+    news_language: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     title: str = "News"
     tagline: str = ""
@@ -110,6 +157,19 @@ class SiteConfig:
     footer: str = ""
     tags_file: str = "tags.yaml"
     markdown: MarkdownOptions = field(default_factory=MarkdownOptions)
+    authors: tuple[Profile, ...] = ()
+    authors_file: str = "authors.yaml"
+    image: str = ""
+    image_alt: str = ""
+    logo: str = ""
+    publisher: str = ""
+    twitter: str = ""
+    feeds: FeedOptions = field(default_factory=FeedOptions)
+    sitemap: SitemapOptions = field(default_factory=SitemapOptions)
+
+    @property
+    def publisher_name(self) -> str:
+        return self.publisher or self.title
 
     @property
     def zone(self) -> ZoneInfo:
@@ -162,6 +222,50 @@ def _check_section(value: Any, keys: dict[str, type], where: str, path: str, lin
     return out
 
 
+def _check_typed(value: Any, keys: dict[str, type], where: str, path: str, line: int | None,
+                 problems: list[Problem]) -> dict[str, Any]:
+    """Like ``_check_section`` but true/false is not a number, and text is not stripped of meaning."""
+    if not isinstance(value, dict):
+        problems.append(Problem(path, line, f"`{where}` must be a mapping"))
+        return {}
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        key = str(key)
+        kind = keys.get(key)
+        if kind is None:
+            problems.append(Problem(path, line, f"unknown key `{where}.{key}`",
+                                    _suggest(key, list(keys)) or f"known keys: {', '.join(keys)}"))
+        elif item is None:
+            continue
+        elif (isinstance(item, bool) and kind is not bool) or not isinstance(item, kind):
+            problems.append(Problem(path, line, f"`{where}.{key}` must be {_type_name(kind)}"))
+        else:
+            out[key] = item.strip() if isinstance(item, str) else item
+    return out
+
+
+def parse_profiles(data: Any, where: str, path: str, key_lines: dict[str, int],
+                   problems: list[Problem], default_line: int | None = None) -> tuple[Profile, ...]:
+    """Author profiles: ``slug-or-name: {name, bio, url, image}`` (a bare text is the bio)."""
+    if not isinstance(data, dict):
+        problems.append(Problem(path, default_line, f"`{where}` must be a mapping of author slugs to details"))
+        return ()
+    profiles = []
+    for raw_key, entry in data.items():
+        key = str(raw_key).strip()
+        line = key_lines.get(str(raw_key), default_line)
+        if entry is None:
+            entry = {}
+        if isinstance(entry, str):
+            entry = {"bio": entry}
+        if not isinstance(entry, dict):
+            problems.append(Problem(path, line, f"author `{key}` must map to name/bio/url/image"))
+            continue
+        checked = _check_typed(entry, PROFILE_KEYS, f"{where}.{key}" if where else key, path, line, problems)
+        profiles.append(Profile(key, **checked, line=line))
+    return tuple(profiles)
+
+
 def parse_config(data: dict[str, Any], path: str = CONFIG_FILE,
                  key_lines: dict[str, int] | None = None) -> SiteConfig:
     """Validate a config mapping; raises :class:`SiteError` listing every problem."""
@@ -192,6 +296,12 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_FILE,
                 problems.append(Problem(path, line, "`promo` must be a mapping or false"))
             else:
                 values[key] = Promo(**_check_section(value, PROMO_KEYS, key, path, line, problems))
+        elif key == "authors":
+            values[key] = parse_profiles(value, "authors", path, {}, problems, line)
+        elif key == "feeds":
+            values[key] = FeedOptions(**_check_typed(value, FEED_KEYS, key, path, line, problems))
+        elif key == "sitemap":
+            values[key] = SitemapOptions(**_check_typed(value, SITEMAP_KEYS, key, path, line, problems))
         elif key == "menu":
             items = []
             for item in value:
@@ -221,6 +331,15 @@ def _check_values(values: dict[str, Any], path: str, key_lines: dict[str, int],
     for key in ("keep_reading", "related_window"):
         if key in values and values[key] < 0:
             bad(key, f"`{key}` must not be negative")
+    if "feeds" in values and values["feeds"].entries < 1:
+        bad("feeds", "`feeds.entries` must be at least 1")
+    if "feeds" in values and values["feeds"].id_authority and not re.fullmatch(
+            r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?:@[A-Za-z0-9.-]+)?", values["feeds"].id_authority):
+        bad("feeds", f"`feeds.id_authority` must be a domain or e-mail address, not "
+                     f"`{values['feeds'].id_authority}`", "e.g. example.org: set it once and never change it")
+    if "sitemap" in values and not 1 <= values["sitemap"].max_urls <= SITEMAP_LIMIT:
+        bad("sitemap", f"`sitemap.max_urls` must be between 1 and {SITEMAP_LIMIT}",
+            "search engines read at most 50,000 URLs per sitemap file")
     if "timezone" in values:
         try:
             ZoneInfo(values["timezone"])
@@ -251,12 +370,14 @@ def _check_values(values: dict[str, Any], path: str, key_lines: dict[str, int],
                     "use plain words, `/` and fields such as {slug}; no `..`, `\\`, `:` or reserved names")
             except (ValueError, IndexError, KeyError) as exc:
                 bad("permalink", f"`permalink` is not a valid pattern: {exc}")
-    if "tags_file" in values:
-        name = values["tags_file"]
+    for key in ("tags_file", "authors_file"):
+        if key not in values:
+            continue
+        name = values[key]
         parts = name.replace("\\", "/").split("/")
         if not name or name.startswith(("/", "\\")) or ".." in parts or ":" in name or "\x00" in name:
-            bad("tags_file", f"`tags_file` must be a file inside the site folder, not `{name}`",
-                "e.g. tags.yaml")
+            bad(key, f"`{key}` must be a file inside the site folder, not `{name}`",
+                f"e.g. {SCHEMA[key].default}")
     if "base_url" in values:
         parts = urlsplit(values["base_url"])
         if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):

@@ -69,7 +69,9 @@ def check_links(articles: Iterable[Article], sources: Collection[str], static: C
                 continue
             if posixpath.splitext(path)[1].lower() in _PAGE_SUFFIXES or path.endswith("/"):
                 continue  # a page of the site: checked in the built output, not here
-            if path.startswith("/"):
+            if path.startswith(urls.base_path):  # written with the deploy's sub-path in front
+                published = posixpath.normpath(path[len(urls.base_path) - 1:]).lstrip("/")
+            elif path.startswith("/"):
                 published = posixpath.normpath(path).lstrip("/")
             else:
                 try:

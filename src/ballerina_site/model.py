@@ -81,6 +81,22 @@ class Term:
         return len(self.articles)
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Person:
+    """An author with a page of their own: who they are and what they wrote, newest first."""
+
+    slug: str
+    name: str
+    bio: str = ""
+    url: str = ""  # their own site or profile elsewhere
+    image: str = ""
+    articles: tuple[Article, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return len(self.articles)
+
+
 @dataclass(frozen=True, slots=True)
 class Month:
     year: int
@@ -101,6 +117,11 @@ class Site:
     related: Mapping[str, tuple[Article, ...]] = field(default_factory=lambda: EMPTY)  # source -> Keep Reading
     scheduled: tuple[Article, ...] = ()  # future-dated, left out of this build
     drafts: tuple[Article, ...] = ()  # drafts left out of this build
+    authors: tuple[Person, ...] = ()  # by name
+    author_by_source: Mapping[str, Person] = field(default_factory=lambda: EMPTY)  # article source -> author
+
+    def author_of(self, article: Article) -> Person | None:
+        return self.author_by_source.get(article.source)
 
     def keep_reading(self, article: Article) -> tuple[Article, ...]:
         return self.related.get(article.source, ())

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any, Callable, Mapping, Sequence
 
 from .errors import Problem
+from .feeds import FeedLink, feed_links
 from .model import Article, Site
 from .urls import UnsafePath, Urls, output_file
 
@@ -36,10 +38,12 @@ class Pager:
 class Page:
     path: str  # site path, e.g. /tags/john-wick/
     template: str
-    kind: str  # home, article, tag, category, tags, categories, archive, 404
+    kind: str  # home, article, tag, category, tag_index, category_index, author, author_index, archive, 404
     title: str
     context: Mapping[str, Any] = field(default_factory=dict)
     source: str | None = None  # the content file it comes from, for messages
+    updated: datetime | None = None  # when its content last changed (sitemap lastmod)
+    feeds: tuple[FeedLink, ...] = ()  # feeds advertised with <link rel="alternate">
 
     @property
     def output(self) -> str:
@@ -52,30 +56,54 @@ def paginate(items: Sequence[Article], size: int, path_for: Callable[[int], str]
     return [Pager(n, count, tuple(items[(n - 1) * size:n * size]), paths) for n in range(1, count + 1)]
 
 
-def _listing(pagers: list[Pager], template: str, kind: str, title: str, **context: Any) -> list[Page]:
+def last_change(articles: Sequence[Article]) -> datetime | None:
+    return max((a.updated or a.date for a in articles), default=None)
+
+
+def _listing(pagers: list[Pager], template: str, kind: str, title: str, updated: datetime | None,
+             **context: Any) -> list[Page]:
     pages = []
     for pager in pagers:
         shown = title if pager.number == 1 else f"{title} – page {pager.number}"
-        pages.append(Page(pager.paths[pager.number - 1], template, kind, shown, {"pager": pager, **context}))
+        pages.append(Page(pager.paths[pager.number - 1], template, kind, shown, {"pager": pager, **context},
+                          updated=updated))
     return pages
 
 
 def plan_pages(site: Site, urls: Urls) -> list[Page]:
     size = site.config.page_size
+    newest = last_change(site.articles)
     pages: list[Page] = []
-    pages += _listing(paginate(site.articles, size, urls.home), "index.html", "home", "All News")
+    pages += _listing(paginate(site.articles, size, urls.home), "index.html", "home", "All News", newest)
+    categories = {term.slug: term for term in site.categories}
     for article in site.articles:
+        author = site.author_of(article)
         pages.append(Page(urls.article(article), "article.html", "article", article.title,
-                          {"article": article, "keep_reading": site.keep_reading(article)}, article.source))
+                          {"article": article, "keep_reading": site.keep_reading(article), "author": author},
+                          article.source, article.updated or article.date,
+                          feed_links(site, urls, categories.get(article.category.slug) if article.category else None,
+                                     author)))
     for terms, kind, index_title, index_path in ((site.tags, "tag", "Tags", "/tags/"),
                                                  (site.categories, "category", "Categories", "/categories/")):
         for term in terms:
             pages += _listing(paginate(term.articles, size, lambda n, t=term: urls.term(t, n)),
-                              f"{kind}.html", kind, term.name, term=term)
-        pages.append(Page(index_path, f"{kind}_index.html", f"{kind}_index", index_title, {"terms": terms}))
-    pages.append(Page("/archive/", "archive.html", "archive", "Archive", {"months": site.months}))
+                              f"{kind}.html", kind, term.name, last_change(term.articles), term=term)
+        pages.append(Page(index_path, f"{kind}_index.html", f"{kind}_index", index_title, {"terms": terms},
+                          updated=newest))
+    for person in site.authors:
+        pages += _listing(paginate(person.articles, size, lambda n, p=person: urls.author(p, n)),
+                          "author.html", "author", person.name, last_change(person.articles), person=person)
+    if site.authors:
+        pages.append(Page(urls.AUTHORS, "author_index.html", "author_index", "Authors",
+                          {"authors": site.authors}, updated=newest))
+    pages.append(Page("/archive/", "archive.html", "archive", "Archive", {"months": site.months}, updated=newest))
     pages.append(Page("/404.html", "404.html", "404", "Page not found", {"latest": site.articles[:5]}))
-    return pages
+    return [page if page.feeds else replace(page, feeds=feed_links(site, urls, _subject(page)))
+            for page in pages]
+
+
+def _subject(page: Page) -> Any:
+    return page.context.get("term") or page.context.get("person")
 
 
 def check_paths(pages: Sequence[Page]) -> list[Problem]:

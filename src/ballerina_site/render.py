@@ -16,6 +16,7 @@ import jinja2
 from .errors import Problem
 from .model import Site
 from .pages import Page
+from .seo import page_meta
 from .urls import Urls
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -45,7 +46,8 @@ def make_environment(root: Path, site: Site, urls: Urls, generator: str) -> jinj
         text = show_date(value)
         return f"{text} at {local(value).strftime(config.time_format)}" if has_time else text
 
-    env.globals.update(site=site, config=config, url=urls.href, abs_url=urls.absolute, generator=generator)
+    env.globals.update(site=site, config=config, url=urls.href, abs_url=urls.absolute, generator=generator,
+                       feed=urls.feed, page_meta=lambda page: page_meta(page, site, urls))
     env.filters.update(date=show_date, datetime=show_datetime,
                        isoformat=lambda value: value.isoformat(),
                        month=lambda value: value.strftime("%B %Y"))

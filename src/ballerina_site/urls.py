@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import urljoin
 
 from slugify import slugify as _slugify
 
 from .config import SiteConfig
-from .model import Article, Label, Term
+from .model import Article, Label, Person, Term
 
 _UNSAFE_SEGMENT = re.compile(r'[\x00-\x1f\\:*?"<>|]')
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
@@ -87,12 +88,39 @@ class Urls:
         base = f"/{'tags' if label.kind == 'tag' else 'categories'}/{label.slug}/"
         return base if page <= 1 else f"{base}page/{page}/"
 
+    @staticmethod
+    def term_index(kind: str) -> str:
+        """``/tags/`` or ``/categories/``: the index of every tag or category."""
+        return "/tags/" if kind == "tag" else "/categories/"
+
+    @staticmethod
+    def author(person: Person, page: int = 1) -> str:
+        base = f"/authors/{person.slug}/"
+        return base if page <= 1 else f"{base}page/{page}/"
+
+    AUTHORS = "/authors/"
+    SITEMAP = "/sitemap.xml"
+    NEWS_SITEMAP = "/news-sitemap.xml"
+    ROBOTS = "/robots.txt"
+
+    @staticmethod
+    def sitemap_part(number: int) -> str:
+        """One file of a sitemap split because it has too many URLs; ``sitemap.xml`` is then the index."""
+        return f"/sitemap-{number}.xml"
+
+    def feed(self, target: Label | Term | Person | None = None, kind: Literal["atom", "rss"] = "atom") -> str:
+        """``/feed.xml`` and ``/rss.xml`` for the site; the same names inside a tag, category or author."""
+        base = "/" if target is None else self.site_path(target)
+        return base + ("feed.xml" if kind == "atom" else "rss.xml")
+
     # --- links ----------------------------------------------------------------------------
     def site_path(self, target: Any, page: int = 1) -> str:
         if isinstance(target, Article):
             return self.article(target)
         if isinstance(target, (Label, Term)):
             return self.term(target, page)
+        if isinstance(target, Person):
+            return self.author(target, page)
         if isinstance(target, str):
             return target if target.startswith("/") else "/" + target
         raise TypeError(f"no URL for {type(target).__name__}")
@@ -107,3 +135,8 @@ class Urls:
     def absolute(self, target: Any, page: int = 1) -> str:
         link = self.href(target, page)
         return link if "://" in link or link.startswith("//") else self.origin + link
+
+    @staticmethod
+    def resolve(base: str, reference: str) -> str:
+        """A link found in a page at ``base`` (an absolute URL), made absolute as a browser would."""
+        return urljoin(base, reference)

@@ -1,0 +1,107 @@
+"""``sitemap.xml`` (split behind an index past the per-file limit), ``news-sitemap.xml`` and
+``robots.txt``: bytes in memory, built with ``xml.etree`` so no title can break the XML."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta
+from typing import Iterable, Sequence
+
+from .feeds import rfc3339, xml_text
+from .model import Article, Site
+from .pages import Page
+from .urls import Urls, output_file
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+SITEMAP_KINDS = frozenset({"home", "article", "tag", "category", "tag_index", "category_index", "author",
+                           "author_index", "archive"})
+"""Pages a search engine should index; redirects, 404 and anything unknown stay out."""
+NEWS_WINDOW = timedelta(hours=48)
+NEWS_MAX_URLS = 1000  # Google News reads at most this many per news sitemap
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    if text is not None:
+        element.text = xml_text(text)
+    return element
+
+
+def _serialize(root: ET.Element) -> bytes:
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def urlset(entries: Iterable[tuple[str, datetime | None]]) -> bytes:
+    root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
+    for loc, lastmod in entries:
+        url = _sub(root, "url")
+        _sub(url, "loc", loc)
+        if lastmod is not None:
+            _sub(url, "lastmod", rfc3339(lastmod))
+    return _serialize(root)
+
+
+def sitemap_index(parts: Iterable[tuple[str, datetime | None]]) -> bytes:
+    root = ET.Element("sitemapindex", {"xmlns": SITEMAP_NS})
+    for loc, lastmod in parts:
+        sitemap = _sub(root, "sitemap")
+        _sub(sitemap, "loc", loc)
+        if lastmod is not None:
+            _sub(sitemap, "lastmod", rfc3339(lastmod))
+    return _serialize(root)
+
+
+def news_language(site: Site) -> str:
+    """ISO 639 code as Google News wants it: ``en-GB`` -> ``en``, but ``zh-cn`` and ``zh-tw`` stay."""
+    language = (site.config.sitemap.news_language or site.config.language).lower().replace("_", "-")
+    return language if language in ("zh-cn", "zh-tw") else language.split("-")[0]
+
+
+def news_articles(site: Site, now: datetime) -> list[Article]:
+    """Articles published in the 48 hours before ``now``, newest first."""
+    return [a for a in site.articles if now - NEWS_WINDOW <= a.date <= now][:NEWS_MAX_URLS]
+
+
+def news_sitemap(site: Site, urls: Urls, now: datetime) -> bytes:
+    root = ET.Element("urlset", {"xmlns": SITEMAP_NS, "xmlns:news": NEWS_NS})
+    name = site.config.sitemap.news_name or site.config.publisher_name
+    for article in news_articles(site, now):
+        url = _sub(root, "url")
+        _sub(url, "loc", urls.absolute(article))
+        news = _sub(url, "news:news")
+        publication = _sub(news, "news:publication")
+        _sub(publication, "news:name", name)
+        _sub(publication, "news:language", news_language(site))
+        _sub(news, "news:publication_date", rfc3339(article.date))
+        _sub(news, "news:title", article.title)
+    return _serialize(root)
+
+
+def robots_txt(site: Site, urls: Urls) -> bytes:
+    lines = ["User-agent: *", "Disallow:", "", f"Sitemap: {urls.absolute(urls.SITEMAP)}"]
+    if site.config.sitemap.news:
+        lines.append(f"Sitemap: {urls.absolute(urls.NEWS_SITEMAP)}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def render_sitemaps(pages: Sequence[Page], site: Site, urls: Urls, now: datetime) -> dict[str, bytes]:
+    """Output path -> bytes for the sitemap(s), the news sitemap when switched on, and robots.txt."""
+    entries = [(urls.absolute(page.path), page.updated) for page in pages if page.kind in SITEMAP_KINDS]
+    limit = site.config.sitemap.max_urls
+    files: dict[str, bytes] = {}
+    if len(entries) <= limit:
+        files[output_file(urls.SITEMAP)] = urlset(entries)
+    else:
+        parts = []
+        for number, start in enumerate(range(0, len(entries), limit), 1):
+            chunk = entries[start:start + limit]
+            path = urls.sitemap_part(number)
+            files[output_file(path)] = urlset(chunk)
+            parts.append((urls.absolute(path), max((m for _, m in chunk if m is not None), default=None)))
+        files[output_file(urls.SITEMAP)] = sitemap_index(parts)
+    if site.config.sitemap.news:
+        files[output_file(urls.NEWS_SITEMAP)] = news_sitemap(site, urls, now)
+    files[output_file(urls.ROBOTS)] = robots_txt(site, urls)
+    return files

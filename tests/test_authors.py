@@ -1,0 +1,100 @@
+"""Author pages, their details from site.yaml or authors.yaml, and config mistakes reported in one go."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import article, run_cli, write_site
+from publishing_site import BASE, XSS_TITLE, build_publishing_site
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out, _ = build_publishing_site(tmp_path_factory.mktemp("authors"))
+    return out
+
+
+def soup_of(out: Path, relative: str) -> BeautifulSoup:
+    return BeautifulSoup((out / relative).read_text(encoding="utf-8"), "html.parser")
+
+
+def card_titles(soup: BeautifulSoup) -> list[str]:
+    return [h.get_text(strip=True) for h in soup.select(".card__title")]
+
+
+def test_author_page_shows_profile_and_articles_paginated(built: Path) -> None:
+    page = soup_of(built, "authors/jane-doe/index.html")
+    assert page.find("h1").get_text(" ", strip=True) == "Author: Jane Doe"
+    assert "Covers action cinema & stunts." in page.get_text()
+    assert page.find("a", href="https://janedoe.example/")
+    assert card_titles(page) == ["First Look at Ballerina", "Older News"]  # page_size 2
+    assert page.find("a", rel="next")["href"] == "/sub/authors/jane-doe/page/2/"
+    second = soup_of(built, "authors/jane-doe/page/2/index.html")
+    assert [t[:30] for t in card_titles(second)] == ["Ballerina and the very long he"]
+    assert page.find("a", href="/sub/authors/jane-doe/feed.xml")
+
+
+def test_names_without_profile_get_a_page_and_bylines_link_to_it(built: Path) -> None:
+    sam = soup_of(built, "authors/sam-roe/index.html")
+    assert card_titles(sam) == [XSS_TITLE]
+    byline = soup_of(built, "2025/06/02/escaping/index.html").select_one(".story__author")
+    assert byline["href"] == "/sub/authors/sam-roe/" and byline.get_text() == "sam roe"
+    # `author: jane-doe` (the profile key) and `author: Jane Doe` are one author
+    older = soup_of(built, "2025/05/20/older/index.html").select_one(".story__author")
+    assert older["href"] == "/sub/authors/jane-doe/" and older.get_text() == "Jane Doe"
+    assert soup_of(built, "2025/01/15/winter/index.html").select_one(".story__author") is None
+    index = soup_of(built, "authors/index.html")
+    assert [a.get_text() for a in index.select(".term-list a")] == ["Jane Doe", "sam roe"]
+    assert BASE + "authors/" in (built / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_default_author_and_site_yaml_profiles(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {"a.md": article("One", date="2025-06-01"),
+                                 "b.md": article("Two", date="2025-06-02", author="Guest Writer"),
+                                 "c.md": article("Three", date="2025-06-03", author="Ann Lee"),
+                                 "d.md": article("Four", date="2025-06-04", author="ann  LEE")},
+                      "title: T\nbase_url: https://t.example/\nauthor:\n  name: Desk\n"
+                      "authors:\n  guest:\n    name: Guest Writer\n    bio: Visiting critic.\n")
+    result = run_cli("build", "--source", str(site))
+    assert result.returncode == 0, result.stderr
+    out = site / "public"
+    assert "Visiting critic." in soup_of(out, "authors/guest/index.html").get_text()
+    assert card_titles(soup_of(out, "authors/desk/index.html")) == ["One"]
+    ann = soup_of(out, "authors/ann-lee/index.html")  # one author however the name is cased or spaced
+    assert card_titles(ann) == ["Four", "Three"] and ann.find("h1").get_text(" ", strip=True) == "Author: ann LEE"
+
+
+def test_config_mistakes_are_all_reported_with_lines(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {"a.md": article("One")},
+                      "title: T\nfeeds:\n  entries: 0\n  ful_content: true\nsitemap:\n  max_urls: 60000\n"
+                      "authors:\n  jane:\n    nmae: Jane\n",
+                      {"authors.yaml": "jane:\n  name: Jane\n"})
+    (site / "public").mkdir()
+    (site / "public" / "keep.txt").write_text("previous output", encoding="utf-8")
+    result = run_cli("build", "--source", str(site))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("site.yaml:2: ") and "`feeds.ful_content`" in line and "full_content" in line
+               for line in lines)
+    assert any(line.startswith("site.yaml:2: ") and "`feeds.entries` must be at least 1" in line for line in lines)
+    assert any(line.startswith("site.yaml:5: ") and "`sitemap.max_urls`" in line for line in lines)
+    assert any(line.startswith("site.yaml:7: ") and "`authors.jane.nmae`" in line for line in lines)
+    assert (site / "public" / "keep.txt").read_text(encoding="utf-8") == "previous output"
+
+
+def test_an_author_defined_twice_is_an_error(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {"a.md": article("One", author="Jane")},
+                      "title: T\nauthors:\n  jane:\n    bio: One.\n", {"authors.yaml": "Jane:\n  bio: Two.\n"})
+    result = run_cli("build", "--source", str(site))
+    assert result.returncode == 1
+    assert "authors.yaml:1: author `Jane` is defined twice (also as `jane` in site.yaml)" in result.stderr
+
+
+def test_a_sites_own_robots_txt_wins(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {"a.md": article("One")}, extra={"static/robots.txt": "User-agent: *\nDisallow: /\n"})
+    result = run_cli("build", "--source", str(site))
+    assert result.returncode == 0, result.stderr
+    assert (site / "public" / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /\n"
