@@ -14,8 +14,12 @@ from .config import SiteConfig, load_config
 from .content import CONTENT_DIR, find_sources, read_source
 from .errors import Problem, SiteError, raise_if_errors
 from .model import Site
-from .pages import check_paths, plan_pages
+from .pages import check_paths, plan_pages, redirect_pages
+from .redirects import RedirectPlan, load_lock, netlify_redirects, plan_redirects, save_lock
 from .render import THEME_DIR, make_environment, render_pages
+from .schedule import BUILD_INFO, build_info
+from .search import SearchIndex, index_folder, require_pagefind
+from .search import check_paths as check_search_paths
 from .taxonomy import load_tag_data
 from .urls import Urls
 from .writer import write_site
@@ -32,7 +36,10 @@ class BuildOptions:
     base_url: str | None = None  # overrides site.yaml
     drafts: bool = False
     future: bool = False
+    expired: bool = False  # include articles past their expiry_date
     now: datetime | None = None  # "now" for future-dated articles; default: the clock
+    search: bool | None = None  # None: as site.yaml says (`search`, default on)
+    record_urls: bool = True  # keep urls.lock up to date after a successful build
 
     @property
     def output_dir(self) -> Path:
@@ -48,6 +55,9 @@ class BuildReport:
     seconds: float
     warnings: tuple[Problem, ...]
     site: Site
+    redirects: RedirectPlan | None = None
+    search: SearchIndex | None = None
+    lock_written: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +82,8 @@ def load_site(options: BuildOptions) -> LoadedSite:
     config: SiteConfig = load_config(root)
     if options.base_url is not None:
         config = replace(config, base_url=options.base_url)
+    if options.search is not None:
+        config = replace(config, search=options.search)
     problems: list[Problem] = []
     articles = []
     for path in find_sources(root):
@@ -81,7 +93,7 @@ def load_site(options: BuildOptions) -> LoadedSite:
             articles.append(parsed.article)
     tag_data, tag_problems = load_tag_data(root, config.tags_file)
     problems += tag_problems
-    selection = Selection(build_time(options), options.drafts, options.future)
+    selection = Selection(build_time(options), options.drafts, options.future, options.expired)
     site, site_problems = assemble_site(articles, config, selection, tag_data)
     problems += site_problems
     raise_if_errors(problems)
@@ -126,22 +138,46 @@ def build(options: BuildOptions) -> BuildReport:
     raise_if_errors(check_output_dir(root, output))
     loaded = load_site(options)
     site, urls = loaded.site, loaded.urls
+    config = site.config
+    now = build_time(options)
     problems = list(loaded.warnings)
     pages = plan_pages(site, urls)
+    lock_path = root / config.redirects.lock_file
+    lock, lock_problems = load_lock(lock_path, config.redirects.lock_file)
+    problems += lock_problems
+    raise_if_errors(problems)
+    plan = plan_redirects(site, urls, lock, (page.path for page in pages), now, config.redirects.strict)
+    problems += plan.problems
+    pages += redirect_pages(plan.redirects)
     problems += check_paths(pages)
     static, static_problems = collect_static(root)
     problems += static_problems
+    if config.search:
+        problems += check_search_paths(static)
     raise_if_errors(problems)
     env = make_environment(root, site, urls, GENERATOR)
     rendered, render_problems = render_pages(env, pages, root)
     problems += render_problems
+    rendered[BUILD_INFO] = build_info(site, now, GENERATOR)
+    if plan.redirects:
+        rendered["_redirects"] = netlify_redirects(plan.redirects, urls)
     for clash in sorted(set(rendered) & set(static)):
         problems.append(Problem(f"static/{clash}", None, f"static file clashes with a generated page {clash}",
                                 "rename or remove the static file"))
     raise_if_errors(problems)
-    report = write_site(output, rendered, static)
+    indexed: list[SearchIndex] = []
+    finish = None
+    if config.search:
+        binary = require_pagefind()
+
+        def finish(folder: Path) -> None:
+            indexed.append(index_folder(folder, config.language, binary))
+
+    report = write_site(output, rendered, static, finish)
+    lock_written = save_lock(lock_path, plan.lock) if options.record_urls else False
     return BuildReport(output, report.pages, report.static_files, len(site.articles),
-                       time.perf_counter() - started, tuple(problems), site)
+                       time.perf_counter() - started, tuple(problems), site, plan,
+                       indexed[0] if indexed else None, lock_written)
 
 
 __all__ = ["BuildOptions", "BuildReport", "SiteError", "build", "load_site"]

@@ -50,11 +50,23 @@ SCHEMA: dict[str, Option] = {
     "menu": Option(list, [], "Extra header links: a list of `{title, url}`."),
     "footer": Option(str, "", "Text shown in the footer."),
     "tags_file": Option(str, "tags.yaml", "Optional data file with tag names, aliases and descriptions."),
+    "search": Option(bool, True, "Full-text search (Pagefind index, `/search/` page, header search box); "
+                                 "false leaves all of it out."),
+    "redirects": Option(dict, {}, "`strict` (true: a changed article URL fails the build unless the old one "
+                                  "is in `aliases`) and `lock_file` (the record of published URLs, default "
+                                  "`urls.lock`)."),
 }
 
 AUTHOR_KEYS = {"name": str, "url": str, "bio": str}
 PROMO_KEYS = {"label": str, "title": str, "subtitle": str, "text": str, "link_text": str, "link_url": str}
 MENU_KEYS = {"title": str, "url": str}
+REDIRECT_KEYS = {"strict": bool, "lock_file": str}
+
+
+@dataclass(frozen=True, slots=True)
+class Redirects:
+    strict: bool = False
+    lock_file: str = "urls.lock"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +112,8 @@ class SiteConfig:
     menu: tuple[MenuItem, ...] = ()
     footer: str = ""
     tags_file: str = "tags.yaml"
+    search: bool = True
+    redirects: Redirects = field(default_factory=Redirects)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -185,6 +199,8 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_FILE,
                 problems.append(Problem(path, line, "`promo` must be a mapping or false"))
             else:
                 values[key] = Promo(**_check_section(value, PROMO_KEYS, key, path, line, problems))
+        elif key == "redirects":
+            values[key] = Redirects(**_check_section(value, REDIRECT_KEYS, key, path, line, problems))
         elif key == "menu":
             items = []
             for item in value:
@@ -234,6 +250,11 @@ def _check_values(values: dict[str, Any], path: str, key_lines: dict[str, int],
                 f"fields: {', '.join('{' + f + '}' for f in PERMALINK_FIELDS)}")
         elif fields and "slug" not in fields:
             bad("permalink", "`permalink` must contain {slug}", "otherwise two articles would share one URL")
+    lock_file = values["redirects"].lock_file if "redirects" in values else ""
+    if lock_file and (lock_file.startswith(("/", "\\")) or ".." in lock_file.replace("\\", "/").split("/")
+                      or ":" in lock_file):
+        bad("redirects", f"`redirects.lock_file` must be a file inside the site folder, not `{lock_file}`",
+            "e.g. urls.lock")
     if "base_url" in values:
         parts = urlsplit(values["base_url"])
         if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):

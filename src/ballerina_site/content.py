@@ -7,6 +7,7 @@ worker processes; ``find_sources`` and ``read_source`` are the thin edges that t
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -18,13 +19,13 @@ from .errors import Problem
 from .frontmatter import FrontMatterFailure, split_front_matter
 from .markup import count_words, first_paragraph, plain_text, render_markdown
 from .model import Article, Label
-from .urls import slugify
+from .urls import UnsafePath, safe_site_path, slugify
 
 CONTENT_DIR = "content"
 ARTICLE_SUFFIXES = (".md", ".markdown")
 
 KNOWN_KEYS = ("title", "date", "tags", "summary", "slug", "category", "author", "updated", "draft",
-              "image", "image_alt", "related", "related_exclude")
+              "image", "image_alt", "related", "related_exclude", "publish_date", "expiry_date", "aliases")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +119,39 @@ def default_slug(source: str) -> str:
     return slugify(stem)
 
 
+@dataclass(frozen=True, slots=True)
+class AliasFault:
+    message: str
+    hint: str
+
+
+def check_alias(alias: str) -> str | AliasFault:
+    """An old address of an article as a site path (``/2024/05/old-title/``), relative to
+    ``base_url`` like every site path, so aliases survive a change of ``base_url``."""
+    text = alias.strip()
+    if "://" in text or text.startswith("//"):
+        return AliasFault(f"alias `{alias}` must be a path of this site, not a full URL",
+                          "write only the path after base_url, e.g. /2024/05/old-title/")
+    if "?" in text or "#" in text:
+        return AliasFault(f"alias `{alias}` must be a plain path", "a static host cannot redirect a query or #part")
+    if not text.startswith("/"):
+        return AliasFault(f"alias `{alias}` must be a path starting with /", "e.g. aliases: [/2024/05/old-title/]")
+    try:
+        return safe_site_path(text)
+    except UnsafePath as exc:
+        return AliasFault(f"alias `{alias}`: {exc}", "use a plain path such as /2024/05/old-title/")
+
+
+def _optional_date(meta: dict[str, Any], key: str, zone: Any, problem: Any) -> datetime | None:
+    if meta.get(key) is None:
+        return None
+    try:
+        return parse_date(meta[key], zone).value
+    except DateError as exc:
+        problem(key, f"`{key}`: {exc}")
+        return None
+
+
 def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
     problems: list[Problem] = []
     split = split_front_matter(text)
@@ -165,6 +199,21 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
             updated = parse_date(meta["updated"], zone).value
         except DateError as exc:
             problem("updated", f"`updated`: {exc}")
+
+    publish_date = _optional_date(meta, "publish_date", zone, problem)
+    expiry_date = _optional_date(meta, "expiry_date", zone, problem)
+    live = publish_date or date
+    if expiry_date is not None and live is not None and expiry_date <= live:
+        problem("expiry_date", f"`expiry_date` {expiry_date.isoformat()} is not after the article goes live "
+                               f"({live.isoformat()})", "the article would never be shown")
+
+    aliases = []
+    for alias in _as_list(meta.get("aliases"), "aliases", source, lines.get("aliases"), problems):
+        checked = check_alias(alias)
+        if isinstance(checked, str):
+            aliases.append(checked)
+        else:
+            problem("aliases", checked.message, checked.hint)
 
     tags = []
     for name in _as_list(meta.get("tags"), "tags", source, lines.get("tags"), problems):
@@ -214,6 +263,7 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
                                                    lines.get("related"), problems)),
         related_exclude=tuple(slugify(s) for s in _as_list(meta.get("related_exclude"), "related_exclude",
                                                            source, lines.get("related_exclude"), problems)),
+        publish_date=publish_date, expiry_date=expiry_date, aliases=tuple(aliases),
         extra=MappingProxyType(extra),
         key_lines=MappingProxyType(dict(lines)),
     )

@@ -43,6 +43,9 @@ class Article:
     image_alt: str = ""
     related: tuple[str, ...] = ()  # slugs pinned to the top of Keep Reading
     related_exclude: tuple[str, ...] = ()  # slugs never shown in Keep Reading
+    publish_date: datetime | None = None  # goes live at this time; default: `date`
+    expiry_date: datetime | None = None  # left out of builds from this time on
+    aliases: tuple[str, ...] = ()  # old site paths that redirect here
     extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY)  # the editor's own front matter keys
     key_lines: Mapping[str, int] = field(default_factory=lambda: EMPTY)  # front matter key -> file line
 
@@ -50,6 +53,11 @@ class Article:
     def sort_key(self) -> tuple[float, str]:
         """Newest first; ties by source path so the order never depends on the file system."""
         return (-self.date.timestamp(), self.source)
+
+    @property
+    def goes_live(self) -> datetime:
+        """When the article may first be shown: ``publish_date`` if set, else its ``date``."""
+        return self.publish_date or self.date
 
     def line_of(self, key: str) -> int | None:
         return self.key_lines.get(key)
@@ -91,6 +99,15 @@ class Month:
         return self.articles[0].date.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A moment at which a rebuild changes the site: an article goes live or expires."""
+
+    at: datetime
+    event: Literal["publish", "expire"]
+    article: Article
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Site:
     config: SiteConfig
@@ -100,6 +117,13 @@ class Site:
     related: Mapping[str, tuple[Article, ...]] = field(default_factory=lambda: EMPTY)  # source -> Keep Reading
     scheduled: tuple[Article, ...] = ()  # future-dated, left out of this build
     drafts: tuple[Article, ...] = ()  # drafts left out of this build
+    expired: tuple[Article, ...] = ()  # past their expiry_date, left out of this build
+    upcoming: tuple[Change, ...] = ()  # future publish and expiry times, soonest first
+
+    @property
+    def next_change(self) -> datetime | None:
+        """The next time a rebuild would show a different site (for a cron job), or None."""
+        return self.upcoming[0].at if self.upcoming else None
 
     def keep_reading(self, article: Article) -> tuple[Article, ...]:
         return self.related.get(article.source, ())

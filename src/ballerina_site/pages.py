@@ -75,7 +75,15 @@ def plan_pages(site: Site, urls: Urls) -> list[Page]:
         pages.append(Page(index_path, f"{kind}_index.html", f"{kind}_index", index_title, {"terms": terms}))
     pages.append(Page("/archive/", "archive.html", "archive", "Archive", {"months": site.months}))
     pages.append(Page("/404.html", "404.html", "404", "Page not found", {"latest": site.articles[:5]}))
+    if site.config.search:
+        pages.append(Page("/search/", "search.html", "search", "Search"))
     return pages
+
+
+def redirect_pages(redirects: Sequence[Any]) -> list[Page]:
+    """One small page per old URL: meta refresh, canonical and a link to where the article lives now."""
+    return [Page(r.path, "redirect.html", "redirect", r.article.title, {"article": r.article},
+                 r.article.source) for r in redirects]
 
 
 def check_paths(pages: Sequence[Page]) -> list[Problem]:

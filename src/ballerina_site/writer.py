@@ -11,7 +11,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 BUILDING = ".building-"
 PREVIOUS = ".previous-"
@@ -47,8 +47,12 @@ def _inside(base: Path, relative: str) -> Path:
     return target
 
 
-def write_site(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Path]) -> WriteReport:
-    """Write ``pages`` (output path -> bytes) and copy ``static`` (output path -> source file)."""
+def write_site(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Path],
+               finish: Callable[[Path], None] | None = None) -> WriteReport:
+    """Write ``pages`` (output path -> bytes) and copy ``static`` (output path -> source file).
+
+    ``finish`` runs on the complete staging folder before the swap (e.g. the search indexer); if it
+    raises, the staging folder is dropped and the previous output stays as it was."""
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
     recover(output)
@@ -70,6 +74,8 @@ def write_site(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Pa
                 made.add(target.parent)
             with open(target, "wb") as handle:
                 handle.write(data)
+        if finish is not None:
+            finish(staging)
         _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
