@@ -17,7 +17,7 @@ from .config import SiteConfig
 from .dates import DateError, parse_date
 from .errors import Problem
 from .frontmatter import FrontMatterFailure, split_front_matter
-from .markup import count_words, first_paragraph, plain_text, render_markdown
+from .markup import count_words, first_paragraph, plain_text, render_markdown_checked
 from .model import Article, Label
 from .urls import UnsafePath, safe_site_path, slugify
 
@@ -241,7 +241,12 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
         problem("draft", "`draft` must be true or false")
         draft = False
 
-    body_html = render_markdown(split.body)
+    body_html, markup_problems = render_markdown_checked(split.body)
+    body_lines = split.body.split("\n")
+    for fault in markup_problems:
+        index = next((i for i, line in enumerate(body_lines) if line.rstrip() == fault.line_text.rstrip()), None)
+        problems.append(Problem(source, split.body_line + index if index is not None else split.body_line,
+                                fault.message, fault.hint))
     if not split.body.strip():
         problems.append(Problem(source, split.body_line, "the article has no body text", level="warning"))
     summary = _text(meta, "summary", source, lines, problems)

@@ -9,6 +9,8 @@ from functools import lru_cache
 import markdown
 from markdown.extensions.toc import slugify_unicode
 
+from .embeds import EmbedExtension, EmbedProblem
+
 EXTENSIONS = ("extra", "sane_lists", "toc")
 EXTENSION_CONFIGS = {"toc": {"slugify": slugify_unicode, "permalink": False}}
 
@@ -20,18 +22,27 @@ SUMMARY_MAX_CHARS = 320
 
 
 @lru_cache(maxsize=1)
-def _converter() -> markdown.Markdown:
-    return markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS,
-                             output_format="html")
+def _converter() -> tuple[markdown.Markdown, EmbedExtension]:
+    embeds = EmbedExtension()
+    converter = markdown.Markdown(extensions=[*EXTENSIONS, embeds], extension_configs=EXTENSION_CONFIGS,
+                                  output_format="html")
+    return converter, embeds
+
+
+def render_markdown_checked(text: str) -> tuple[str, tuple[EmbedProblem, ...]]:
+    """Convert one article body and say what was wrong in it (e.g. an unreadable video embed).
+
+    The converter is built once per process and reset between uses."""
+    converter, embeds = _converter()
+    try:
+        html_text = converter.reset().convert(text)
+        return html_text, tuple(embeds.problems)
+    finally:
+        converter.reset()
 
 
 def render_markdown(text: str) -> str:
-    """Convert one article body; the converter is built once per process and reset between uses."""
-    converter = _converter()
-    try:
-        return converter.reset().convert(text)
-    finally:
-        converter.reset()
+    return render_markdown_checked(text)[0]
 
 
 def plain_text(fragment: str) -> str:
