@@ -147,3 +147,23 @@ def test_click_loads_the_nocookie_player_and_nothing_before(tmp_path: Path) -> N
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("kind, text, player", [
+    ("youtube", "0FSwsrFpkbw", "https://www.youtube-nocookie.com/embed/0FSwsrFpkbw?autoplay=1"),
+    ("video", "https://youtu.be/0FSwsrFpkbw?t=90", "https://www.youtube-nocookie.com/embed/0FSwsrFpkbw?autoplay=1&start=90"),
+    ("youtube", "https://m.youtube.com/watch?v=0FSwsrFpkbw&t=1h2m3s",
+     "https://www.youtube-nocookie.com/embed/0FSwsrFpkbw?autoplay=1&start=3723"),
+    ("youtube", "https://www.youtube.com/shorts/0FSwsrFpkbw", "https://www.youtube-nocookie.com/embed/0FSwsrFpkbw?autoplay=1"),
+    ("youtube", "youtube.com/embed/0FSwsrFpkbw?start=12", "https://www.youtube-nocookie.com/embed/0FSwsrFpkbw?autoplay=1&start=12"),
+    ("vimeo", "76979871", "https://player.vimeo.com/video/76979871?autoplay=1&dnt=1"),
+    ("video", "https://vimeo.com/channels/staffpicks/76979871", "https://player.vimeo.com/video/76979871?autoplay=1&dnt=1"),
+    ("vimeo", "https://vimeo.com/76979871/a1b2c3d4e5", "https://player.vimeo.com/video/76979871?autoplay=1&dnt=1&h=a1b2c3d4e5"),
+    ("vimeo", "https://player.vimeo.com/video/76979871?h=a1b2c3d4e5#t=30s",
+     "https://player.vimeo.com/video/76979871?autoplay=1&dnt=1&h=a1b2c3d4e5#t=30s"),
+])
+def test_video_addresses_in_every_usual_form(kind: str, text: str, player: str) -> None:
+    from ballerina_site.embeds import Video, parse_video
+
+    video = parse_video(kind, text)
+    assert isinstance(video, Video) and video.player_url == player

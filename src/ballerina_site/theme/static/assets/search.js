@@ -81,8 +81,8 @@
     return out;
   }
 
-  function filterLink(name, value) {
-    var a = el("a", "tag", value);
+  function filterLink(name, value, className) {
+    var a = el("a", className || "tag", value);
     a.href = searchPath + "?" + new URLSearchParams([[name, value]]).toString();
     return a;
   }
@@ -105,7 +105,7 @@
     }
     (filters.category || []).forEach(function (name) {
       if (line.childNodes.length) line.appendChild(document.createTextNode(" · "));
-      line.appendChild(filterLink("category", name));
+      line.appendChild(filterLink("category", name, "search-result__category"));
     });
     if (line.childNodes.length) article.appendChild(line);
     if (meta.summary) article.appendChild(el("p", "search-result__summary", meta.summary));
