@@ -127,14 +127,17 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
-    out = built(tmp_path, "title: T\nbase_url: /\n")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server, base = serve(built(tmp_path, "title: T\nbase_url: /\n"))
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield base
     finally:
         server.shutdown()
         server.server_close()
@@ -203,3 +206,22 @@ def test_browser_search_says_when_nothing_matches(served: str, browser_page) -> 
     page.goto(served + "/search/?q=zzzzunknownword")
     page.wait_for_function("document.querySelector('[data-search-status]').textContent.startsWith('No articles')")
     assert page.locator(".search-result").count() == 0
+
+
+@pytest.mark.slow
+def test_browser_search_under_a_sub_path(tmp_path: Path, browser_page) -> None:
+    """A project site (base_url with a path): result links carry the prefix."""
+    site = write_site(tmp_path / "site", ARTICLES, "title: T\nbase_url: https://user.example/news/\n")
+    root = tmp_path / "host"
+    result = run_cli("build", "--source", str(site), "--output", str(root / "news"))
+    assert result.returncode == 0, result.stderr
+    server, base = serve(root)
+    try:
+        page = browser_page
+        page.goto(base + "/news/search/?q=skates")
+        page.wait_for_selector(".search-result")
+        assert page.locator(".search-result h2 a").get_attribute("href") == "/news/2025/06/03/interview/"
+        assert page.locator(".search-result .tags a").first.get_attribute("href").startswith("/news/search/?tag=")
+    finally:
+        server.shutdown()
+        server.server_close()
