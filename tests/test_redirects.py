@@ -72,7 +72,7 @@ def test_renamed_file_keeps_its_history(tmp_path: Path) -> None:
 
 def test_aliases_make_redirects_and_clashes_are_errors(tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", {
-        "2025-06-01-a.md": article("A", "2025-06-01", aliases="[/old/a/, /legacy/a.html]"),
+        "2025-06-01-a.md": article("A", "2025-06-01", aliases="[/old/a, /legacy/a.html]"),
         "2025-06-02-b.md": article("B", "2025-06-02"),
     }, CONFIG)
     out = tmp_path / "out"

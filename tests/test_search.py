@@ -96,7 +96,14 @@ def test_search_page_and_header_box(tmp_path: Path) -> None:
     assert not any("//" in (tag.get("src") or "") for tag in page.select("script"))
     assert page.select_one("noscript a[href='/sub/archive/']") is not None
     missing = BeautifulSoup((out / "404.html").read_text(), "html.parser")
-    assert missing.select_one("main form[role=search] input[name=q]") is not None
+    form = missing.select_one("main form[role=search]")
+    assert form["action"] == "/sub/search/"
+    field = form.select_one("input[name=q]")
+    assert missing.select_one(f"label[for={field['id']}]").get_text(strip=True) == \
+        "Search for what you were looking for"
+    assert missing.select_one("header form[role=search]") is not None  # the site's usual header
+    assert [a.get_text() for a in missing.select("main li a")][:3] == [
+        "Len Wiseman On Practical Effects", "Box Office Weekend Report", "Final Ballerina Trailer Arrives"]
 
 
 @pytest.mark.parametrize("how", ["config", "flag"])

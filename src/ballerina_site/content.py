@@ -136,6 +136,8 @@ def check_alias(alias: str) -> str | AliasFault:
         return AliasFault(f"alias `{alias}` must be a plain path", "a static host cannot redirect a query or #part")
     if not text.startswith("/"):
         return AliasFault(f"alias `{alias}` must be a path starting with /", "e.g. aliases: [/2024/05/old-title/]")
+    if "." not in text.rstrip("/").rsplit("/", 1)[-1]:
+        text = text.rstrip("/") + "/"  # a folder: written as .../index.html, as static hosts expect
     try:
         return safe_site_path(text)
     except UnsafePath as exc:
