@@ -127,6 +127,17 @@ def test_failed_indexing_keeps_the_previous_output(tmp_path: Path) -> None:
     assert (out / "pagefind" / "pagefind.js").is_file()
 
 
+def test_missing_pagefind_is_a_clear_error(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", ARTICLES)
+    result = run_cli("build", "--source", str(site), "--output", str(tmp_path / "out"),
+                     env={"PAGEFIND_BINARY_PATH": str(tmp_path / "no-such-binary")})
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == ("site.yaml: search is on but the Pagefind binary is not installed "
+                                             "(pip install 'pagefind[extended]', or set `search: false` / use "
+                                             "--no-search)")
+    assert not (tmp_path / "out").exists()
+
+
 # --- a real browser: Debian's chromium driven by Playwright --------------------------------------
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
