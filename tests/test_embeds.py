@@ -8,7 +8,6 @@ import re
 import tempfile
 import threading
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from bs4 import BeautifulSoup

@@ -166,14 +166,13 @@ def build(options: BuildOptions) -> BuildReport:
                                 "rename or remove the static file"))
     raise_if_errors(problems)
     indexed: list[SearchIndex] = []
-    finish = None
-    if config.search:
-        binary = require_pagefind()
+    binary = require_pagefind() if config.search else None
 
-        def finish(folder: Path) -> None:
-            indexed.append(index_folder(folder, config.language, binary))
+    def index_staged(folder: Path) -> None:
+        """Runs on the staged output, before the swap: a failed index keeps the previous site."""
+        indexed.append(index_folder(folder, config.language, binary))
 
-    report = write_site(output, rendered, static, finish)
+    report = write_site(output, rendered, static, index_staged if binary is not None else None)
     lock_written = save_lock(lock_path, plan.lock) if options.record_urls else False
     return BuildReport(output, report.pages, report.static_files, len(site.articles),
                        time.perf_counter() - started, tuple(problems), site, plan,

@@ -8,6 +8,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from .errors import Problem
 from .model import Article, Site
+from .redirects import Redirect
 from .urls import UnsafePath, Urls, output_file
 
 
@@ -80,7 +81,7 @@ def plan_pages(site: Site, urls: Urls) -> list[Page]:
     return pages
 
 
-def redirect_pages(redirects: Sequence[Any]) -> list[Page]:
+def redirect_pages(redirects: Sequence[Redirect]) -> list[Page]:
     """One small page per old URL: meta refresh, canonical and a link to where the article lives now."""
     return [Page(r.path, "redirect.html", "redirect", r.article.title, {"article": r.article},
                  r.article.source) for r in redirects]
