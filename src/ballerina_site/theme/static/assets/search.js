@@ -158,9 +158,12 @@
       var count = found.results.length;
       var about = query ? " for “" + query + "”" : "";
       var within = categories.concat(tags).length ? " with the chosen filters" : "";
-      say(count === 0 ? "No articles found" + about + within + "."
-                      : count + (count === 1 ? " article" : " articles") + " found" + about + within + ".");
-      return showMore(run);
+      /* Announce only once the results are on the page. */
+      return showMore(run).then(function () {
+        if (run !== current) return;
+        say(count === 0 ? "No articles found" + about + within + "."
+                        : count + (count === 1 ? " article" : " articles") + " found" + about + within + ".");
+      });
     }).catch(function () {
       if (run === current) say("Search is not available right now. Try the archive instead.");
     });
