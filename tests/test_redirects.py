@@ -139,3 +139,16 @@ def test_drafts_and_broken_record(tmp_path: Path) -> None:
     failed = build(site, out)
     assert failed.returncode == 1
     assert failed.stderr.startswith("urls.lock:2: not valid JSON")
+
+
+def test_deleted_article_is_forgotten_with_a_note(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {"2025-06-01-a.md": article("A", "2025-06-01"),
+                                          "2025-06-02-b.md": article("B", "2025-06-02")}, CONFIG)
+    out = tmp_path / "out"
+    assert build(site, out).returncode == 0
+    (site / "content" / "2025-06-01-a.md").unlink()
+    result = build(site, out)
+    assert result.returncode == 0, result.stderr
+    assert "gone: content/2025-06-01-a.md was published at /2025/06/01/a/; its file is gone" in result.stdout
+    assert list(json.loads((site / "urls.lock").read_text())["articles"]) == ["content/2025-06-02-b.md"]
+    assert not (out / "2025/06/01/a").exists()
