@@ -26,7 +26,7 @@ def copy_default_site(tmp_path: Path) -> Path:
     for name in ("content", "templates", "static"):
         if (REPO / name).is_dir():
             shutil.copytree(REPO / name, site / name)
-    for name in ("site.yaml", "tags.yaml"):
+    for name in ("site.yaml", "tags.yaml", "urls.lock"):
         if (REPO / name).is_file():
             shutil.copy(REPO / name, site / name)
     return site

@@ -10,7 +10,7 @@ from typing import Iterable
 from .authors import collect_authors
 from .config import Profile, SiteConfig
 from .errors import Problem
-from .model import Article, Site
+from .model import Article, Change, Site
 from .related import keep_reading_map
 from .taxonomy import EMPTY_TAG_DATA, TagData, collect_terms, resolve_terms
 
@@ -22,6 +22,7 @@ class Selection:
     now: datetime
     drafts: bool = False
     future: bool = False
+    expired: bool = False
 
 
 def assemble_site(articles: Iterable[Article], config: SiteConfig, selection: Selection,
@@ -30,15 +31,21 @@ def assemble_site(articles: Iterable[Article], config: SiteConfig, selection: Se
     published: list[Article] = []
     scheduled: list[Article] = []
     drafts: list[Article] = []
+    expired: list[Article] = []
+    now = selection.now
     for article in articles:
         if article.draft and not selection.drafts:
             drafts.append(article)
-        elif article.date > selection.now and not selection.future:
+        elif article.goes_live > now and not selection.future:
             scheduled.append(article)
+        elif article.expiry_date is not None and article.expiry_date <= now and not selection.expired:
+            expired.append(article)
         else:
             published.append(article)
     published.sort(key=lambda a: a.sort_key)
-    scheduled.sort(key=lambda a: a.date.timestamp())
+    scheduled.sort(key=lambda a: (a.goes_live.timestamp(), a.source))
+    expired.sort(key=lambda a: a.sort_key)
+    upcoming = upcoming_changes(published, scheduled, now)
 
     published, tag_descriptions, problems = resolve_terms(published, "tag", tag_data)
     published, _, category_problems = resolve_terms(published, "category")
@@ -51,5 +58,16 @@ def assemble_site(articles: Iterable[Article], config: SiteConfig, selection: Se
     problems += author_problems
     site = Site(config=config, articles=tuple(published), tags=tags, categories=categories,
                 related=MappingProxyType(related), scheduled=tuple(scheduled), drafts=tuple(drafts),
+                expired=tuple(expired), upcoming=upcoming,
                 authors=authors, author_by_source=MappingProxyType(author_by_source))
     return site, problems
+
+
+def upcoming_changes(published: Iterable[Article], scheduled: Iterable[Article],
+                     now: datetime) -> tuple[Change, ...]:
+    """Every future moment a rebuild would differ: scheduled articles going live, and expiry times
+    of what is shown or will be. Drafts never count: they wait for an editor, not for the clock."""
+    changes = [Change(a.goes_live, "publish", a) for a in scheduled if a.goes_live > now]
+    changes += [Change(a.expiry_date, "expire", a) for a in (*published, *scheduled)
+                if a.expiry_date is not None and a.expiry_date > now]
+    return tuple(sorted(changes, key=lambda c: (c.at.timestamp(), c.event, c.article.source)))

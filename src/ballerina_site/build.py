@@ -18,10 +18,14 @@ from .errors import Problem, SiteError, raise_if_errors
 from .links import check_links
 from .feeds import render_feeds
 from .model import Site
-from .pages import check_paths, plan_pages
+from .pages import check_paths, plan_pages, redirect_pages
+from .redirects import RedirectPlan, load_lock, netlify_redirects, plan_redirects, save_lock
 from .render import THEME_DIR, make_environment, render_pages
 from .seo import guideline_warnings
 from .sitemaps import render_sitemaps
+from .schedule import BUILD_INFO, build_info
+from .search import SearchIndex, index_folder, require_pagefind
+from .search import check_paths as check_search_paths
 from .taxonomy import load_tag_data
 from .urls import Urls
 from .writer import write_site
@@ -38,8 +42,11 @@ class BuildOptions:
     base_url: str | None = None  # overrides site.yaml
     drafts: bool = False
     future: bool = False
+    expired: bool = False  # include articles past their expiry_date
     now: datetime | None = None  # "now" for future-dated articles; default: the clock
     strict: bool = False  # warnings count as errors
+    search: bool | None = None  # None: as site.yaml says (`search`, default on)
+    record_urls: bool = True  # keep urls.lock up to date after a successful build
 
     @property
     def output_dir(self) -> Path:
@@ -55,6 +62,9 @@ class BuildReport:
     seconds: float
     warnings: tuple[Problem, ...]
     site: Site
+    redirects: RedirectPlan | None = None
+    search: SearchIndex | None = None
+    lock_written: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +104,8 @@ def load_site(options: BuildOptions) -> LoadedSite:
         config = SiteConfig()
     if options.base_url is not None:
         config = replace(config, base_url=options.base_url)
+    if options.search is not None:
+        config = replace(config, search=options.search)
     urls = Urls(config)
     problems += escaping_links(root, CONTENT_DIR)
     articles = []
@@ -105,7 +117,7 @@ def load_site(options: BuildOptions) -> LoadedSite:
             articles.append(parsed.article)
     static, static_problems = collect_static(root)
     problems += static_problems
-    selection = Selection(build_time(options), options.drafts, options.future)
+    selection = Selection(build_time(options), options.drafts, options.future, options.expired)
     unpublished = {a.source for a in articles if (a.draft and not selection.drafts)
                    or (a.date > selection.now and not selection.future)}
     articles, link_problems = check_links(articles, {p.relative_to(root).as_posix() for p in sources},
@@ -165,6 +177,7 @@ class RenderedSite:
     pages: Mapping[str, bytes]  # output path -> bytes
     static: Mapping[str, Path]  # output path -> file to copy
     warnings: tuple[Problem, ...]
+    redirects: RedirectPlan  # old URLs that now redirect, and the urls.lock record to keep
 
 
 def render_site(options: BuildOptions) -> RenderedSite:
@@ -178,13 +191,25 @@ def render_site(options: BuildOptions) -> RenderedSite:
         problems.append(Problem("site.yaml", None, "`base_url` has no scheme and host, so feeds, sitemaps and "
                                                    "share links hold relative URLs",
                                 "set e.g. base_url: https://example.org/", "warning"))
+    config = site.config
     pages = plan_pages(site, urls)
+    lock, lock_problems = load_lock(root / config.redirects.lock_file, config.redirects.lock_file)
+    problems += lock_problems
+    problems = gate(problems, options.strict)
+    plan = plan_redirects(site, urls, lock, (page.path for page in pages), now, config.redirects.strict)
+    problems += plan.problems
+    pages += redirect_pages(plan.redirects)
     problems += check_paths(pages)
+    if config.search:
+        problems += check_search_paths(static)
     problems = gate(problems, options.strict)
     env = make_environment(root, site, urls, GENERATOR)
     rendered, render_problems = render_pages(env, pages, root)
     problems += render_problems
-    generated = {**render_feeds(site, urls, now), **render_sitemaps(pages, site, urls, now)}
+    generated = {**render_feeds(site, urls, now), **render_sitemaps(pages, site, urls, now),
+                 BUILD_INFO: build_info(site, now, GENERATOR)}
+    if plan.redirects:
+        generated["_redirects"] = netlify_redirects(plan.redirects, urls)
     if "robots.txt" in static:  # the site's own robots.txt wins over the generated one
         del generated["robots.txt"]
     for path in sorted(set(generated) & set(rendered)):
@@ -195,7 +220,7 @@ def render_site(options: BuildOptions) -> RenderedSite:
         problems.append(Problem(f"static/{clash}", None, f"static file clashes with a generated page {clash}",
                                 "rename or remove the static file"))
     problems = gate(problems, options.strict)
-    return RenderedSite(loaded, rendered, static, tuple(problems))
+    return RenderedSite(loaded, rendered, static, tuple(problems), plan)
 
 
 def check(options: BuildOptions) -> RenderedSite:
@@ -208,10 +233,21 @@ def build(options: BuildOptions) -> BuildReport:
     output = options.output_dir
     raise_if_errors(check_output_dir(options.root, output))
     rendered = render_site(options)
-    report = write_site(output, rendered.pages, rendered.static)
+    config = rendered.loaded.site.config
+    indexed: list[SearchIndex] = []
+    binary = require_pagefind() if config.search else None
+
+    def index_staged(folder: Path) -> None:
+        """Runs on the staged output, before the swap: a failed index keeps the previous site."""
+        indexed.append(index_folder(folder, config.language, binary))
+
+    report = write_site(output, rendered.pages, rendered.static, index_staged if binary is not None else None)
+    lock_written = (save_lock(options.root / config.redirects.lock_file, rendered.redirects.lock)
+                    if options.record_urls else False)
     site = rendered.loaded.site
     return BuildReport(output, report.pages, report.static_files, len(site.articles),
-                       time.perf_counter() - started, rendered.warnings, site)
+                       time.perf_counter() - started, rendered.warnings, site, rendered.redirects,
+                       indexed[0] if indexed else None, lock_written)
 
 
 __all__ = ["BuildOptions", "BuildReport", "RenderedSite", "SiteError", "build", "check", "load_site",

@@ -43,6 +43,9 @@ def make_parser() -> argparse.ArgumentParser:
     _site_options(build)
     build.add_argument("--output", "-o", type=Path, metavar="DIR",
                        help="output folder (default: public/ inside the site folder)")
+    build.add_argument("--expired", action="store_true", help="include articles past their expiry_date")
+    build.add_argument("--no-search", dest="search", action="store_false", default=None,
+                       help="leave out the search index, page and box (overrides `search` in site.yaml)")
     _strict_option(build)
 
     check = commands.add_parser("check", help="report every problem in the site without writing anything",
@@ -114,15 +117,33 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import BuildOptions, build
 
     options = BuildOptions(root=args.source, output=args.output, base_url=args.base_url,
-                           drafts=args.drafts, future=args.future, strict=args.strict)
+                           drafts=args.drafts, future=args.future, expired=args.expired, search=args.search,
+                           strict=args.strict)
     report = build(options)
     _print_problems(report.warnings)
     site = report.site
     for article in site.scheduled:
-        print(f"scheduled: {article.source} publishes {article.date.isoformat()}")
+        print(f"scheduled: {article.source} publishes {article.goes_live.isoformat()}")
+    for article in site.expired:
+        print(f"expired: {article.source} expired {article.expiry_date.isoformat() if article.expiry_date else ''}")
+    plan = report.redirects
+    if plan is not None:
+        for article, old in plan.moved:
+            print(f"moved: {article.source} from {old} (the old URL redirects)")
+        for source, url in plan.forgotten:
+            print(f"gone: {source} was published at {url}; its file is gone, so that URL now gives 404 "
+                  f"(add it to another article's `aliases` to redirect it)")
+    if site.next_change is not None:
+        print(f"next change: {site.next_change.isoformat()} (rebuild then; see build-info.json)")
     extra = []
+    if report.search is not None:
+        extra.append(f"search index of {report.search.pages} page{'s' * (report.search.pages != 1)}")
+    if plan is not None and plan.redirects:
+        extra.append(f"{len(plan.redirects)} redirect{'s' * (len(plan.redirects) != 1)}")
     if site.scheduled:
         extra.append(f"{len(site.scheduled)} scheduled")
+    if site.expired:
+        extra.append(f"{len(site.expired)} expired")
     if site.drafts:
         extra.append(f"{len(site.drafts)} draft{'s' * (len(site.drafts) != 1)} left out")
     if report.warnings:

@@ -69,6 +69,11 @@ SCHEMA: dict[str, Option] = {
     "sitemap": Option(dict, {}, "Sitemaps: `max_urls` per file (default and maximum 50000; more URLs make "
                                 "`sitemap.xml` an index), `news` (true writes `news-sitemap.xml`), "
                                 "`news_name` (default: `publisher`), `news_language` (default: `language`)."),
+    "search": Option(bool, True, "Full-text search (Pagefind index, `/search/` page, header search box); "
+                                 "false leaves all of it out."),
+    "redirects": Option(dict, {}, "`strict` (true: a changed article URL fails the build unless the old one "
+                                  "is in `aliases`) and `lock_file` (the record of published URLs, default "
+                                  "`urls.lock`)."),
 }
 
 AUTHOR_KEYS = {"name": str, "url": str, "bio": str}
@@ -80,10 +85,21 @@ MARKDOWN_KEYS = {"unsafe_html": bool}
 @dataclass(frozen=True, slots=True)
 class MarkdownOptions:
     unsafe_html: bool = True
+
+
 PROFILE_KEYS = {"name": str, "bio": str, "url": str, "image": str}
 FEED_KEYS = {"entries": int, "full_content": bool, "id_authority": str}
 SITEMAP_KEYS = {"max_urls": int, "news": bool, "news_name": str, "news_language": str}
 SITEMAP_LIMIT = 50_000
+
+
+REDIRECT_KEYS = {"strict": bool, "lock_file": str}
+
+
+@dataclass(frozen=True, slots=True)
+class Redirects:
+    strict: bool = False
+    lock_file: str = "urls.lock"
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +186,8 @@ class SiteConfig:
     @property
     def publisher_name(self) -> str:
         return self.publisher or self.title
+    search: bool = True
+    redirects: Redirects = field(default_factory=Redirects)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -302,6 +320,8 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_FILE,
             values[key] = FeedOptions(**_check_typed(value, FEED_KEYS, key, path, line, problems))
         elif key == "sitemap":
             values[key] = SitemapOptions(**_check_typed(value, SITEMAP_KEYS, key, path, line, problems))
+        elif key == "redirects":
+            values[key] = Redirects(**_check_section(value, REDIRECT_KEYS, key, path, line, problems))
         elif key == "menu":
             items = []
             for item in value:
@@ -378,6 +398,11 @@ def _check_values(values: dict[str, Any], path: str, key_lines: dict[str, int],
         if not name or name.startswith(("/", "\\")) or ".." in parts or ":" in name or "\x00" in name:
             bad(key, f"`{key}` must be a file inside the site folder, not `{name}`",
                 f"e.g. {SCHEMA[key].default}")
+    lock_file = values["redirects"].lock_file if "redirects" in values else ""
+    if lock_file and (lock_file.startswith(("/", "\\")) or ".." in lock_file.replace("\\", "/").split("/")
+                      or ":" in lock_file):
+        bad("redirects", f"`redirects.lock_file` must be a file inside the site folder, not `{lock_file}`",
+            "e.g. urls.lock")
     if "base_url" in values:
         parts = urlsplit(values["base_url"])
         if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import datetime
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -17,9 +18,9 @@ from .config import SiteConfig
 from .dates import DateError, parse_date
 from .errors import Problem
 from .frontmatter import FrontMatterFailure, split_front_matter
-from .markup import MarkupTooDeep, count_words, first_paragraph, local_links, plain_text, render_markdown
+from .markup import MarkupTooDeep, count_words, first_paragraph, local_links, plain_text, render_markdown_checked
 from .model import Article, Label
-from .urls import slugify
+from .urls import UnsafePath, safe_site_path, slugify
 
 CONTENT_DIR = "content"
 ARTICLE_SUFFIXES = (".md", ".markdown")
@@ -30,7 +31,7 @@ MAX_TAGS = 200
 """More tags than this on one article is a mistake, and each tag is a page to render."""
 
 KNOWN_KEYS = ("title", "date", "tags", "summary", "slug", "category", "author", "updated", "draft",
-              "image", "image_alt", "related", "related_exclude")
+              "image", "image_alt", "related", "related_exclude", "publish_date", "expiry_date", "aliases")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +150,41 @@ def default_slug(source: str) -> str:
     return slugify(stem)
 
 
+@dataclass(frozen=True, slots=True)
+class AliasFault:
+    message: str
+    hint: str
+
+
+def check_alias(alias: str) -> str | AliasFault:
+    """An old address of an article as a site path (``/2024/05/old-title/``), relative to
+    ``base_url`` like every site path, so aliases survive a change of ``base_url``."""
+    text = alias.strip()
+    if "://" in text or text.startswith("//"):
+        return AliasFault(f"alias `{alias}` must be a path of this site, not a full URL",
+                          "write only the path after base_url, e.g. /2024/05/old-title/")
+    if "?" in text or "#" in text:
+        return AliasFault(f"alias `{alias}` must be a plain path", "a static host cannot redirect a query or #part")
+    if not text.startswith("/"):
+        return AliasFault(f"alias `{alias}` must be a path starting with /", "e.g. aliases: [/2024/05/old-title/]")
+    if "." not in text.rstrip("/").rsplit("/", 1)[-1]:
+        text = text.rstrip("/") + "/"  # a folder: written as .../index.html, as static hosts expect
+    try:
+        return safe_site_path(text)
+    except UnsafePath as exc:
+        return AliasFault(f"alias `{alias}`: {exc}", "use a plain path such as /2024/05/old-title/")
+
+
+def _optional_date(meta: dict[str, Any], key: str, zone: Any, problem: Any) -> datetime | None:
+    if meta.get(key) is None:
+        return None
+    try:
+        return parse_date(meta[key], zone).value
+    except DateError as exc:
+        problem(key, f"`{key}`: {exc}")
+        return None
+
+
 def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
     problems: list[Problem] = []
     split = split_front_matter(text)
@@ -197,6 +233,21 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
         except DateError as exc:
             problem("updated", f"`updated`: {exc}")
 
+    publish_date = _optional_date(meta, "publish_date", zone, problem)
+    expiry_date = _optional_date(meta, "expiry_date", zone, problem)
+    live = publish_date or date
+    if expiry_date is not None and live is not None and expiry_date <= live:
+        problem("expiry_date", f"`expiry_date` {expiry_date.isoformat()} is not after the article goes live "
+                               f"({live.isoformat()})", "the article would never be shown")
+
+    aliases = []
+    for alias in _as_list(meta.get("aliases"), "aliases", source, lines.get("aliases"), problems):
+        checked = check_alias(alias)
+        if isinstance(checked, str):
+            aliases.append(checked)
+        else:
+            problem("aliases", checked.message, checked.hint)
+
     tags = []
     tag_names = _as_list(meta.get("tags"), "tags", source, lines.get("tags"), problems)
     if len(tag_names) > MAX_TAGS:
@@ -227,8 +278,9 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
         problem("draft", "`draft` must be true or false")
         draft = False
 
+    markup_problems: tuple = ()
     try:
-        body_html = render_markdown(split.body, config.markdown.unsafe_html)
+        body_html, markup_problems = render_markdown_checked(split.body, config.markdown.unsafe_html)
     except MarkupTooDeep as exc:
         problems.append(Problem(source, split.body_line + exc.line - 1, str(exc), "flatten the list or quote"))
         body_html = ""
@@ -236,6 +288,11 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
         problems.append(Problem(source, split.body_line, "the body is nested too deeply to convert",
                                 "flatten deeply nested lists or quotes"))
         body_html = ""
+    body_lines = split.body.split("\n")
+    for fault in markup_problems:
+        index = next((i for i, line in enumerate(body_lines) if line.rstrip() == fault.line_text.rstrip()), None)
+        problems.append(Problem(source, split.body_line + index if index is not None else split.body_line,
+                                fault.message, fault.hint))
     if not split.body.strip():
         problems.append(Problem(source, split.body_line, "the article has no body text", level="warning"))
     summary = _text(meta, "summary", source, lines, problems)
@@ -257,6 +314,7 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
                                                    lines.get("related"), problems)),
         related_exclude=tuple(slugify(s) for s in _as_list(meta.get("related_exclude"), "related_exclude",
                                                            source, lines.get("related_exclude"), problems)),
+        publish_date=publish_date, expiry_date=expiry_date, aliases=tuple(aliases),
         extra=MappingProxyType(extra),
         key_lines=MappingProxyType(dict(lines)),
         links=link_lines(body_html, split.body, split.body_line),

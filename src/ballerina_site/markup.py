@@ -11,6 +11,8 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
+from .embeds import EmbedExtension, EmbedProblem
+
 EXTENSIONS = ("extra", "sane_lists", "toc")
 EXTENSION_CONFIGS = {"toc": {"slugify": slugify_unicode, "permalink": False}}
 
@@ -71,28 +73,37 @@ class _EscapeHtml(Extension):
 
 
 @lru_cache(maxsize=2)
-def _converter(unsafe_html: bool = True) -> markdown.Markdown:
-    extensions: list[object] = list(EXTENSIONS)
+def _converter(unsafe_html: bool = True) -> tuple[markdown.Markdown, EmbedExtension]:
+    embeds = EmbedExtension()
+    extensions: list[object] = [*EXTENSIONS, embeds]
     if not unsafe_html:
         extensions.append(_EscapeHtml())
-    return markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS,
-                             output_format="html")
+    converter = markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS,
+                                  output_format="html")
+    return converter, embeds
 
 
-def render_markdown(text: str, unsafe_html: bool = True) -> str:
-    """Convert one article body; the converter is built once per process and reset between uses.
-    ``unsafe_html=False`` shows raw HTML as text. Raises :class:`MarkupTooDeep` for absurd nesting."""
+def render_markdown_checked(text: str, unsafe_html: bool = True) -> tuple[str, tuple[EmbedProblem, ...]]:
+    """Convert one article body and say what was wrong in it (e.g. an unreadable video embed).
+
+    The converter is built once per process and reset between uses. ``unsafe_html=False`` shows raw
+    HTML as text. Raises :class:`MarkupTooDeep` for absurd nesting."""
     line = nesting_depth_problem(text)
     if line is not None:
         raise MarkupTooDeep(line)
-    converter = _converter(unsafe_html)
+    converter, embeds = _converter(unsafe_html)
     try:
-        return converter.reset().convert(text)
+        html_text = converter.reset().convert(text)
+        return html_text, tuple(embeds.problems)
     except RecursionError:
         _converter.cache_clear()  # a converter that overflowed mid-way is not trusted again
         raise
     finally:
         converter.reset()
+
+
+def render_markdown(text: str, unsafe_html: bool = True) -> str:
+    return render_markdown_checked(text, unsafe_html)[0]
 
 
 def local_links(body_html: str) -> list[str]:

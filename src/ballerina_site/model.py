@@ -43,6 +43,9 @@ class Article:
     image_alt: str = ""
     related: tuple[str, ...] = ()  # slugs pinned to the top of Keep Reading
     related_exclude: tuple[str, ...] = ()  # slugs never shown in Keep Reading
+    publish_date: datetime | None = None  # goes live at this time; default: `date`
+    expiry_date: datetime | None = None  # left out of builds from this time on
+    aliases: tuple[str, ...] = ()  # old site paths that redirect here
     extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY)  # the editor's own front matter keys
     key_lines: Mapping[str, int] = field(default_factory=lambda: EMPTY)  # front matter key -> file line
     links: tuple[tuple[str, int], ...] = ()  # local link and image targets in the body, with file lines
@@ -51,6 +54,11 @@ class Article:
     def sort_key(self) -> tuple[float, str]:
         """Newest first; ties by source path so the order never depends on the file system."""
         return (-self.date.timestamp(), self.source)
+
+    @property
+    def goes_live(self) -> datetime:
+        """When the article may first be shown: ``publish_date`` if set, else its ``date``."""
+        return self.publish_date or self.date
 
     def line_of(self, key: str) -> int | None:
         return self.key_lines.get(key)
@@ -108,6 +116,15 @@ class Month:
         return self.articles[0].date.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A moment at which a rebuild changes the site: an article goes live or expires."""
+
+    at: datetime
+    event: Literal["publish", "expire"]
+    article: Article
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Site:
     config: SiteConfig
@@ -122,6 +139,13 @@ class Site:
 
     def author_of(self, article: Article) -> Person | None:
         return self.author_by_source.get(article.source)
+    expired: tuple[Article, ...] = ()  # past their expiry_date, left out of this build
+    upcoming: tuple[Change, ...] = ()  # future publish and expiry times, soonest first
+
+    @property
+    def next_change(self) -> datetime | None:
+        """The next time a rebuild would show a different site (for a cron job), or None."""
+        return self.upcoming[0].at if self.upcoming else None
 
     def keep_reading(self, article: Article) -> tuple[Article, ...]:
         return self.related.get(article.source, ())

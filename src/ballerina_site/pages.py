@@ -10,6 +10,7 @@ from typing import Any, Callable, Mapping, Sequence
 from .errors import Problem
 from .feeds import FeedLink, feed_links
 from .model import Article, Site
+from .redirects import Redirect
 from .urls import UnsafePath, Urls, output_file
 
 
@@ -98,12 +99,20 @@ def plan_pages(site: Site, urls: Urls) -> list[Page]:
                           {"authors": site.authors}, updated=newest))
     pages.append(Page("/archive/", "archive.html", "archive", "Archive", {"months": site.months}, updated=newest))
     pages.append(Page("/404.html", "404.html", "404", "Page not found", {"latest": site.articles[:5]}))
+    if site.config.search:
+        pages.append(Page("/search/", "search.html", "search", "Search"))
     return [page if page.feeds else replace(page, feeds=feed_links(site, urls, _subject(page)))
             for page in pages]
 
 
 def _subject(page: Page) -> Any:
     return page.context.get("term") or page.context.get("person")
+
+
+def redirect_pages(redirects: Sequence[Redirect]) -> list[Page]:
+    """One small page per old URL: meta refresh, canonical and a link to where the article lives now."""
+    return [Page(r.path, "redirect.html", "redirect", r.article.title, {"article": r.article},
+                 r.article.source) for r in redirects]
 
 
 def check_paths(pages: Sequence[Page]) -> list[Problem]:

@@ -17,7 +17,7 @@ import shutil
 import signal
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
 try:
     import fcntl
@@ -96,14 +96,18 @@ def _inside(base: Path, relative: str) -> Path:
     return target
 
 
-def write_site(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Path]) -> WriteReport:
-    """Write ``pages`` (output path -> bytes) and copy ``static`` (output path -> source file)."""
+def write_site(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Path],
+               finish: Callable[[Path], None] | None = None) -> WriteReport:
+    """Write ``pages`` (output path -> bytes) and copy ``static`` (output path -> source file).
+
+    ``finish`` runs on the complete staging folder before the swap (e.g. the search indexer); if it
+    raises, the staging folder is dropped and the previous output stays as it was."""
     output = output.absolute()
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         with output_lock(output):
             recover(output)
-            _write_and_swap(output, pages, static)
+            _write_and_swap(output, pages, static, finish)
     except OSError as exc:
         where = exc.filename or output
         raise OutputError(f"cannot write the output ({where}: {exc.strerror or exc}); "
@@ -111,7 +115,8 @@ def write_site(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Pa
     return WriteReport(len(pages), len(static))
 
 
-def _write_and_swap(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Path]) -> None:
+def _write_and_swap(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Path],
+                    finish: Callable[[Path], None] | None) -> None:
     staging = output.parent / f".{output.name}{BUILDING}{os.getpid()}"
     try:
         staging.mkdir()
@@ -129,6 +134,8 @@ def _write_and_swap(output: Path, pages: Mapping[str, bytes], static: Mapping[st
                 made.add(target.parent)
             with open(target, "wb") as handle:
                 handle.write(data)
+        if finish is not None:
+            finish(staging)
         with _signals_held():
             _swap(staging, output)  # also drops the previous output, so an interrupt cannot half-delete it
     except BaseException:

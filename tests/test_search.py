@@ -1,0 +1,245 @@
+"""Search: the Pagefind index built into the output, the search page and box, and a real browser query."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import json
+import tempfile
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import article, run_cli, write_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+ARTICLES = {
+    "2025-06-01-trailer.md": article(
+        "Final Ballerina Trailer Arrives", "2025-06-01T10:00:00Z",
+        body="Eve fights with flamethrowers in the snowy village of Hallstatt.",
+        tags="[Ballerina, Ana de Armas]", category="Trailers",
+        summary="'The last trailer before release.'"),
+    "2025-06-02-box-office.md": article(
+        "Box Office Weekend Report", "2025-06-02T10:00:00Z",
+        body="Numbers for the opening weekend are in. The choreography crowd came out.",
+        tags="[Box Office]", category="Business"),
+    "2025-06-03-interview.md": article(
+        "Len Wiseman On Practical Effects", "2025-06-03T10:00:00Z",
+        body="The director talks about real fire and skates used as weapons.",
+        tags="[Ballerina, Len Wiseman]", category="Interviews"),
+}
+
+
+def built(tmp_path: Path, config: str | None = None, *args: str) -> Path:
+    site = write_site(tmp_path / "site", ARTICLES, config)
+    out = tmp_path / "out"
+    result = run_cli("build", "--source", str(site), "--output", str(out), *args)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def fragments(out: Path) -> dict[str, dict]:
+    found = {}
+    for path in (out / "pagefind" / "fragment").iterdir():
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        fragment = json.loads(data[len(b"pagefind_dcd"):])
+        found[fragment["url"]] = fragment
+    return found
+
+
+def test_index_holds_every_article_with_meta_and_filters(tmp_path: Path) -> None:
+    out = built(tmp_path)
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 3  # articles only, not listings, 404 or search
+    pages = fragments(out)
+    trailer = pages["/2025/06/01/trailer/"]
+    assert trailer["meta"]["title"] == "Final Ballerina Trailer Arrives"
+    assert trailer["meta"]["date"] == "June 1, 2025"
+    assert trailer["meta"]["datetime"] == "2025-06-01T10:00:00+00:00"
+    assert trailer["meta"]["summary"] == "The last trailer before release."
+    assert sorted(trailer["filters"]["tag"]) == ["Ana de Armas", "Ballerina"]
+    assert trailer["filters"]["category"] == ["Trailers"]
+    assert "flamethrowers" in trailer["content"]
+    # Keep Reading at the end of an article is not part of its text or filters.
+    assert "Box Office Weekend Report" not in trailer["content"]
+    # The runtime and its WebAssembly are in the output: nothing is loaded from elsewhere.
+    for name in ("pagefind.js", "wasm.en.pagefind", "pagefind-worker.js"):
+        assert (out / "pagefind" / name).is_file()
+
+
+def test_search_page_and_header_box(tmp_path: Path) -> None:
+    out = built(tmp_path, "title: T\nbase_url: https://news.example/sub/\n")
+    home = BeautifulSoup((out / "index.html").read_text(), "html.parser")
+    box = home.select_one("header form[role=search]")
+    assert box["action"] == "/sub/search/" and box["method"] == "get"
+    field = box.select_one("input[name=q]")
+    assert home.select_one(f"label[for={field['id']}]").get_text(strip=True) == "Search articles"
+    page = BeautifulSoup((out / "search" / "index.html").read_text(), "html.parser")
+    assert page.select_one("header form[role=search]") is None  # the page's own form is enough
+    form = page.select_one("form[data-search-form]")
+    assert form["action"] == "/sub/search/"
+    assert {i["value"] for i in form.select("input[name=tag]")} == {"Ana de Armas", "Ballerina", "Box Office",
+                                                                      "Len Wiseman"}
+    assert {i["value"] for i in form.select("input[name=category]")} == {"Business", "Interviews", "Trailers"}
+    status = page.select_one("[data-search-status]")
+    assert status["role"] == "status" and status["aria-live"] == "polite"
+    script = page.select_one("script[data-pagefind]")
+    assert script["src"] == "/sub/assets/search.js" and script["data-pagefind"] == "/sub/pagefind/pagefind.js"
+    assert not any("//" in (tag.get("src") or "") for tag in page.select("script"))
+    assert page.select_one("noscript a[href='/sub/archive/']") is not None
+    missing = BeautifulSoup((out / "404.html").read_text(), "html.parser")
+    form = missing.select_one("main form[role=search]")
+    assert form["action"] == "/sub/search/"
+    field = form.select_one("input[name=q]")
+    assert missing.select_one(f"label[for={field['id']}]").get_text(strip=True) == \
+        "Search for what you were looking for"
+    assert missing.select_one("header form[role=search]") is not None  # the site's usual header
+    assert [a.get_text() for a in missing.select("main li a")][:3] == [
+        "Len Wiseman On Practical Effects", "Box Office Weekend Report", "Final Ballerina Trailer Arrives"]
+
+
+@pytest.mark.parametrize("how", ["config", "flag"])
+def test_search_can_be_switched_off(tmp_path: Path, how: str) -> None:
+    config = "title: T\nsearch: false\n" if how == "config" else None
+    out = built(tmp_path, config, *(["--no-search"] if how == "flag" else []))
+    assert not (out / "pagefind").exists() and not (out / "search").exists()
+    assert 'role="search"' not in (out / "index.html").read_text()
+    assert 'role="search"' not in (out / "404.html").read_text()
+
+
+def test_failed_indexing_keeps_the_previous_output(tmp_path: Path) -> None:
+    out = built(tmp_path)
+    before = (out / "index.html").read_bytes()
+    (tmp_path / "site" / "content" / "2025-06-04-new.md").write_text(article("Brand New", "2025-06-04"))
+    result = run_cli("build", "--source", str(tmp_path / "site"), "--output", str(out),
+                     env={"PAGEFIND_BINARY_PATH": "/bin/false"})
+    assert result.returncode == 1
+    assert "Pagefind failed" in result.stderr and "Traceback" not in result.stderr
+    assert (out / "index.html").read_bytes() == before
+    assert (out / "pagefind" / "pagefind.js").is_file()
+
+
+def test_missing_pagefind_is_a_clear_error(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", ARTICLES)
+    result = run_cli("build", "--source", str(site), "--output", str(tmp_path / "out"),
+                     env={"PAGEFIND_BINARY_PATH": str(tmp_path / "no-such-binary")})
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == ("site.yaml: search is on but the Pagefind binary is not installed "
+                                             "(pip install 'pagefind[extended]', or set `search: false` / use "
+                                             "--no-search)")
+    assert not (tmp_path / "out").exists()
+
+
+# --- a real browser: Debian's chromium driven by Playwright --------------------------------------
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib's name
+        pass
+
+
+def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    server, base = serve(built(tmp_path, "title: T\nbase_url: /\n"))
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def browser_page() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing; run scripts/setup-tests.sh", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile, sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(profile, executable_path=str(CHROMIUM), headless=True,
+                                                        args=CHROMIUM_FLAGS)
+        try:
+            page = context.new_page()
+            outside: list[str] = []
+            page.on("request", lambda request: outside.append(request.url)
+                    if not request.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+            yield page
+            assert outside == [], f"requests left the site: {outside}"
+        finally:
+            context.close()
+
+
+@pytest.mark.slow
+def test_browser_search_finds_articles_by_word_and_filter(served: str, browser_page) -> None:
+    page = browser_page
+    # The header box is a plain GET form: submitting it opens the search page with the query.
+    page.goto(served + "/")
+    page.fill("#site-search-q", "flamethrower")
+    page.press("#site-search-q", "Enter")
+    page.wait_for_url("**/search/?q=flamethrower")
+    page.wait_for_selector(".search-result")
+    status = page.text_content("[data-search-status]")
+    assert status == "1 article found for “flamethrower”."
+    result = page.locator(".search-result").first
+    assert result.locator("h2 a").text_content() == "Final Ballerina Trailer Arrives"
+    assert result.locator("h2 a").get_attribute("href") == "/2025/06/01/trailer/"
+    assert result.locator("time").text_content() == "June 1, 2025"
+    assert result.locator(".search-result__summary").text_content() == "The last trailer before release."
+    assert sorted(result.locator(".tags a").all_text_contents()) == ["Ana de Armas", "Ballerina"]
+    assert result.locator("mark").first.text_content().lower().startswith("flamethrower")
+    # Typing a new word updates results as you type, and the address follows for sharing.
+    page.fill("#search-q", "weapons")
+    page.wait_for_function("document.querySelector('[data-search-status]').textContent.includes('weapons')")
+    assert page.locator(".search-result h2 a").all_text_contents() == ["Len Wiseman On Practical Effects"]
+    assert page.url.endswith("/search/?q=weapons")
+    # A tag filter alone lists that tag's articles, newest first; keyboard only.
+    page.fill("#search-q", "")
+    page.click(".search-filters summary")
+    page.focus("input[name=tag][value='Ballerina']")
+    page.keyboard.press("Space")
+    page.wait_for_function("document.querySelector('[data-search-status]').textContent.startsWith('2 articles')")
+    assert page.locator(".search-result h2 a").all_text_contents() == [
+        "Len Wiseman On Practical Effects", "Final Ballerina Trailer Arrives"]
+    # Following the result link lands on the article.
+    page.click("text=Final Ballerina Trailer Arrives")
+    page.wait_for_url("**/2025/06/01/trailer/")
+    assert page.locator("h1").text_content() == "Final Ballerina Trailer Arrives"
+
+
+@pytest.mark.slow
+def test_browser_search_says_when_nothing_matches(served: str, browser_page) -> None:
+    page = browser_page
+    page.goto(served + "/search/?q=zzzzunknownword")
+    page.wait_for_function("document.querySelector('[data-search-status]').textContent.startsWith('No articles')")
+    assert page.locator(".search-result").count() == 0
+
+
+@pytest.mark.slow
+def test_browser_search_under_a_sub_path(tmp_path: Path, browser_page) -> None:
+    """A project site (base_url with a path): result links carry the prefix."""
+    site = write_site(tmp_path / "site", ARTICLES, "title: T\nbase_url: https://user.example/news/\n")
+    root = tmp_path / "host"
+    result = run_cli("build", "--source", str(site), "--output", str(root / "news"))
+    assert result.returncode == 0, result.stderr
+    server, base = serve(root)
+    try:
+        page = browser_page
+        page.goto(base + "/news/search/?q=skates")
+        page.wait_for_selector(".search-result")
+        assert page.locator(".search-result h2 a").get_attribute("href") == "/news/2025/06/03/interview/"
+        assert page.locator(".search-result .tags a").first.get_attribute("href").startswith("/news/search/?tag=")
+    finally:
+        server.shutdown()
+        server.server_close()
