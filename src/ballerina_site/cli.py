@@ -9,10 +9,13 @@ import argparse
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from . import __version__
 from .errors import Problem, SiteError
+
+if TYPE_CHECKING:
+    from .model import Site
 
 
 def _site_options(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +40,17 @@ def make_parser() -> argparse.ArgumentParser:
     _site_options(build)
     build.add_argument("--output", "-o", type=Path, metavar="DIR",
                        help="output folder (default: public/ inside the site folder)")
+    build.add_argument("--check", action="store_true",
+                       help="after building, check every internal link as `check` does (exit 1 if broken)")
+
+    check = commands.add_parser("check", help="check the site and the links of the built output",
+                                description="Load the site and report its problems, then check that every "
+                                            "internal href/src/srcset in the output folder leads to a "
+                                            "built file and every #anchor exists. Exit 1 if anything "
+                                            "is broken.")
+    _site_options(check)
+    check.add_argument("--output", "-o", type=Path, metavar="DIR",
+                       help="built site to check (default: public/ inside the site folder)")
 
     init = commands.add_parser("init", help="create a new site folder",
                                description="Create site.yaml, content/ with a first article, templates/ "
@@ -65,13 +79,13 @@ def _print_problems(problems: Sequence[Problem]) -> None:
         print(problem, file=sys.stderr)
 
 
-def _fail(problems: Sequence[Problem]) -> int:
+def _fail(problems: Sequence[Problem], command: str = "build") -> int:
     _print_problems(problems)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
-    print(f"build failed: {errors} error{'s' * (errors != 1)}"
+    print(f"{command} failed: {errors} error{'s' * (errors != 1)}"
           + (f", {warnings} warning{'s' * (warnings != 1)}" if warnings else "")
-          + "; nothing was written", file=sys.stderr)
+          + ("; nothing was written" if command == "build" else ""), file=sys.stderr)
     return 1
 
 
@@ -95,7 +109,45 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"built {report.pages} pages from {report.articles} article{'s' * (report.articles != 1)}"
           f" and copied {report.static_files} static files to {report.output} in {report.seconds:.2f} s"
           + (f" ({', '.join(extra)})" if extra else ""))
+    if args.check:
+        return _check_output(site, report.output)
     return 0
+
+
+def _check_output(site: Site, output: Path) -> int:
+    """The link step shared by `check` and `build --check`: print broken links, return the status."""
+    from .linkcheck import check_links, page_sources
+    from .urls import Urls
+
+    urls = Urls(site.config)
+    sources = page_sources((urls.article(a), a.source) for a in site.articles)
+    report = check_links(output, site.config.base_url, sources)
+    for broken in report.broken:
+        print(broken, file=sys.stderr)
+    summary = (f"checked {report.links} internal link{'s' * (report.links != 1)} on {report.pages} "
+               f"page{'s' * (report.pages != 1)} in {output}")
+    if report.broken:
+        count = len(report.broken)
+        print(f"{summary}: {count} broken link{'s' * (count != 1)}", file=sys.stderr)
+        return 1
+    print(f"{summary}: all good")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """First the site itself (its problems, all at once), then the links of the built output."""
+    from .build import BuildOptions, load_site
+
+    options = BuildOptions(root=args.source, output=args.output, base_url=args.base_url,
+                           drafts=args.drafts, future=args.future)
+    loaded = load_site(options)  # raises SiteError with every content problem
+    _print_problems(loaded.warnings)
+    output = options.output_dir
+    if not (output / "index.html").is_file():
+        print(f"{output}: no built site here (run `ballerina-site build` first, or pass --output DIR)",
+              file=sys.stderr)
+        return 1
+    return _check_output(loaded.site, output)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -153,7 +205,7 @@ def cmd_related(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "init": cmd_init, "new": cmd_new, "related": cmd_related}
+COMMANDS = {"build": cmd_build, "check": cmd_check, "init": cmd_init, "new": cmd_new, "related": cmd_related}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -161,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except SiteError as exc:
-        return _fail(exc.problems)
+        return _fail(exc.problems, args.command)
     except (FileExistsError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
