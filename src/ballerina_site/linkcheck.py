@@ -11,7 +11,6 @@ the editor's machine and break once published.
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,7 +20,6 @@ from urllib.parse import unquote, urlsplit
 LINK_ATTRIBUTES = {"href", "src", "srcset", "poster"}
 SKIPPED_SCHEMES = {"mailto", "tel", "data", "javascript", "sms", "geo"}
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"}
-_SRCSET_URL = re.compile(r"\s*,*\s*([^\s,][^\s]*?),*(?:\s+[^,]*)?(?:,|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +52,27 @@ class LinkReport:
 
 
 def srcset_urls(value: str) -> list[str]:
-    """The URLs of a ``srcset``: ``a.jpg 1x, b.jpg 2x`` -> ``[a.jpg, b.jpg]``."""
-    return [match.group(1) for match in _SRCSET_URL.finditer(value) if match.group(1)]
+    """The URLs of a ``srcset``, split as the HTML standard does: ``a.jpg 1x, b.jpg 2x`` -> both."""
+    urls: list[str] = []
+    position, end = 0, len(value)
+    while position < end:
+        while position < end and (value[position].isspace() or value[position] == ","):
+            position += 1
+        start = position
+        while position < end and not value[position].isspace():
+            position += 1
+        url = value[start:position]
+        if not url:
+            break
+        if url.endswith(","):
+            urls.append(url.rstrip(","))
+            continue
+        urls.append(url)
+        depth = 0  # skip the descriptors up to the next comma outside parentheses
+        while position < end and (value[position] != "," or depth):
+            depth += {"(": 1, ")": -1}.get(value[position], 0)
+            position += 1
+    return urls
 
 
 class _PageParser(HTMLParser):
