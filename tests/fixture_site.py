@@ -61,7 +61,7 @@ def _body(rng: random.Random, number: int, count: int, slugs: list[tuple[str, st
         parts.append(f"## Über die Kämpfe — 東京 {rng.choice(WORDS)}")
         parts.append("| Scene | Minutes | Practical |\n|---|---:|---|\n| Restaurant | 7 | yes |\n"
                      "| Flamethrower | 5 | mostly |")
-    if number % 7 == 0:
+    if number % 7 == 3:  # not on the newest article: the browser gates stay on loopback
         parts.append('<figure class="embed">\n<iframe src="https://www.youtube-nocookie.com/embed/0jB3VStVmCY" '
                      'title="Ballerina official trailer" width="560" height="315" loading="lazy" '
                      'allowfullscreen></iframe>\n<figcaption>The official trailer.</figcaption>\n</figure>')
@@ -108,7 +108,7 @@ def make_fixture_site(root: Path, articles: int = 300, seed: int = 5) -> Path:
     slugs = [(f"{when:%Y/%m/%d}", slug) for when, slug in dated]
     for number, (when, slug) in enumerate(dated):
         title = _title(rng, number)
-        tags = rng.sample(TAGS, rng.randint(0, 5))
+        tags = rng.sample(TAGS, rng.randint(2 if number < 3 else 0, 5))
         lines = ["---", f"title: '{title.replace(chr(39), chr(39) * 2)}'", f"date: {when.isoformat()}",
                  f"slug: {slug}"]
         if tags:
