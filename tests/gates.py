@@ -44,6 +44,7 @@ def require(path: Path | str, what: str) -> str:
 @dataclass(frozen=True, slots=True)
 class BuiltSite:
     name: str
+    source: Path  # the site folder it was built from
     output: Path
     base_url: str
 
@@ -71,7 +72,7 @@ class BuiltSite:
 def build_site(source: Path, output: Path, name: str, base_url: str = "/") -> BuiltSite:
     result = run_cli("build", "--source", str(source), "--output", str(output), "--base-url", base_url)
     assert result.returncode == 0, result.stderr
-    return BuiltSite(name, output, base_url)
+    return BuiltSite(name, source, output, base_url)
 
 
 @pytest.fixture(scope="session")
