@@ -18,12 +18,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # The quality gates' tools, pinned; no lockfile, nothing outside .tools/. Lighthouse 12 runs on
-# Node >= 18.16 (Debian 12's nodejs); it drives /usr/bin/chromium and downloads no browser.
+# Node >= 18.16 (Debian 12's nodejs); it drives /usr/bin/chromium and downloads no browser. Install
+# scripts are off: vnu-jar's would download a JDK, and the machine's Java is used instead.
 TOOLS=(vnu-jar@26.9.27 axe-core@4.14.1 lighthouse@12.8.2)
 stamp=".tools/.installed"
 if [ "$(cat "$stamp" 2>/dev/null)" != "${TOOLS[*]}" ]; then
   mkdir -p .tools
-  PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix .tools --no-save --no-package-lock --no-audit --no-fund \
+  PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix .tools --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
     --loglevel=error "${TOOLS[@]}" >/dev/null
   echo "${TOOLS[*]}" > "$stamp"
 fi
