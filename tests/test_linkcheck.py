@@ -139,3 +139,19 @@ def test_srcset_candidates_are_split_into_urls() -> None:
     assert srcset_urls("a.jpg 1x,b.jpg 2x") == ["a.jpg", "b.jpg"]
     assert srcset_urls("a.jpg, b.jpg 480w") == ["a.jpg", "b.jpg"]
     assert srcset_urls("/x/a%20b.svg") == ["/x/a%20b.svg"]
+
+
+def test_absolute_links_to_the_sites_own_host_are_checked(tmp_path: Path) -> None:
+    """A preview built for http://127.0.0.1:8000/: its own absolute links are internal, not a dev host."""
+    out = tmp_path / "out"
+    (out / "a").mkdir(parents=True)
+    (out / "index.html").write_text(
+        '<a href="http://127.0.0.1:8000/a/">ok</a>\n<a href="http://127.0.0.1:8000/b/">gone</a>\n'
+        '<a href="http://127.0.0.1:9000/a/">other port</a>\n<a href="http://localhost:8000/a/">dev</a>\n',
+        encoding="utf-8")
+    (out / "a" / "index.html").write_text('<p id="x">a</p>', encoding="utf-8")
+    report = check_links(out, "http://127.0.0.1:8000/")
+    assert [(b.link.line, b.link.target) for b in report.broken] == [
+        (2, "http://127.0.0.1:8000/b/"), (3, "http://127.0.0.1:9000/a/"), (4, "http://localhost:8000/a/")]
+    assert "published at 127.0.0.1:8000" in report.broken[1].reason
+    assert "development host" in report.broken[2].reason

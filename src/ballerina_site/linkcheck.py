@@ -18,7 +18,6 @@ from typing import Iterable, Mapping
 from urllib.parse import unquote, urlsplit
 
 LINK_ATTRIBUTES = {"href", "src", "srcset", "poster"}
-SKIPPED_SCHEMES = {"mailto", "tel", "data", "javascript", "sms", "geo"}
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"}
 
 
@@ -139,9 +138,9 @@ def _resolve(site: _Site, page: str, target: str) -> tuple[str | None, str, str 
         return None, "", None
     here = site.base_path + page_url(page).lstrip("/")
     if netloc:
-        if host in LOCAL_HOSTS or host.endswith(".localhost"):
-            return None, "", f"points at a development host ({parts.netloc}), not the published site"
-        if not site.host or host != site.host:
+        if host != site.host:
+            if host in LOCAL_HOSTS or host.endswith(".localhost"):
+                return None, "", f"points at a development host ({parts.netloc}), not the published site"
             return None, "", None
         if netloc != site.netloc:
             return None, "", f"points at {parts.netloc} but the site is published at {site.netloc}"
