@@ -76,13 +76,13 @@ def build_site(source: Path, output: Path, name: str, base_url: str = "/") -> Bu
 
 
 @pytest.fixture(scope="session")
-def default_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+def built_default(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """The repository's own site, built for serving at the root of a loopback server."""
     return build_site(REPO, tmp_path_factory.mktemp("default") / "public", "default")
 
 
 @pytest.fixture(scope="session")
-def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+def built_fixture(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     root = make_fixture_site(tmp_path_factory.mktemp("fixture") / "site", FIXTURE_ARTICLES)
     return build_site(root, root / "public", "fixture")
 
@@ -105,12 +105,6 @@ def serve(folder: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-
-
-@pytest.fixture(scope="session")
-def default_server(default_site: BuiltSite) -> Iterator[str]:
-    with serve(default_site.output) as origin:
-        yield origin
 
 
 @contextlib.contextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gates import AXE_JS, BuiltSite, chromium_context, default_site, fixture_site, require, serve  # noqa: F401
+from gates import AXE_JS, BuiltSite, chromium_context, built_default, built_fixture, require, serve  # noqa: F401
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +39,7 @@ def audit(site: BuiltSite) -> tuple[list[str], list[str]]:
     return problems, seen
 
 
-@pytest.mark.parametrize("site_name", ["default_site", "fixture_site"])
+@pytest.mark.parametrize("site_name", ["built_default", "built_fixture"])
 def test_no_wcag_violations_in_light_and_dark(site_name: str, request: pytest.FixtureRequest) -> None:
     site: BuiltSite = request.getfixturevalue(site_name)
     problems, seen = audit(site)

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from gates import VNU_JAR, BuiltSite, default_site, fixture_site, require  # noqa: F401 - fixtures
+from gates import VNU_JAR, BuiltSite, built_default, built_fixture, require  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +27,7 @@ def validate(site: BuiltSite) -> list[str]:
     return errors
 
 
-@pytest.mark.parametrize("site_name", ["default_site", "fixture_site"])
+@pytest.mark.parametrize("site_name", ["built_default", "built_fixture"])
 def test_every_page_is_valid_html(site_name: str, request: pytest.FixtureRequest) -> None:
     site: BuiltSite = request.getfixturevalue(site_name)
     pages = site.html_files()

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from gates import BuiltSite, chromium_context, default_site, fixture_site, serve  # noqa: F401
+from gates import BuiltSite, chromium_context, built_default, built_fixture, serve  # noqa: F401
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +30,7 @@ def screenshot_dir(tmp_path_factory: pytest.TempPathFactory, site: BuiltSite) ->
     return folder
 
 
-@pytest.mark.parametrize("site_name", ["default_site", "fixture_site"])
+@pytest.mark.parametrize("site_name", ["built_default", "built_fixture"])
 def test_a_readers_journey(site_name: str, request: pytest.FixtureRequest,
                            tmp_path_factory: pytest.TempPathFactory) -> None:
     from playwright.sync_api import expect

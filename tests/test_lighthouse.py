@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from gates import (CHROMIUM, CHROMIUM_FLAGS, LIGHTHOUSE_CLI, BuiltSite, build_site,  # noqa: F401
-                   default_site, fixture_site, require, serve)
+                   built_default, built_fixture, require, serve)
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +43,7 @@ def failing_audits(data: dict, category: str) -> list[str]:
             for ref in refs if ref["weight"] and (audits[ref["id"]]["score"] or 0) < 1]
 
 
-@pytest.mark.parametrize("site_name", ["default_site", "fixture_site"])
+@pytest.mark.parametrize("site_name", ["built_default", "built_fixture"])
 def test_lighthouse_scores(site_name: str, request: pytest.FixtureRequest,
                            tmp_path_factory: pytest.TempPathFactory) -> None:
     site: BuiltSite = request.getfixturevalue(site_name)

@@ -108,7 +108,7 @@ def test_root_relative_links_in_content_escape_a_sub_path_deploy(tmp_path: Path)
     assert result.returncode == 1
     source = "(from content/2025-06-01-broken.md)"
     # template links carry the base path; the editor's "/tags/" does not and leaves /ballerina/
-    assert f"2025/06/01/broken/index.html:" in result.stderr
+    assert "2025/06/01/broken/index.html:" in result.stderr
     assert f" -> /tags/ {source}: leaves the base path /ballerina/" in result.stderr
     assert f" -> ../../../../ {source}" not in result.stderr  # relative link stays inside
     assert "-> /ballerina/" not in result.stderr  # nothing the theme made is broken
