@@ -10,10 +10,13 @@ import signal
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from . import __version__
 from .errors import Problem, SiteError
+
+if TYPE_CHECKING:
+    from .model import Site
 
 
 def _site_options(parser: argparse.ArgumentParser) -> None:
@@ -47,13 +50,19 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--no-search", dest="search", action="store_false", default=None,
                        help="leave out the search index, page and box (overrides `search` in site.yaml)")
     _strict_option(build)
+    build.add_argument("--check", action="store_true",
+                       help="after building, check every internal link as `check` does (exit 1 if broken)")
 
-    check = commands.add_parser("check", help="report every problem in the site without writing anything",
+    check = commands.add_parser("check", help="report every problem in the site, then check the built links",
                                 description="Read site.yaml, every article, tags.yaml and the templates, "
-                                            "render every page in memory and report every problem; "
-                                            "nothing is written.")
+                                            "render every page in memory and report every problem (nothing "
+                                            "is written); then, if the output folder holds a built site, "
+                                            "check that every internal href/src/srcset leads to a built file "
+                                            "and every #anchor exists. Exit 1 if anything is wrong.")
     _site_options(check)
     _strict_option(check)
+    check.add_argument("--output", "-o", type=Path, metavar="DIR",
+                       help="built site to check the links of (default: public/ inside the site folder)")
 
     init = commands.add_parser("init", help="create a new site folder",
                                description="Create site.yaml, content/ with a first article, templates/ "
@@ -105,12 +114,20 @@ def check_content(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """First the site itself (every problem at once, nothing written), then the links of the built output."""
+    from .build import DEFAULT_OUTPUT
+
     rendered = check_content(args)
     _print_problems(rendered.warnings)
     site = rendered.loaded.site
     print(f"checked {_count(len(site.articles), 'article')} and {_count(len(rendered.pages), 'page')}: "
           + (f"no errors, {_count(len(rendered.warnings), 'warning')}" if rendered.warnings else "no problems"))
-    return 0
+    output = args.output if args.output is not None else args.source / DEFAULT_OUTPUT
+    if not (output / "index.html").is_file():
+        print(f"{output}: no built site here, so no links checked (run `ballerina-site build` first, "
+              "or pass --output DIR)")
+        return 0
+    return _check_output(site, output)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -151,6 +168,28 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"built {report.pages} pages from {report.articles} article{'s' * (report.articles != 1)}"
           f" and copied {report.static_files} static files to {report.output} in {report.seconds:.2f} s"
           + (f" ({', '.join(extra)})" if extra else ""))
+    if args.check:
+        return _check_output(site, report.output)
+    return 0
+
+
+def _check_output(site: Site, output: Path) -> int:
+    """The link step shared by `check` and `build --check`: print broken links, return the status."""
+    from .linkcheck import check_links, page_sources
+    from .urls import Urls
+
+    urls = Urls(site.config)
+    sources = page_sources((urls.article(a), a.source) for a in site.articles)
+    report = check_links(output, site.config.base_url, sources)
+    for broken in report.broken:
+        print(broken, file=sys.stderr)
+    summary = (f"checked {report.links} internal link{'s' * (report.links != 1)} on {report.pages} "
+               f"page{'s' * (report.pages != 1)} in {output}")
+    if report.broken:
+        count = len(report.broken)
+        print(f"{summary}: {count} broken link{'s' * (count != 1)}", file=sys.stderr)
+        return 1
+    print(f"{summary}: all good")
     return 0
 
 
