@@ -201,6 +201,17 @@ def _show_rebuild(outcome: "Rebuilt") -> None:
     _say(f"{verb} {_plural(outcome.report.pages, 'page')} in {outcome.seconds * 1000:.0f} ms{served}{what}")
 
 
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import signal
     import webbrowser
@@ -240,7 +251,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         if args.port is None and server.port != 8000:
             _say(f"port 8000 is in use; using {server.port} instead")
-        if args.host not in ("127.0.0.1", "localhost", "::1"):
+        if not _is_loopback(args.host):
             _say(f"warning: listening on {args.host}: other computers on your network can read this "
                  f"preview (drafts included if --drafts)", error=True)
         url = server.url()
