@@ -29,7 +29,7 @@ def write_site(root: Path, articles: dict[str, str], config: str | None = None,
                extra: dict[str, str] | None = None) -> Path:
     """Create a site folder: ``articles`` maps file names under content/ to their text."""
     (root / "content").mkdir(parents=True, exist_ok=True)
-    (root / "site.yaml").write_text(textwrap.dedent(config) if config is not None else
+    (root / "site.yaml").write_text(textwrap.dedent(config).lstrip("\n") if config is not None else
                                     "title: Test News\nbase_url: https://news.example/\ntimezone: UTC\n",
                                     encoding="utf-8")
     for name, text in articles.items():

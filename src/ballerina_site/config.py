@@ -119,11 +119,6 @@ class SiteConfig:
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
-    def with_base_url(self, base_url: str) -> SiteConfig:
-        from dataclasses import replace
-
-        return replace(self, base_url=base_url)
-
 
 def _suggest(key: str, known: list[str]) -> str | None:
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)

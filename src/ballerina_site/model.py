@@ -104,13 +104,6 @@ class Site:
     def keep_reading(self, article: Article) -> tuple[Article, ...]:
         return self.related.get(article.source, ())
 
-    def term(self, label: Label) -> Term:
-        terms = self.tags if label.kind == "tag" else self.categories
-        for term in terms:
-            if term.slug == label.slug:
-                return term
-        raise KeyError(label.slug)
-
     @property
     def months(self) -> tuple[Month, ...]:
         """The archive: articles grouped by the month of their date, newest month first."""

@@ -1,0 +1,101 @@
+"""Keep Reading: the documented score, determinism, pins, excludes, fallback, bounded work."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timezone
+
+from ballerina_site.assemble import Selection, assemble_site
+from ballerina_site.config import SiteConfig
+from ballerina_site.content import parse_article
+from ballerina_site.related import RelatedIndex
+
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def make(name: str, date: str, tags: str = "", category: str = "", extra: str = ""):
+    text = (f"---\ntitle: {name}\ndate: {date}\ntags: [{tags}]\n" + (f"category: {category}\n" if category else "")
+            + extra + "---\nBody text.\n")
+    parsed = parse_article(f"content/{name}.md", text, SiteConfig())
+    assert parsed.article is not None, parsed.problems
+    return parsed.article
+
+
+def build(*articles, **config):
+    site, problems = assemble_site(articles, SiteConfig(**config), Selection(NOW))
+    assert problems == []
+    return site
+
+
+def names(articles) -> list[str]:
+    return [a.slug for a in articles]
+
+
+def test_rare_shared_tags_beat_common_ones():
+    site = build(
+        make("target", "2025-01-10", "common, rare"),
+        make("shares-rare", "2025-01-01", "rare"),
+        make("shares-common", "2025-01-09", "common"),
+        make("other1", "2025-01-05", "common"),
+        make("other2", "2025-01-06", "common"),
+    )
+    target = next(a for a in site.articles if a.slug == "target")
+    assert names(site.keep_reading(target))[:2] == ["shares-rare", "shares-common"]
+    index = RelatedIndex(site.articles, site.tags, site.categories, 200)
+    scores = {c.article.slug: c.score for c in index.candidates(target)}
+    assert math.isclose(scores["shares-rare"], math.log(1 + 5 / 2))
+    assert math.isclose(scores["shares-common"], math.log(1 + 5 / 4))
+
+
+def test_category_counts_and_time_breaks_ties():
+    site = build(
+        make("target", "2025-01-10", "x", "Movies"),
+        make("far", "2024-01-10", "x", "Movies"),
+        make("near", "2025-01-09", "x", "Movies"),
+        make("no-category", "2025-01-10", "x"),
+    )
+    target = site.articles[0] if site.articles[0].slug == "target" else next(a for a in site.articles if a.slug == "target")
+    assert names(site.keep_reading(target)) == ["near", "far", "no-category"]
+
+
+def test_never_itself_and_falls_back_to_newest():
+    site = build(make("a", "2025-01-01", "alpha"), make("b", "2025-01-02", "beta"),
+                 make("c", "2025-01-03", "gamma"), keep_reading=3)
+    for article in site.articles:
+        chosen = site.keep_reading(article)
+        assert article not in chosen and len(chosen) == 2
+    a = next(x for x in site.articles if x.slug == "a")
+    assert names(site.keep_reading(a)) == ["c", "b"]
+
+
+def test_pins_and_excludes():
+    site = build(
+        make("target", "2025-01-10", "x", extra="related: [pinned]\nrelated_exclude: [best]\n"),
+        make("best", "2025-01-09", "x"),
+        make("second", "2025-01-08", "x"),
+        make("pinned", "2020-01-01"),
+        keep_reading=2,
+    )
+    target = next(a for a in site.articles if a.slug == "target")
+    assert names(site.keep_reading(target)) == ["pinned", "second"]
+
+
+def test_deterministic_whatever_the_input_order():
+    articles = [make(f"a{i}", f"2025-01-{i + 1:02d}", "x, y" if i % 2 else "x") for i in range(12)]
+    first = build(*articles)
+    second = build(*reversed(articles))
+    for a in first.articles:
+        b = next(x for x in second.articles if x.slug == a.slug)
+        assert names(first.keep_reading(a)) == names(second.keep_reading(b))
+
+
+def test_window_bounds_the_work_on_a_common_tag():
+    articles = [make(f"a{i:03d}", f"2025-01-01T{i // 60:02d}:{i % 60:02d}:00+00:00", "everywhere")
+                for i in range(300)]
+    site = build(*articles, related_window=20)
+    index = RelatedIndex(site.articles, site.tags, site.categories, 20)
+    middle = site.articles[150]
+    candidates = index.candidates(middle)
+    assert len(candidates) == 19  # the 20 nearest in time, minus itself
+    assert names(site.keep_reading(middle)) == names(c.article for c in candidates[:3])
+    assert all(c.seconds_apart <= 11 * 60 for c in candidates)
