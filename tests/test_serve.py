@@ -305,3 +305,29 @@ def test_stop_joins_every_thread(tmp_path):
     stream.close()
     stream.thread.join(5)
     assert set(threading.enumerate()) <= before
+
+
+def test_preview_with_watcher_leaves_no_thread_behind(tmp_path):
+    from servekit import EventStream
+
+    from ballerina_site.preview import Preview, ServeOptions
+
+    make_site(tmp_path / "site")
+    before = set(threading.enumerate())
+    preview = Preview(ServeOptions(BuildOptions(root=tmp_path / "site"), port=0, watch=True))
+    assert preview.first_build().ok
+    server = preview.start()
+    stream = EventStream(server.port)
+    rebuilds = preview.rebuilds()
+    (tmp_path / "site" / "content" / "2025-06-01-first.md").write_text(
+        article("First Story", tags="[John Wick]", body="Changed body text."))
+    outcome = next(rebuilds)
+    assert outcome.ok and outcome.changes.paths == ("content/2025-06-01-first.md",)
+    assert outcome.served_after is not None and 0 <= outcome.served_after < 15
+    assert stream.next()["build"] == stream.first["build"] + 1
+    preview.stop()
+    assert list(rebuilds) == []
+    preview.close()
+    stream.thread.join(5)
+    stream.close()
+    assert set(threading.enumerate()) <= before

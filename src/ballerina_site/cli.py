@@ -228,27 +228,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _say(f"error: --port {args.port}: a port is a number from 0 to 65535", error=True)
         return 2
     preview = Preview(options)
-    first = preview.first_build()
-    if not first.ok and not watch:
-        return _fail(first.problems)
-    _show_rebuild(first)
-    try:
-        server = preview.start()
-    except PortInUse:
-        _say(f"error: port {args.port} on {args.host} is already in use (is another preview running? "
-             f"choose another with --port N, or --port 0 for any free port)", error=True)
-        preview.close()
-        return 1
-    except OSError as exc:
-        _say(f"error: cannot listen on {args.host}:{args.port or 8000}: {exc.strerror or exc}", error=True)
-        preview.close()
-        return 1
+    closing = False
 
     def on_signal(signum: int, frame: object) -> None:
+        if preview.stopping and not closing:
+            raise KeyboardInterrupt  # a second Ctrl-C during a long build; its output stays intact
         preview.stop()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
+        first = preview.first_build()
+        if not first.ok and not watch:
+            return _fail(first.problems)
+        _show_rebuild(first)
+        if preview.stopping:
+            _say("stopped")
+            return 0
+        try:
+            server = preview.start()
+        except PortInUse:
+            wanted = args.port if args.port is not None else "8000 and the 20 after it"
+            _say(f"error: port {wanted} on {args.host} is already in use (is another preview running? "
+                 f"choose another with --port N, or --port 0 for any free port)", error=True)
+            return 1
+        except OSError as exc:
+            _say(f"error: cannot listen on {args.host}:{args.port if args.port is not None else 8000}: "
+                 f"{exc.strerror or exc}", error=True)
+            return 1
         if args.port is None and server.port != 8000:
             _say(f"port 8000 is in use; using {server.port} instead")
         if not _is_loopback(args.host):
@@ -266,6 +272,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 _say(f"server error: {error}", error=True)
                 preview.errors.remove(error)
     finally:
+        closing = True  # let the shutdown finish: it joins every thread
         preview.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)

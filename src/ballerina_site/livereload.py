@@ -40,10 +40,10 @@ SCRIPT = """<script id="ballerina-live-reload">(function () {
       box.id = "ballerina-live-error";
       box.setAttribute("role", "alert");
       box.style.cssText = "all:initial;position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
-        "background:rgba(20,0,0,.92);color:#fff;font:15px/1.5 ui-monospace,Menlo,Consolas,monospace;" +
+        "background:#1b1010;color:#fff;font:15px/1.5 ui-monospace,Menlo,Consolas,monospace;" +
         "padding:2em;box-sizing:border-box;white-space:pre-wrap;";
       var title = document.createElement("strong");
-      title.textContent = "Build failed: the preview shows the last good build.";
+      title.textContent = "Build failed. Fix the file and save: this page reloads by itself (the server keeps the last good build).";
       title.style.cssText = "display:block;color:#ff8a8a;margin-bottom:1em;font:inherit;font-weight:bold;";
       var pre = document.createElement("pre");
       pre.style.cssText = "margin:0;font:inherit;white-space:pre-wrap;color:inherit;";
