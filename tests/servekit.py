@@ -64,8 +64,9 @@ def request(port: int, path: str, method: str = "GET", host: str = "127.0.0.1") 
 class ServeProcess:
     """`python -m ballerina_site serve --port 0 ...` in a site folder, its output read line by line."""
 
-    def __init__(self, site: Path, *args: str):
-        env = {**os.environ, "PYTHONPATH": str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    def __init__(self, site: Path, *args: str, env: dict[str, str] | None = None):
+        env = {**os.environ, "PYTHONPATH": str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+               **(env or {})}
         self.proc = subprocess.Popen([sys.executable, "-m", "ballerina_site", "serve", "--port", "0", *args],
                                      cwd=site, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True, bufsize=1)

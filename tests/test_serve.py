@@ -331,3 +331,23 @@ def test_preview_with_watcher_leaves_no_thread_behind(tmp_path):
     stream.thread.join(5)
     stream.close()
     assert set(threading.enumerate()) <= before
+
+
+def test_open_hands_the_url_to_the_browser(tmp_path):
+    """`--open` goes through Python's webbrowser module, which honours $BROWSER: a recorder here."""
+    import stat
+    import sys
+    import time
+
+    make_site(tmp_path / "site")
+    opened = tmp_path / "opened.txt"
+    recorder = tmp_path / "browser"
+    recorder.write_text(f"#!{sys.executable}\nimport sys\nopen({str(opened)!r}, 'w').write(sys.argv[1])\n")
+    recorder.chmod(recorder.stat().st_mode | stat.S_IXUSR)
+    with ServeProcess(tmp_path / "site", "--open", env={"BROWSER": str(recorder)}) as serve:
+        deadline = time.monotonic() + 15
+        while not (opened.exists() and opened.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert opened.read_text() == serve.url
+        assert request(serve.port, "/").status == 200
+        assert serve.stop() == 0
