@@ -158,6 +158,11 @@ class Watcher:
                     self._rescan = True
             self._lock.notify_all()
 
+    def _drained(self) -> bool:
+        """No event waiting in the observer's queue: quiet means the disk went quiet, not that
+        the dispatching thread was slow to run on a busy machine."""
+        return self._observer.event_queue.empty()
+
     # --- waiting --------------------------------------------------------------------------------
     def wait(self, stop: threading.Event, slice_seconds: float = 0.25) -> Changes | None:
         """Block until a burst of changes has gone quiet (or ``stop`` is set: then None)."""
@@ -170,9 +175,9 @@ class Watcher:
                 now = time.monotonic()
                 quiet_left = self._last_at + self.quiet - now
                 longest_left = self._first_at + self.longest - now
-                if quiet_left <= 0 or longest_left <= 0:
+                if longest_left <= 0 or (quiet_left <= 0 and self._drained()):
                     break
-                self._lock.wait(min(quiet_left, longest_left))
+                self._lock.wait(max(0.005, min(quiet_left, longest_left)))
             if stop.is_set():
                 return None
             changes = Changes(tuple(sorted(self._pending)), self._events, self._saved_at)
