@@ -16,8 +16,10 @@ import os
 import re
 import shutil
 import socket
+import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -197,9 +199,6 @@ class PreviewServer(ThreadingHTTPServer):
 
     def handle_error(self, request: object, client_address: object) -> None:
         """A browser closing a connection early is normal; anything else goes to ``on_error``."""
-        import sys
-        import traceback
-
         error = sys.exc_info()[1]
         if isinstance(error, (ConnectionError, TimeoutError)):
             return
