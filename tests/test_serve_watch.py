@@ -255,3 +255,33 @@ def test_failed_first_build_still_serves_and_recovers(tmp_path):
         assert "Now Fine" in serve.get("/").text
         stream.close()
         assert serve.stop() == 0
+
+
+def test_pages_stay_available_while_rebuilds_swap_the_output(site):
+    """The atomic build swaps folders with two renames; a request in between must not 404."""
+    import threading
+    import time
+
+    path = first_article(site)
+    with ServeProcess(site, "--watch") as serve:
+        stream = EventStream(serve.port)
+        statuses: list[int] = []
+        done = threading.Event()
+
+        def hammer() -> None:
+            deadline = time.monotonic() + BOUND
+            while not done.is_set() and time.monotonic() < deadline and len(statuses) < 5000:
+                statuses.append(serve.get("/").status)
+
+        worker = threading.Thread(target=hammer)
+        worker.start()
+        try:
+            for number in range(3):
+                append_body(path, f"Edit number {number}.")
+                stream.wait_for(lambda e, n=number: e["build"] == stream.first["build"] + n + 1)
+        finally:
+            done.set()
+            worker.join()
+        assert statuses and set(statuses) == {200}, sorted(set(statuses))
+        stream.close()
+        assert serve.stop() == 0

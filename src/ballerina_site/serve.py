@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import BinaryIO, Callable, Protocol
 from urllib.parse import unquote
 
 CONTENT_TYPES = {
@@ -152,13 +152,16 @@ def resolve(root: Path, base_path: str, request_path: str) -> Target:
     return Found(Path(real))
 
 
+Injector = Callable[[bytes], bytes]
+
+
 class Extension(Protocol):
     """What the live-reload part adds: its own endpoints, and a script in every HTML page served."""
 
     def handle(self, handler: BaseHTTPRequestHandler, path: str) -> bool:
         """Answer the request and return True if ``path`` is one of the extension's endpoints."""
 
-    def injector(self) -> Callable[[bytes], bytes]:
+    def injector(self) -> Injector:
         """A function adding the extension's script to a page; taken before the page is read."""
 
 
@@ -190,6 +193,12 @@ class PreviewServer(ThreadingHTTPServer):
             host = "127.0.0.1" if host == "0.0.0.0" else "::1"
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{self.port}{self.base_path}"
+
+    def root_id(self) -> int | None:
+        try:
+            return os.stat(self.root).st_ino
+        except OSError:
+            return None
 
     def wait_for_root(self, grace: float = SWAP_GRACE) -> None:
         """A rebuild swaps the output folder with two renames; a request in between waits for it."""
@@ -225,11 +234,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         server = self.server
         if server.extension is not None and server.extension.handle(self, self.path):
             return
-        server.wait_for_root()
-        target = resolve(server.root, server.base_path, self.path)
-        if isinstance(target, Missing) and not server.root.is_dir():
-            server.wait_for_root()
-            target = resolve(server.root, server.base_path, self.path)
+        # taken before anything is read, so a page never carries a newer build than its own
+        inject = server.extension.injector() if server.extension is not None else None
+        target, handle = self._find()
         if isinstance(target, BadRequest):
             self._send_bytes(HTTPStatus.BAD_REQUEST, "text/plain; charset=utf-8",
                              f"400 Bad Request: {target.reason}\n".encode(), send_body)
@@ -239,13 +246,31 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.send_header("Cache-Control", NO_CACHE)
             self.end_headers()
-        elif isinstance(target, Found):
-            self._send_file(target.file, HTTPStatus.OK, send_body)
+        elif isinstance(target, Found) and handle is not None:
+            with handle:
+                self._send_file(target.file, handle, inject, send_body)
         else:
-            self._send_not_found(send_body)
+            self._send_not_found(inject, send_body)
 
-    def _send_not_found(self, send_body: bool) -> None:
-        inject = self._injector("text/html")
+    def _find(self) -> tuple[Target, BinaryIO | None]:
+        """Resolve and open. A rebuild may swap the output folder meanwhile (a new folder, so a
+        new inode): then a miss is not trusted, and the request is looked up again."""
+        server = self.server
+        for _ in range(3):
+            server.wait_for_root()
+            before = server.root_id()
+            target = resolve(server.root, server.base_path, self.path)
+            handle = None
+            if isinstance(target, Found):
+                try:
+                    handle = open(target.file, "rb")
+                except OSError:
+                    target = Missing()
+            if not isinstance(target, Missing) or (before is not None and server.root_id() == before):
+                return target, handle
+        return target, None
+
+    def _send_not_found(self, inject: Injector | None, send_body: bool) -> None:
         page = self.server.root / "404.html"
         try:
             data = page.read_bytes() if page.is_file() and _inside(
@@ -256,26 +281,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
             data = inject(data)
         self._send_bytes(HTTPStatus.NOT_FOUND, CONTENT_TYPES[".html"], data, send_body)
 
-    def _send_file(self, file: Path, status: HTTPStatus, send_body: bool) -> None:
+    def _send_file(self, file: Path, handle: BinaryIO, inject: Injector | None, send_body: bool) -> None:
         kind = content_type(file)
-        inject = self._injector(kind)
-        try:
-            handle = open(file, "rb")
-        except OSError:
-            self._send_not_found(send_body)
+        if inject is not None and kind.startswith("text/html"):
+            self._send_bytes(HTTPStatus.OK, kind, inject(handle.read()), send_body)
             return
-        with handle:
-            if inject is not None:
-                self._send_bytes(status, kind, inject(handle.read()), send_body)
-                return
-            size = os.fstat(handle.fileno()).st_size
-            self._start(status, kind, size)
-            if send_body:
-                shutil.copyfileobj(handle, self.wfile, 64 * 1024)
-
-    def _injector(self, kind: str) -> Callable[[bytes], bytes] | None:
-        extension = self.server.extension
-        return extension.injector() if extension is not None and kind.startswith("text/html") else None
+        size = os.fstat(handle.fileno()).st_size
+        self._start(HTTPStatus.OK, kind, size)
+        if send_body:
+            shutil.copyfileobj(handle, self.wfile, 64 * 1024)
 
     def _send_bytes(self, status: HTTPStatus, kind: str, data: bytes, send_body: bool) -> None:
         self._start(status, kind, len(data))
