@@ -17,6 +17,7 @@ from .errors import Problem, SiteError
 
 if TYPE_CHECKING:
     from .model import Site
+    from .preview import Rebuilt
 
 
 def _site_options(parser: argparse.ArgumentParser) -> None:
@@ -76,6 +77,27 @@ def make_parser() -> argparse.ArgumentParser:
                      help="site folder (default: current folder)")
     new.add_argument("--tags", default="", help="comma-separated tags")
     new.add_argument("--category", default="", help="category name")
+
+    serve = commands.add_parser("serve", help="build, then preview the site on a local web server",
+                                description="Build the site into the output folder and serve it like a "
+                                            "static host would. With --watch, rebuild on every save and "
+                                            "reload the open browser tabs.")
+    _site_options(serve)
+    serve.add_argument("--output", "-o", type=Path, metavar="DIR",
+                       help="output folder (default: public/ inside the site folder)")
+    serve.add_argument("--watch", "-w", action="store_true",
+                       help="rebuild when content/, templates/, static/, site.yaml or the tags file "
+                            "change, and live-reload open tabs")
+    serve.add_argument("--poll", action="store_true",
+                       help="watch by polling every 0.5 s (network drives, containers); implies --watch")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this computer only)")
+    serve.add_argument("--port", "-p", type=int, metavar="N",
+                       help="port (default: 8000, or the next free one; 0 lets the system choose)")
+    serve.add_argument("--open", action="store_true", help="open the site in the default web browser")
+    serve.add_argument("--search", action="store_true",
+                       help="also build the search index on every rebuild (off by default in the preview: "
+                            "Pagefind takes about 3 s per 1,000 articles)")
 
     related = commands.add_parser("related", help="explain an article's Keep Reading scores",
                                   description="Print every Keep Reading candidate of one article with its "
@@ -248,7 +270,115 @@ def cmd_related(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "check": cmd_check, "init": cmd_init, "new": cmd_new, "related": cmd_related}
+def _say(text: str, error: bool = False) -> None:
+    """Serve prints as it goes: flush, so a log file or a pipe sees each line at once."""
+    print(text, file=sys.stderr if error else sys.stdout, flush=True)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
+def _show_rebuild(outcome: "Rebuilt") -> None:
+    changes = outcome.changes
+    what = ""
+    if changes is not None:
+        shown = ", ".join(changes.paths[:3]) + (f" and {len(changes.paths) - 3} more"
+                                                 if len(changes.paths) > 3 else "")
+        what = f" ({shown})"
+    for problem in outcome.problems:
+        _say(str(problem), error=True)
+    if outcome.report is None:
+        errors = sum(p.is_error for p in outcome.problems)
+        _say(f"build failed: {_plural(errors, 'error')}{what}; still serving the last good build", error=True)
+        return
+    served = f"; saved -> served in {outcome.served_after * 1000:.0f} ms" if outcome.served_after is not None else ""
+    verb = "rebuilt" if changes is not None else "built"
+    _say(f"{verb} {_plural(outcome.report.pages, 'page')} in {outcome.seconds * 1000:.0f} ms{served}{what}")
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import signal
+    import webbrowser
+
+    from .build import BuildOptions
+    from .preview import Preview, ServeOptions
+    from .serve import PortInUse
+
+    watch = args.watch or args.poll
+    options = ServeOptions(BuildOptions(root=args.source, output=args.output, base_url=args.base_url,
+                                        drafts=args.drafts, future=args.future,
+                                        search=None if args.search else False),
+                           host=args.host, port=args.port, watch=watch, poll=args.poll)
+    if args.port is not None and not 0 <= args.port <= 65535:
+        _say(f"error: --port {args.port}: a port is a number from 0 to 65535", error=True)
+        return 2
+    preview = Preview(options)
+    closing = False
+
+    def on_signal(signum: int, frame: object) -> None:
+        if preview.stopping and not closing:
+            raise KeyboardInterrupt  # a second Ctrl-C during a long build; its output stays intact
+        preview.stop()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        first = preview.first_build()
+        if not first.ok and not watch:
+            return _fail(first.problems, "build")
+        _show_rebuild(first)
+        if preview.stopping:
+            _say("stopped")
+            return 0
+        try:
+            server = preview.start()
+        except PortInUse:
+            wanted = args.port if args.port is not None else "8000 and the 20 after it"
+            _say(f"error: port {wanted} on {args.host} is already in use (is another preview running? "
+                 f"choose another with --port N, or --port 0 for any free port)", error=True)
+            return 1
+        except OSError as exc:
+            _say(f"error: cannot listen on {args.host}:{args.port if args.port is not None else 8000}: "
+                 f"{exc.strerror or exc}", error=True)
+            return 1
+        if args.port is None and server.port != 8000:
+            _say(f"port 8000 is in use; using {server.port} instead")
+        if not _is_loopback(args.host):
+            _say(f"warning: listening on {args.host}: other computers on your network can read this "
+                 f"preview (drafts included if --drafts)", error=True)
+        url = server.url()
+        _say(f"serving {server.root} at {url}"
+             + (f" (watching {'by polling' if args.poll else 'for changes'}; live reload on)" if watch else "")
+             + " - press Ctrl-C to stop")
+        if args.open:
+            webbrowser.open(url)
+        for outcome in preview.rebuilds():
+            _show_rebuild(outcome)
+            for error in preview.errors[:]:
+                _say(f"server error: {error}", error=True)
+                preview.errors.remove(error)
+    finally:
+        closing = True  # let the shutdown finish: it joins every thread
+        preview.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    _say("stopped")
+    return 0
+
+
+COMMANDS = {"build": cmd_build, "check": cmd_check, "init": cmd_init, "new": cmd_new, "related": cmd_related,
+            "serve": cmd_serve}
 
 
 def _terminate(signum: int, frame: object) -> None:

@@ -1,0 +1,287 @@
+"""`serve --watch` on a temp copy of the default site: saves become served pages, tabs are told.
+
+Each test runs the real command, edits real files and reads real HTTP and Server-Sent Events.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from servekit import BOUND, EventStream, ServeProcess, copy_default_site
+
+REBUILT = r"^rebuilt \d+ pages? in \d+ ms; saved -> served in \d+ ms"
+# A negative ("no second rebuild") can only be shown by waiting: longer than the watcher's quiet
+# window (50 ms) plus a rebuild of this small site, and no longer.
+SETTLE = 1.0
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    return copy_default_site(tmp_path / "site")
+
+
+def first_article(site: Path) -> Path:
+    return sorted((site / "content").glob("*.md"))[0]
+
+
+def article_url(serve: ServeProcess, title_part: str) -> str:
+    home = BeautifulSoup(serve.get(serve.base_path).body, "html.parser")
+    for link in home.select("main a[href]"):
+        if title_part.lower() in link.get_text(" ", strip=True).lower():
+            return link["href"]
+    raise AssertionError(f"no link to {title_part!r} on the home page")
+
+
+def title_of(path: Path) -> str:
+    match = re.search(r"^title:\s*['\"]?(.+?)['\"]?\s*$", path.read_text(encoding="utf-8"), re.M)
+    assert match
+    return match.group(1)
+
+
+def append_body(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{text}\n", encoding="utf-8")
+
+
+def editor_save(path: Path, text: str) -> None:
+    """What vim (backupcopy=no), VS Code's safe write, gedit and most tools do: temp file + rename."""
+    temp = path.with_name(path.name + ".tmp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+
+
+def after_each_rebuild(stream: EventStream, check) -> None:
+    """Wait until ``check()`` holds, looking again after each event (each rebuild sends one)."""
+    while not check():
+        stream.next()
+
+
+def test_edited_article_is_served_and_tabs_reload_after_the_write(site):
+    path = first_article(site)
+    with ServeProcess(site, "--watch") as serve:
+        url = article_url(serve, title_of(path)[:20])
+        assert "Fresh words from the test" not in serve.get(url).text
+        stream = EventStream(serve.port)
+        start = stream.first["build"]
+        mark = len(serve.lines)
+        append_body(path, "Fresh words from the test.")
+        event = stream.wait_for(lambda e: e["build"] > start)
+        # the event is sent only once the new build is in place: the page already has the text
+        page = serve.get(url)
+        assert page.status == 200
+        assert "Fresh words from the test." in BeautifulSoup(page.body, "html.parser").get_text()
+        assert event == {"session": stream.first["session"], "build": start + 1, "css": False, "error": None}
+        line = serve.wait_for_line(REBUILT, start=mark)
+        assert path.name in line
+        # the built files on disk never contain the live-reload script
+        assert "ballerina-live-reload" not in (site / "public" / "index.html").read_text(encoding="utf-8")
+        assert "ballerina-live-reload" in page.text
+        stream.close()
+        assert serve.stop() == 0
+
+
+def test_deleted_article_404s_and_a_new_one_appears(site):
+    path = first_article(site)
+    with ServeProcess(site, "--watch") as serve:
+        url = article_url(serve, title_of(path)[:20])
+        stream = EventStream(serve.port)
+        path.unlink()
+        stream.wait_for(lambda e: e["build"] > stream.first["build"])
+        gone = serve.get(url)
+        assert gone.status == 404
+        assert BeautifulSoup(gone.body, "html.parser").h1.get_text(strip=True) == "Page not found"
+
+        (site / "content" / "2025-06-03-a-new-arrival.md").write_text(
+            "---\ntitle: A New Arrival\ndate: 2025-06-03\n---\n\nBrand new.\n", encoding="utf-8")
+        stream.wait_for(lambda e: e["build"] > stream.first["build"] + 1)
+        new_url = article_url(serve, "A New Arrival")
+        assert "Brand new." in serve.get(new_url).text
+
+        renamed = site / "content" / "2025-06-03-renamed-arrival.md"
+        os.rename(site / "content" / "2025-06-03-a-new-arrival.md", renamed)
+        renamed.write_text(renamed.read_text().replace("A New Arrival", "Renamed Arrival"))
+        stream.wait_for(lambda e: e["build"] > stream.first["build"] + 2)
+        assert "Renamed Arrival" in serve.get(article_url(serve, "Renamed Arrival")).text
+        stream.close()
+        assert serve.stop() == 0
+
+
+def test_editor_style_save_triggers_exactly_one_rebuild(site):
+    path = first_article(site)
+    with ServeProcess(site, "--watch") as serve:
+        url = article_url(serve, title_of(path)[:20])
+        stream = EventStream(serve.port)
+        before = serve.count(REBUILT)
+        editor_save(path, path.read_text(encoding="utf-8") + "\nSaved by an editor.\n")
+        stream.wait_for(lambda e: e["build"] == stream.first["build"] + 1)
+        later = stream.collect_for(SETTLE)
+        assert later == [], later
+        assert serve.count(REBUILT) == before + 1
+        assert "Saved by an editor." in serve.get(url).text
+        assert not list((site / "content").glob("*.tmp"))
+        stream.close()
+        assert serve.stop() == 0
+
+
+def test_editor_droppings_are_ignored_and_a_burst_is_one_rebuild(site):
+    content = site / "content"
+    with ServeProcess(site, "--watch") as serve:
+        stream = EventStream(serve.port)
+        for name in (".2025-06-01-x.md.swp", "4913", "2025-06-01-x.md~", ".#2025-06-01-x.md", ".DS_Store"):
+            (content / name).write_text("junk")
+        assert stream.collect_for(SETTLE) == []
+        assert serve.count(r"^rebuilt") == 0
+        # a checkout-like burst: 30 new articles written in a row
+        for number in range(30):
+            (content / f"2025-07-{number + 1:02d}-burst-{number}.md").write_text(
+                f"---\ntitle: Burst {number}\ndate: 2025-07-{number + 1:02d}\n---\n\nBody {number}.\n")
+        stream.wait_for(lambda e: e["build"] == stream.first["build"] + 1)
+        assert stream.collect_for(SETTLE) == []
+        assert serve.count(r"^rebuilt") == 1
+        assert "and 27 more" in serve.lines[-1] or serve.wait_for_line(r"and 27 more")
+        stream.close()
+        assert serve.stop() == 0
+
+
+def test_broken_front_matter_shows_in_the_event_stream_until_fixed(site):
+    path = first_article(site)
+    good = path.read_text(encoding="utf-8")
+    with ServeProcess(site, "--watch") as serve:
+        url = article_url(serve, title_of(path)[:20])
+        good_page = serve.get(url).text
+        stream = EventStream(serve.port)
+        start = stream.first["build"]
+        mark = len(serve.lines)
+        path.write_text(good.replace("title:", "title: [unclosed\nbroken:", 1), encoding="utf-8")
+        failed = stream.wait_for(lambda e: e["error"] is not None)
+        assert failed["build"] == start
+        terminal = serve.wait_for_line(r"still serving the last good build", start=mark)
+        problem_lines = [line for line in serve.stderr if line.startswith(f"content/{path.name}:")]
+        assert problem_lines, serve.lines
+        assert failed["error"] == "\n".join(problem_lines)
+        assert re.match(rf"content/{re.escape(path.name)}:\d+(:\d+)?: ", failed["error"])
+        assert "Traceback" not in "\n".join(serve.lines) and terminal
+        # the last good site is still served, and a tab opened now gets the error too
+        still = serve.get(url)
+        assert still.status == 200 and still.text == good_page
+        late = EventStream(serve.port)
+        assert late.first["error"] == failed["error"]
+
+        path.write_text(good, encoding="utf-8")
+        fixed = stream.wait_for(lambda e: e["error"] is None)
+        assert fixed["build"] == start + 1
+        assert late.wait_for(lambda e: e["error"] is None)["build"] == start + 1
+        stream.close()
+        late.close()
+        assert serve.stop() == 0
+
+
+def test_css_only_change_is_marked_css(site):
+    css = site / "static" / "assets" / "style.css"
+    css.parent.mkdir(parents=True, exist_ok=True)
+    css.write_text("body { color: teal; }\n")
+    with ServeProcess(site, "--watch") as serve:
+        stream = EventStream(serve.port)
+        css.write_text("body { color: rebeccapurple; }\n")
+        event = stream.wait_for(lambda e: e["build"] > stream.first["build"])
+        assert event["css"] is True
+        assert "rebeccapurple" in serve.get("/assets/style.css").text
+        append_body(first_article(site), "Not CSS.")
+        assert stream.wait_for(lambda e: e["build"] > event["build"])["css"] is False
+        stream.close()
+        assert serve.stop() == 0
+
+
+def test_templates_and_site_yaml_are_watched_even_if_created_later(site):
+    shutil.rmtree(site / "templates", ignore_errors=True)
+    with ServeProcess(site, "--watch") as serve:
+        stream = EventStream(serve.port)
+        (site / "templates").mkdir()
+        (site / "templates" / "404.html").write_text(
+            '{% extends "base.html" %}{% block main %}<h1>Custom missing page</h1>{% endblock %}\n')
+        after_each_rebuild(stream, lambda: "Custom missing page" in serve.get("/nowhere/").text)
+        assert serve.get("/nowhere/").status == 404
+        config = site / "site.yaml"
+        editor_save(config, config.read_text(encoding="utf-8").replace('title: "Ballerina"',
+                                                                        'title: "Renamed Site"'))
+        after_each_rebuild(stream, lambda: "Renamed Site" in serve.get("/").text)
+        stream.close()
+        assert serve.stop() == 0
+
+
+def test_poll_mode_sees_changes(site):
+    path = first_article(site)
+    with ServeProcess(site, "--poll") as serve:
+        assert "watching by polling" in serve.lines[-1]
+        url = article_url(serve, title_of(path)[:20])
+        stream = EventStream(serve.port)
+        append_body(path, "Seen by polling.")
+        stream.wait_for(lambda e: e["build"] > stream.first["build"])
+        assert "Seen by polling." in serve.get(url).text
+        stream.close()
+        assert serve.stop() == 0
+
+
+def test_sigterm_with_open_event_streams_exits_zero_at_once(site):
+    with ServeProcess(site, "--watch") as serve:
+        streams = [EventStream(serve.port) for _ in range(3)]
+        assert serve.stop(signal.SIGTERM, timeout=BOUND) == 0
+        assert serve.lines[-1] == "stopped"
+        assert not any("Traceback" in line for line in serve.lines)
+        for stream in streams:
+            stream.thread.join(BOUND)
+            assert not stream.thread.is_alive()  # the server ended each stream
+
+
+def test_failed_first_build_still_serves_and_recovers(tmp_path):
+    from conftest import write_site
+
+    write_site(tmp_path, {"2025-06-01-bad.md": "---\ntitle: [unclosed\ndate: 2025-06-01\n---\nbody\n"})
+    with ServeProcess(tmp_path, "--watch") as serve:
+        stream = EventStream(serve.port)
+        assert stream.first["error"].startswith("content/2025-06-01-bad.md:")
+        home = serve.get("/")
+        assert home.status == 404 and "ballerina-live-reload" in home.text
+        (tmp_path / "content" / "2025-06-01-bad.md").write_text(
+            "---\ntitle: Now Fine\ndate: 2025-06-01\n---\n\nbody\n")
+        fixed = stream.wait_for(lambda e: e["error"] is None)
+        assert fixed["build"] == stream.first["build"] + 1
+        assert "Now Fine" in serve.get("/").text
+        stream.close()
+        assert serve.stop() == 0
+
+
+def test_pages_stay_available_while_rebuilds_swap_the_output(site):
+    """The atomic build swaps folders with two renames; a request in between must not 404."""
+    import threading
+    import time
+
+    path = first_article(site)
+    with ServeProcess(site, "--watch") as serve:
+        stream = EventStream(serve.port)
+        statuses: list[int] = []
+        done = threading.Event()
+
+        def hammer() -> None:
+            deadline = time.monotonic() + BOUND
+            while not done.is_set() and time.monotonic() < deadline and len(statuses) < 5000:
+                statuses.append(serve.get("/").status)
+
+        worker = threading.Thread(target=hammer)
+        worker.start()
+        try:
+            for number in range(3):
+                append_body(path, f"Edit number {number}.")
+                stream.wait_for(lambda e, n=number: e["build"] == stream.first["build"] + n + 1)
+        finally:
+            done.set()
+            worker.join()
+        assert statuses and set(statuses) == {200}, sorted(set(statuses))
+        stream.close()
+        assert serve.stop() == 0
