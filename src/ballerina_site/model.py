@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
@@ -154,11 +155,6 @@ class Site:
     def months(self) -> tuple[Month, ...]:
         """The archive: articles grouped by the month of their date, newest month first."""
         groups: list[Month] = []
-        for article in self.articles:
-            year, month = article.date.year, article.date.month
-            if groups and (groups[-1].year, groups[-1].month) == (year, month):
-                last = groups[-1]
-                groups[-1] = Month(year, month, last.articles + (article,))
-            else:
-                groups.append(Month(year, month, (article,)))
+        for (year, month), members in itertools.groupby(self.articles, lambda a: (a.date.year, a.date.month)):
+            groups.append(Month(year, month, tuple(members)))
         return tuple(groups)

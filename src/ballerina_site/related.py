@@ -15,9 +15,11 @@ stays bounded however large the archive grows.
 
 from __future__ import annotations
 
+import hashlib
+import heapq
 import math
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, MutableMapping, Sequence
 
 from .model import Article, Label, Term
 
@@ -58,6 +60,7 @@ class RelatedIndex:
             base = math.log(1 + total / max(1, term.count))
             self.weight[key] = base if term.kind == "tag" else CATEGORY_WEIGHT * base
             self.position[key] = {id(a): i for i, a in enumerate(term.articles)}
+        self.when: dict[int, float] = {id(a): a.date.timestamp() for a in self.articles}
 
     def _neighbours(self, key: tuple[str, str], article: Article) -> Sequence[Article]:
         members = self.terms[key].articles
@@ -92,6 +95,45 @@ class RelatedIndex:
                                    c.article.slug, c.article.source))
         return result
 
+    def _ranked(self, article: Article, need: int) -> tuple[list[Article], bool]:
+        """The best ``need`` candidates in the order of :meth:`candidates` (same scores, same ties),
+        without building every Candidate; the flag says whether more candidates exist."""
+        scores: dict[int, float] = {}
+        found: dict[int, Article] = {}
+        get = scores.get
+        for label in article.tags:
+            key = ("tag", label.slug)
+            weight = self.weight[key]
+            for other in self._neighbours(key, article):
+                ident = id(other)
+                scores[ident] = get(ident, 0) + weight
+                found[ident] = other
+        if article.category:
+            key = ("category", article.category.slug)
+            weight = self.weight[key]
+            for other in self._neighbours(key, article):
+                ident = id(other)
+                scores[ident] = get(ident, 0.0) + weight
+                found[ident] = other
+        scores.pop(id(article), None)
+        rounded = {ident: round(score, 9) for ident, score in scores.items()}
+        truncated = False
+        if len(rounded) > need:
+            threshold = heapq.nlargest(need, rounded.values())[-1]
+            pool = [ident for ident, score in rounded.items() if score >= threshold]
+            truncated = len(pool) < len(rounded)
+        else:
+            pool = list(rounded)
+        when = self.when[id(article)]
+        times = self.when
+
+        def order(ident: int) -> tuple[float, float, float, str, str]:
+            other = found[ident]
+            return (-rounded[ident], abs(times[ident] - when), -times[ident], other.slug, other.source)
+
+        pool.sort(key=order)
+        return [found[ident] for ident in pool], truncated
+
     def keep_reading(self, article: Article, count: int) -> tuple[Article, ...]:
         if count <= 0:
             return ()
@@ -105,10 +147,17 @@ class RelatedIndex:
 
         for slug in article.related:
             take(self.by_slug.get(slug))
-        for candidate in self.candidates(article):
-            if len(chosen) >= count:
-                break
-            take(candidate.article)
+        if len(chosen) < count:
+            ranked, truncated = self._ranked(article, count + len(article.related) + len(excluded) + 1)
+            for other in ranked:
+                if len(chosen) >= count:
+                    break
+                take(other)
+            if len(chosen) < count and truncated:  # many exclusions: fall back to the full ranking
+                for candidate in self.candidates(article):
+                    if len(chosen) >= count:
+                        break
+                    take(candidate.article)
         for other in self.articles:  # newest first: the fallback when little relates
             if len(chosen) >= count:
                 break
@@ -116,7 +165,29 @@ class RelatedIndex:
         return tuple(chosen)
 
 
+def _related_key(articles: Sequence[Article], count: int, window: int) -> bytes:
+    """Everything Keep Reading looks at: not titles or bodies, so editing text keeps the map."""
+    hasher = hashlib.blake2b(repr((count, window)).encode(), digest_size=16)
+    for a in articles:
+        hasher.update(repr((a.source, a.slug, a.date.timestamp(), [t.slug for t in a.tags],
+                            a.category.slug if a.category else None, a.related,
+                            a.related_exclude)).encode())
+    return hasher.digest()
+
+
 def keep_reading_map(articles: Sequence[Article], tags: Iterable[Term], categories: Iterable[Term],
-                     count: int, window: int) -> dict[str, tuple[Article, ...]]:
+                     count: int, window: int,
+                     memo: MutableMapping[str, object] | None = None) -> dict[str, tuple[Article, ...]]:
+    """Keep Reading of every article. ``memo`` (a dict the caller keeps between builds) remembers the
+    last answer by source path and reuses it when nothing Keep Reading looks at has changed."""
+    key = _related_key(articles, count, window) if memo is not None else b""
+    if memo is not None and memo.get("key") == key:
+        by_source = {a.source: a for a in articles}
+        saved: dict[str, tuple[str, ...]] = memo["map"]  # type: ignore[assignment]
+        return {a.source: tuple(by_source[s] for s in saved.get(a.source, ())) for a in articles}
     index = RelatedIndex(articles, tags, categories, window)
-    return {article.source: index.keep_reading(article, count) for article in articles}
+    result = {article.source: index.keep_reading(article, count) for article in articles}
+    if memo is not None:
+        memo["key"] = key
+        memo["map"] = {source: tuple(a.source for a in chosen) for source, chosen in result.items()}
+    return result

@@ -32,6 +32,7 @@ def make_environment(root: Path, site: Site, urls: Urls, generator: str) -> jinj
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: no need to stat every template at every include
     )
     config = site.config
     zone = config.zone

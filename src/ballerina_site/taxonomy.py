@@ -114,9 +114,14 @@ def resolve_terms(articles: Iterable[Article], kind: TermKind,
             return article.tags
         return (article.category,) if article.category else ()
 
+    keys: dict[str, str] = {}  # a few hundred spellings across thousands of articles
+
     def canonical(name: str) -> str:
-        key = term_key(name)
-        return tag_data.alias_of.get(key, key) if kind == "tag" else key
+        found = keys.get(name)
+        if found is None:
+            key = term_key(name)
+            found = keys[name] = tag_data.alias_of.get(key, key) if kind == "tag" else key
+        return found
 
     for article in chronological:
         for label in labels_of(article):
@@ -155,9 +160,12 @@ def resolve_terms(articles: Iterable[Article], kind: TermKind,
             if key in labels and labels[key] not in new_labels:
                 new_labels.append(labels[key])
         if kind == "tag":
-            article = replace(article, tags=tuple(new_labels))
+            if tuple(new_labels) != article.tags:
+                article = replace(article, tags=tuple(new_labels))
         else:
-            article = replace(article, category=new_labels[0] if new_labels else None)
+            category = new_labels[0] if new_labels else None
+            if category != article.category:
+                article = replace(article, category=category)
         resolved.append(article)
     descriptions = {label.slug: tag_data.info[key].description
                     for key, label in labels.items() if kind == "tag" and key in tag_data.info}

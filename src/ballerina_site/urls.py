@@ -8,6 +8,7 @@ inside the output folder, whatever a slug or permalink says.
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 import re
 from typing import Any, Literal
 from urllib.parse import urljoin
@@ -40,6 +41,7 @@ class UnsafePath(ValueError):
     pass
 
 
+@lru_cache(maxsize=1 << 16)
 def safe_site_path(path: str) -> str:
     """Normalise a site path and refuse anything that could leave the output folder."""
     if "\x00" in path or "\\" in path:
@@ -55,6 +57,7 @@ def safe_site_path(path: str) -> str:
     return joined + "/" if trailing and joined != "/" else joined
 
 
+@lru_cache(maxsize=1 << 16)
 def output_file(site_path: str) -> str:
     """``/a/b/`` -> ``a/b/index.html``; ``/404.html`` -> ``404.html``."""
     path = safe_site_path(site_path)

@@ -1,0 +1,484 @@
+"""Build generated film-news sites and print a table of wall times, memory and pages.
+
+    python benchmarks/run.py                      # 1,000 and 10,000 articles, 3 runs each
+    python benchmarks/run.py --sizes 1000 --runs 5
+    python benchmarks/run.py --peers              # also Hugo and Pelican on the same corpus
+
+Each figure is the median of ``--runs`` runs of the real command line in a child process
+(``python -m ballerina_site build``), wall time from start to exit; peak memory is the child's
+maximum resident set (its largest process, from ``wait4``). Scenarios:
+
+  cold          no output, no cache, no urls.lock: everything parsed, rendered and written
+  warm          run again, nothing changed
+  first edit    one article's body changed, right after the cold build
+  edit article  one article's body changed again (the steady state of an editor at work)
+  edit template the site's copy of ``base.html`` changed (every page uses it: the worst case)
+
+Two configurations of our build: ``comparable`` switches off, by config, the outputs the peers are not
+asked to make (COMPARABLE below: no search index), and ``full`` is the default build with every
+output, Pagefind search included when the ``pagefind`` binary is installed (else ``full`` is built
+with ``--no-search`` and the table says so).
+Everything (sites, peer projects, outputs) lives in ``benchmarks/.work/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(HERE))
+
+from generate import generate_site  # noqa: E402
+
+WORK = HERE / ".work"
+SEED = 1
+COMPARABLE = "search: false\n"
+SUMMARY = re.compile(r"built (\d+) pages from")
+# Optional switches of our CLI, used when this checkout has them (see ``supported``).
+QUIET, JOBS = "--quiet", "--jobs"
+RENDERED = re.compile(r"(\d+) rendered, (\d+) reused, (\d+) files written")
+
+
+@dataclass
+class Measure:
+    seconds: list[float] = field(default_factory=list)
+    peak_kb: list[int] = field(default_factory=list)
+    pages: int = 0
+    rendered: int | None = None  # from the summary line, when the CLI prints these counts
+    written: int | None = None
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds) if self.seconds else float("nan")
+
+
+def run_timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS (KB) of the child and everything it printed."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert process.stdout is not None
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    text = output.decode("utf-8", "replace")
+    if process.returncode != 0:
+        raise SystemExit(f"command failed ({process.returncode}): {' '.join(command)}\n{text[-3000:]}")
+    return seconds, usage.ru_maxrss, text
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+
+
+_HELP: list[str] = []
+
+
+def supported(option: str) -> bool:
+    """Whether ``build`` in this checkout has ``option`` (the benchmark also runs on older commits)."""
+    if not _HELP:
+        _HELP.append(subprocess.run([sys.executable, "-m", "ballerina_site", "build", "--help"], env=_env(),
+                                    capture_output=True, text=True).stdout)
+    return option in _HELP[0]
+
+
+def search_available() -> bool:
+    from ballerina_site.search import pagefind_binary
+
+    return pagefind_binary() is not None
+
+
+def ours(site: Path, jobs: int | None, extra: tuple[str, ...] = ()) -> tuple[float, int, str]:
+    command = [sys.executable, "-m", "ballerina_site", "build", *extra]
+    if supported(QUIET):
+        command.append(QUIET)
+    if jobs and supported(JOBS):
+        command += [JOBS, str(jobs)]
+    return run_timed(command, site, _env())
+
+
+def make_site(size: int, profile: str) -> Path:
+    site = WORK / f"ours-{profile}-{size}"
+    stamp = site / ".generated"
+    wanted = f"{size} {SEED} {profile}"
+    if not (stamp.is_file() and stamp.read_text() == wanted):
+        shutil.rmtree(site, ignore_errors=True)
+        generate_site(site, size, SEED)
+        if profile == "comparable":
+            with open(site / "site.yaml", "a", encoding="utf-8") as handle:
+                handle.write(COMPARABLE)
+        stamp.write_text(wanted)
+    return site
+
+
+def clean(site: Path) -> None:
+    for name in ("public", ".public.spare", ".ballerina-cache"):
+        shutil.rmtree(site / name, ignore_errors=True)
+    for name in ("urls.lock", ".ballerina.lock"):
+        (site / name).unlink(missing_ok=True)
+    for leftover in site.glob(".public*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def record(measure: Measure, seconds: float, peak: int, text: str) -> None:
+    measure.seconds.append(seconds)
+    measure.peak_kb.append(peak)
+    found = SUMMARY.search(text)
+    if found:
+        measure.pages = int(found[1])
+    counts = RENDERED.search(text)
+    if counts:
+        measure.rendered, measure.written = int(counts[1]), int(counts[3])
+
+
+def bench_ours(size: int, profile: str, runs: int, jobs: int | None) -> dict[str, Measure]:
+    site = make_site(size, profile)
+    results = {name: Measure() for name in ("cold", "warm", "first edit", "edit article", "edit template")}
+    extra: tuple[str, ...] = () if profile == "comparable" or search_available() else ("--no-search",)
+    if extra:
+        for measure in results.values():
+            measure.note = "no pagefind: --no-search"
+    article = sorted((site / "content").iterdir())[size // 2]
+    original = article.read_bytes()
+    templates = site / "templates"
+    shutil.rmtree(templates, ignore_errors=True)
+    try:
+        for run in range(runs):
+            clean(site)
+            shutil.rmtree(templates, ignore_errors=True)
+            article.write_bytes(original)
+            record(results["cold"], *ours(site, jobs, extra))
+            record(results["warm"], *ours(site, jobs, extra))
+            article.write_bytes(original + f"\nA late paragraph, edit {run}.\n".encode())
+            record(results["first edit"], *ours(site, jobs, extra))
+            article.write_bytes(original + f"\nA later paragraph, edit {run}.\n".encode())
+            record(results["edit article"], *ours(site, jobs, extra))
+        # template edits: the site's own copy of base.html, changed before each run
+        base = (REPO / "src/ballerina_site/theme/templates/base.html").read_text(encoding="utf-8")
+        templates.mkdir(exist_ok=True)
+        (templates / "base.html").write_text(base, encoding="utf-8")
+        ours(site, jobs, extra)
+        for run in range(runs):
+            (templates / "base.html").write_text(base.replace("</body>", f"<!-- edit {run} -->\n</body>"),
+                                                 encoding="utf-8")
+            record(results["edit template"], *ours(site, jobs, extra))
+    finally:
+        article.write_bytes(original)
+        shutil.rmtree(templates, ignore_errors=True)
+    return results
+
+
+# --- peers ---------------------------------------------------------------------------------------
+
+def corpus(size: int) -> list[dict[str, object]]:
+    """The generated articles as plain fields (our own parser reads them), for the peers' inputs."""
+    from ballerina_site.build import BuildOptions, load_site
+    from ballerina_site.frontmatter import split_front_matter
+
+    site = make_site(size, "comparable")
+    loaded = load_site(BuildOptions(root=site, future=True))
+    items = []
+    for article in loaded.site.articles:
+        text = (site / article.source).read_text(encoding="utf-8")
+        split = split_front_matter(text)
+        items.append({"source": Path(article.source).name, "slug": article.slug, "title": article.title,
+                      "date": article.date.isoformat(), "tags": [t.name for t in article.tags],
+                      "category": article.category.name if article.category else "",
+                      "author": article.author, "summary": article.summary,
+                      "body": split.body})  # type: ignore[union-attr]
+    return items
+
+
+def _yaml(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+HUGO_CONFIG = """\
+baseURL = "https://bench.example.org/"
+title = "Film Desk"
+disableKinds = ["RSS", "sitemap", "robotsTXT", "section"]
+[pagination]
+  pagerSize = 10
+paginate = 10
+[taxonomies]
+  tag = "tags"
+[permalinks]
+  posts = "/:year/:month/:day/:slug/"
+[markup.goldmark.renderer]
+  unsafe = true
+[related]
+  includeNewer = true
+  threshold = 20
+  toLower = true
+[[related.indices]]
+  name = "tags"
+  weight = 100
+[[related.indices]]
+  name = "categories"
+  weight = 50
+"""
+
+HUGO_LAYOUTS = {
+    "_default/baseof.html": """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }} | {{ .Site.Title }}</title>
+<meta name="description" content="{{ with .Params.summary }}{{ . }}{{ else }}{{ .Site.Title }}{{ end }}">
+<link rel="stylesheet" href="/assets/style.css"></head>
+<body><header><a href="/">{{ .Site.Title }}</a> <nav><a href="/">All News</a> <a href="/tags/">Tags</a></nav></header>
+<main>{{ block "main" . }}{{ end }}</main><footer><a href="/">{{ .Site.Title }}</a></footer></body></html>
+""",
+    "partials/card.html": """<article class="card"><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+<p><time datetime="{{ .Date.Format "2006-01-02T15:04:05-07:00" }}">{{ .Date.Format "January 2, 2006" }}</time> · {{ .Params.category }} · {{ .ReadingTime }} min read</p>
+<p>{{ .Params.summary }}</p><ul>{{ range .GetTerms "tags" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul></article>
+""",
+    "partials/pager.html": """{{ $p := .Paginator }}{{ if gt $p.TotalPages 1 }}<nav>{{ if $p.HasPrev }}<a href="{{ $p.Prev.URL }}">Newer</a>{{ end }} Page {{ $p.PageNumber }} of {{ $p.TotalPages }} {{ if $p.HasNext }}<a href="{{ $p.Next.URL }}">Older</a>{{ end }}</nav>{{ end }}
+""",
+    "index.html": """{{ define "main" }}<h1>All News</h1>{{ range (.Paginate (where .Site.RegularPages "Type" "posts")).Pages }}{{ partial "card.html" . }}{{ end }}{{ partial "pager.html" . }}{{ end }}
+""",
+    "_default/single.html": """{{ define "main" }}<article><h1>{{ .Title }}</h1><p>{{ .Params.summary }}</p>
+<p>By {{ .Params.author }} · <time datetime="{{ .Date.Format "2006-01-02T15:04:05-07:00" }}">{{ .Date.Format "January 2, 2006 at 3:04 PM MST" }}</time> in {{ .Params.category }} · {{ .ReadingTime }} min read</p>
+<ul>{{ range .GetTerms "tags" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul>
+<div class="prose">{{ .Content }}</div>
+RELATED</article>{{ end }}
+""",
+    "_default/taxonomy.html": """{{ define "main" }}<h1>Tag: {{ .Title }}</h1><p>{{ len .Pages }} articles</p>{{ range .Paginator.Pages }}{{ partial "card.html" . }}{{ end }}{{ partial "pager.html" . }}{{ end }}
+""",
+    "_default/terms.html": """{{ define "main" }}<h1>Tags</h1><ul>{{ range .Data.Terms.ByTitle }}<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul>{{ end }}
+""",
+}
+HUGO_RELATED = ("{{ $related := .Site.RegularPages.Related . | first 3 }}{{ with $related }}<section><h2>Keep Reading</h2>"
+                "{{ range . }}{{ partial \"card.html\" . }}{{ end }}</section>{{ end }}")
+
+
+def make_hugo(size: int, items: list[dict[str, object]], related: bool) -> Path:
+    project = WORK / f"hugo-{'related' if related else 'plain'}-{size}"
+    shutil.rmtree(project, ignore_errors=True)
+    (project / "content/posts").mkdir(parents=True)
+    (project / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    for name, text in HUGO_LAYOUTS.items():
+        path = project / "layouts" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text.replace("RELATED", HUGO_RELATED if related else ""), encoding="utf-8")
+    for item in items:
+        lines = ["---", f"title: {_yaml(str(item['title']))}", f"date: {item['date']}",
+                 f"slug: {item['slug']}", f"categories: [{_yaml(str(item['category']))}]",
+                 "tags: [" + ", ".join(_yaml(t) for t in item["tags"]) + "]",  # type: ignore[union-attr]
+                 f"author: {_yaml(str(item['author']))}", f"summary: {_yaml(str(item['summary']))}",
+                 f"category: {_yaml(str(item['category']))}", "---", ""]
+        (project / "content/posts" / str(item["source"])).write_text("\n".join(lines) + str(item["body"]),
+                                                                     encoding="utf-8")
+    return project
+
+
+PELICAN_CONF = """\
+AUTHOR = "Film Desk"
+SITENAME = "Film Desk"
+SITEURL = ""
+PATH = "content"
+TIMEZONE = "America/New_York"
+DEFAULT_LANG = "en"
+THEME = "theme"
+DEFAULT_PAGINATION = 10
+PAGINATION_PATTERNS = ((1, "{url}", "{save_as}"), (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"))
+ARTICLE_URL = "{date:%Y}/{date:%m}/{date:%d}/{slug}/"
+ARTICLE_SAVE_AS = "{date:%Y}/{date:%m}/{date:%d}/{slug}/index.html"
+TAG_URL = "tags/{slug}/"
+TAG_SAVE_AS = "tags/{slug}/index.html"
+TAGS_SAVE_AS = "tags/index.html"
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+PAGE_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "tags"]
+PAGINATED_TEMPLATES = {"index": None, "tag": None}
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+DELETE_OUTPUT_DIRECTORY = False
+CACHE_CONTENT = CACHE
+LOAD_CONTENT_CACHE = CACHE
+CACHE_PATH = "cache"
+SUMMARY_MAX_LENGTH = 50
+"""
+
+PELICAN_TEMPLATES = {
+    "base.html": """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{% block title %}{{ SITENAME }}{% endblock %}</title>
+<link rel="stylesheet" href="/assets/style.css"></head>
+<body><header><a href="/">{{ SITENAME }}</a> <nav><a href="/">All News</a> <a href="/tags/">Tags</a></nav></header>
+<main>{% block content %}{% endblock %}</main><footer><a href="/">{{ SITENAME }}</a></footer></body></html>
+""",
+    "card.html": """<article class="card"><h2><a href="/{{ item.url }}">{{ item.title }}</a></h2>
+<p><time datetime="{{ item.date.isoformat() }}">{{ item.locale_date }}</time> · {{ item.category }}</p>
+<p>{{ item.metadata.get('summary', '') }}</p><ul>{% for tag in item.tags %}<li><a href="/{{ tag.url }}">{{ tag }}</a></li>{% endfor %}</ul></article>
+""",
+    "pager.html": """{% if articles_page.has_other_pages() %}<nav>{% if articles_page.has_previous() %}<a href="/{{ articles_previous_page.url }}">Newer</a>{% endif %} Page {{ articles_page.number }} of {{ articles_paginator.num_pages }} {% if articles_page.has_next() %}<a href="/{{ articles_next_page.url }}">Older</a>{% endif %}</nav>{% endif %}
+""",
+    "index.html": """{% extends "base.html" %}{% block content %}<h1>All News</h1>{% for item in articles_page.object_list %}{% include "card.html" %}{% endfor %}{% include "pager.html" %}{% endblock %}
+""",
+    "article.html": """{% extends "base.html" %}{% block title %}{{ article.title }} | {{ SITENAME }}{% endblock %}{% block content %}<article><h1>{{ article.title }}</h1>
+<p>By {{ article.author }} · <time datetime="{{ article.date.isoformat() }}">{{ article.locale_date }}</time> in {{ article.category }}</p>
+<ul>{% for tag in article.tags %}<li><a href="/{{ tag.url }}">{{ tag }}</a></li>{% endfor %}</ul>
+<div class="prose">{{ article.content }}</div></article>{% endblock %}
+""",
+    "tag.html": """{% extends "base.html" %}{% block content %}<h1>Tag: {{ tag }}</h1>{% for item in articles_page.object_list %}{% include "card.html" %}{% endfor %}{% include "pager.html" %}{% endblock %}
+""",
+    "tags.html": """{% extends "base.html" %}{% block content %}<h1>Tags</h1><ul>{% for tag, items in tags|sort %}<li><a href="/{{ tag.url }}">{{ tag }}</a> {{ items|count }}</li>{% endfor %}</ul>{% endblock %}
+""",
+}
+
+
+def make_pelican(size: int, items: list[dict[str, object]], cache: bool) -> Path:
+    project = WORK / f"pelican-{'cache' if cache else 'nocache'}-{size}"
+    shutil.rmtree(project, ignore_errors=True)
+    (project / "content").mkdir(parents=True)
+    (project / "pelicanconf.py").write_text(PELICAN_CONF.replace("CACHE\n", f"{cache}\n"), encoding="utf-8")
+    for name, text in PELICAN_TEMPLATES.items():
+        path = project / "theme/templates" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    for item in items:
+        tags = ", ".join(str(t).replace(",", "") for t in item["tags"])  # type: ignore[union-attr]
+        lines = [f"Title: {item['title']}", f"Date: {item['date']}", f"Slug: {item['slug']}",
+                 f"Category: {item['category']}", f"Tags: {tags}", f"Author: {item['author']}",
+                 f"Summary: {item['summary']}", "", ""]
+        (project / "content" / str(item["source"])).write_text("\n".join(lines) + str(item["body"]),
+                                                               encoding="utf-8")
+    return project
+
+
+def bench_peers(size: int, runs: int) -> dict[str, dict[str, Measure]]:
+    """Cold (no output, no cache) and one article edited, as whole-process wall time."""
+    items = corpus(size)
+    results: dict[str, dict[str, Measure]] = {}
+    hugo = shutil.which("hugo")
+    if hugo:
+        for related in (True, False):
+            name = f"Hugo{' with related' if related else ' without related'}"
+            project = make_hugo(size, items, related)
+            article = sorted((project / "content/posts").iterdir())[size // 2]
+            original = article.read_bytes()
+            measures = {"cold": Measure(), "edit article": Measure()}
+            for run in range(runs):
+                shutil.rmtree(project / "public", ignore_errors=True)
+                shutil.rmtree(project / "resources", ignore_errors=True)
+                record_peer(measures["cold"], run_timed([hugo, "--quiet"], project))
+                article.write_bytes(original + f"\nA late paragraph, edit {run}.\n".encode())
+                record_peer(measures["edit article"], run_timed([hugo, "--quiet"], project))
+                article.write_bytes(original)
+            count_pages(measures, project / "public")
+            results[name] = measures
+    pelican = shutil.which("pelican")
+    if pelican:
+        for cache in (False, True):
+            name = f"Pelican{' with its cache' if cache else ''}"
+            project = make_pelican(size, items, cache)
+            article = sorted((project / "content").iterdir())[size // 2]
+            original = article.read_bytes()
+            measures = {"cold": Measure(), "edit article": Measure()}
+            command = [pelican, "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
+            for run in range(runs):
+                shutil.rmtree(project / "output", ignore_errors=True)
+                shutil.rmtree(project / "cache", ignore_errors=True)
+                record_peer(measures["cold"], run_timed(command, project))
+                article.write_bytes(original + f"\nA late paragraph, edit {run}.\n".encode())
+                record_peer(measures["edit article"], run_timed(command, project))
+                article.write_bytes(original)
+            count_pages(measures, project / "output")
+            results[name] = measures
+    return results
+
+
+def record_peer(measure: Measure, result: tuple[float, int, str]) -> None:
+    measure.seconds.append(result[0])
+    measure.peak_kb.append(result[1])
+
+
+def count_pages(measures: dict[str, Measure], output: Path) -> None:
+    pages = sum(1 for _ in output.rglob("*.html")) if output.is_dir() else 0
+    for measure in measures.values():
+        measure.pages = pages
+
+
+# --- the table -----------------------------------------------------------------------------------
+
+def fmt_seconds(value: float) -> str:
+    return f"{value:.2f} s" if value == value else "—"
+
+
+def _count(value: int | None) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+def table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark ballerina-site builds (and peers with --peers).")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="articles per site")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is shown")
+    parser.add_argument("--jobs", type=int, help="pass --jobs to our build")
+    parser.add_argument("--peers", action="store_true", help="also build the corpus with Hugo and Pelican")
+    parser.add_argument("--peer-runs", type=int, help="runs per peer figure (default: --runs)")
+    parser.add_argument("--profiles", nargs="+", default=["comparable", "full"], choices=["comparable", "full"])
+    args = parser.parse_args(argv)
+    WORK.mkdir(parents=True, exist_ok=True)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"# ballerina-site benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+          f"median of {args.runs} runs, load average {load:.1f} at start", flush=True)
+    rows = []
+    peer_rows = []
+    for size in args.sizes:
+        ours_results = {}
+        for profile in args.profiles:
+            started = time.perf_counter()
+            ours_results[profile] = bench_ours(size, profile, args.runs, args.jobs)
+            print(f"  measured {size} articles, {profile}: {time.perf_counter() - started:.0f} s", file=sys.stderr,
+                  flush=True)
+            for scenario, m in ours_results[profile].items():
+                rows.append((f"{size:,}", profile + (f" ({m.note})" if m.note else ""), scenario, fmt_seconds(m.median),
+                             f"{min(m.seconds):.2f}–{max(m.seconds):.2f}", f"{max(m.peak_kb) / 1024:.0f} MB",
+                             f"{m.pages:,}", _count(m.rendered), _count(m.written),
+                             f"{m.pages / m.median:,.0f}" if m.median == m.median and m.median else "—"))
+        if args.peers:
+            baseline = ours_results.get("comparable") or next(iter(ours_results.values()))
+            started = time.perf_counter()
+            peers = bench_peers(size, args.peer_runs or args.runs)
+            print(f"  measured peers at {size} articles: {time.perf_counter() - started:.0f} s", file=sys.stderr,
+                  flush=True)
+            for name, measures in peers.items():
+                for scenario, m in measures.items():
+                    mine = baseline[scenario].median
+                    peer_rows.append((f"{size:,}", name, scenario, fmt_seconds(m.median),
+                                      f"{max(m.peak_kb) / 1024:.0f} MB", f"{m.pages:,}",
+                                      fmt_seconds(mine), f"{mine / m.median:.2f}×"))
+    print()
+    print(table(rows, ("articles", "config", "scenario", "median", "range", "peak memory", "pages",
+                       "rendered", "files written", "pages/s")))
+    if peer_rows:
+        print()
+        print(table(peer_rows, ("articles", "peer", "scenario", "peer median", "peer peak", "peer pages",
+                                "ours (comparable)", "ours / peer")))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
