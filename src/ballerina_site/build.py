@@ -7,18 +7,19 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from . import __version__
 from .assemble import Selection, assemble_site
 from .authors import load_author_file
 from .config import SiteConfig, load_config
-from .content import CONTENT_DIR, escaping_links, find_sources, read_source
+from .content import CONTENT_DIR, escaping_links, find_sources
 from .errors import Problem, SiteError, raise_if_errors
 from .links import check_links
 from .feeds import render_feeds
 from .model import Site
 from .pages import check_paths, plan_pages, redirect_pages
+from .parsing import ParseStats, parse_sources
 from .redirects import RedirectPlan, load_lock, netlify_redirects, plan_redirects, save_lock
 from .render import THEME_DIR, make_environment, render_pages
 from .seo import guideline_warnings
@@ -47,6 +48,9 @@ class BuildOptions:
     strict: bool = False  # warnings count as errors
     search: bool | None = None  # None: as site.yaml says (`search`, default on)
     record_urls: bool = True  # keep urls.lock up to date after a successful build
+    cache: bool = False  # read and write parsed articles in <root>/.ballerina-cache/ (the CLI turns it on)
+    jobs: int = 1  # worker processes for Markdown conversion; 1: all in this process
+    progress: Callable[[str, int, int], None] | None = None  # (stage, done, total), for a progress display
 
     @property
     def output_dir(self) -> Path:
@@ -65,6 +69,7 @@ class BuildReport:
     redirects: RedirectPlan | None = None
     search: SearchIndex | None = None
     lock_written: bool = False
+    parse: ParseStats = ParseStats(0, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,7 @@ class LoadedSite:
     urls: Urls
     warnings: tuple[Problem, ...]
     static: Mapping[str, Path] = field(default_factory=dict)  # output path -> file to copy
+    parse: ParseStats = ParseStats(0, 0)  # articles converted now, and taken from the build cache
 
 
 def gate(problems: Iterable[Problem], strict: bool) -> list[Problem]:
@@ -110,8 +116,9 @@ def load_site(options: BuildOptions) -> LoadedSite:
     problems += escaping_links(root, CONTENT_DIR)
     articles = []
     sources = find_sources(root)
-    for path in sources:
-        parsed = read_source(path, root, config)
+    parsed_all, stats = parse_sources(sources, root, config, use_cache=options.cache, jobs=options.jobs,
+                                      progress=options.progress)
+    for parsed in parsed_all:
         problems += parsed.problems
         if parsed.article is not None:
             articles.append(parsed.article)
@@ -132,7 +139,7 @@ def load_site(options: BuildOptions) -> LoadedSite:
     if any(p.is_error for p in problems):  # also name URL clashes among the articles that did parse
         problems += check_paths(plan_pages(site, urls))
     problems = gate(problems, options.strict)
-    return LoadedSite(site, urls, tuple(problems), static)
+    return LoadedSite(site, urls, tuple(problems), static, stats)
 
 
 def collect_static(root: Path) -> tuple[dict[str, Path], list[Problem]]:
@@ -247,7 +254,7 @@ def build(options: BuildOptions) -> BuildReport:
     site = rendered.loaded.site
     return BuildReport(output, report.pages, report.static_files, len(site.articles),
                        time.perf_counter() - started, rendered.warnings, site, rendered.redirects,
-                       indexed[0] if indexed else None, lock_written)
+                       indexed[0] if indexed else None, lock_written, rendered.loaded.parse)
 
 
 __all__ = ["BuildOptions", "BuildReport", "RenderedSite", "SiteError", "build", "check", "load_site",

@@ -6,8 +6,10 @@ The only module that prints or exits; everything else returns values or raises S
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
@@ -34,6 +36,51 @@ def _strict_option(parser: argparse.ArgumentParser) -> None:
                         help="treat warnings (e.g. a link to a missing file) as errors")
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _speed_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--jobs", "-j", type=_jobs, metavar="N",
+                        help="worker processes for Markdown conversion (default: one per core; "
+                             "1 does everything in one process)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the build cache in .ballerina-cache/")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="no progress counter (the summary line is still printed)")
+
+
+class _Progress:
+    """A one-line counter on stderr, only in a terminal and only once a build has run a second."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.after = float(os.environ.get("BALLERINA_PROGRESS_AFTER", "1"))  # seconds before it shows
+        self.started = time.monotonic()
+        self.shown = False
+        self.last = 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or now - self.started < self.after or (now - self.last < 0.1 and done < total):
+            return
+        self.last = now
+        self.shown = True
+        sys.stderr.write(f"\r{stage} {done}/{total} ({100 * done // max(1, total)}%)\x1b[K")
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ballerina-site",
                                      description="Build a static film-news site from Markdown articles.")
@@ -53,6 +100,7 @@ def make_parser() -> argparse.ArgumentParser:
     _strict_option(build)
     build.add_argument("--check", action="store_true",
                        help="after building, check every internal link as `check` does (exit 1 if broken)")
+    _speed_options(build)
 
     check = commands.add_parser("check", help="report every problem in the site, then check the built links",
                                 description="Read site.yaml, every article, tags.yaml and the templates, "
@@ -155,10 +203,17 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import BuildOptions, build
 
+    from .workers import default_jobs
+
+    progress = _Progress(not args.quiet and sys.stderr.isatty())
     options = BuildOptions(root=args.source, output=args.output, base_url=args.base_url,
                            drafts=args.drafts, future=args.future, expired=args.expired, search=args.search,
-                           strict=args.strict)
-    report = build(options)
+                           strict=args.strict, cache=not args.no_cache, jobs=args.jobs or default_jobs(),
+                           progress=progress)
+    try:
+        report = build(options)
+    finally:
+        progress.clear()
     _print_problems(report.warnings)
     site = report.site
     for article in site.scheduled:
@@ -187,6 +242,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         extra.append(f"{len(site.drafts)} draft{'s' * (len(site.drafts) != 1)} left out")
     if report.warnings:
         extra.append(f"{len(report.warnings)} warning{'s' * (len(report.warnings) != 1)}")
+    if report.parse.cached:
+        extra.append(f"{report.parse.cached} of {report.parse.cached + report.parse.parsed} articles "
+                     "from the build cache")
     print(f"built {report.pages} pages from {report.articles} article{'s' * (report.articles != 1)}"
           f" and copied {report.static_files} static files to {report.output} in {report.seconds:.2f} s"
           + (f" ({', '.join(extra)})" if extra else ""))

@@ -345,18 +345,34 @@ def link_lines(body_html: str, body: str, body_line: int) -> tuple[tuple[str, in
     return tuple(found)
 
 
-def read_source(path: Path, root: Path, config: SiteConfig) -> Parsed:
+def parse_settings(config: SiteConfig) -> tuple[object, ...]:
+    """Every config value :func:`parse_article` reads: the build cache keys parsed articles on them,
+    so keep this in step with parse_article (a value missing here would serve stale articles)."""
+    return (config.timezone, str(config.zone), config.words_per_minute, config.author.name,
+            config.markdown.unsafe_html)
+
+
+def read_data(path: Path, root: Path) -> tuple[str, bytes | Parsed]:
+    """The source name and the file's bytes, or the problem reading them (too big, unreadable)."""
     source = path.relative_to(root).as_posix()
     try:
         size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES:
-            return Parsed(None, (Problem(source, None, f"file is {size / 1024 / 1024:.1f} MB; articles may be at "
-                                                       f"most {MAX_ARTICLE_BYTES // 1024 // 1024} MB",
-                                         "split it, or move large data out of the article"),))
-        data = path.read_bytes()
+            return source, Parsed(None, (Problem(source, None, f"file is {size / 1024 / 1024:.1f} MB; articles may "
+                                                               f"be at most {MAX_ARTICLE_BYTES // 1024 // 1024} MB",
+                                                 "split it, or move large data out of the article"),))
+        return source, path.read_bytes()
     except OSError as exc:
-        return Parsed(None, (Problem(source, None, f"cannot read file: {exc.strerror}"),))
+        return source, Parsed(None, (Problem(source, None, f"cannot read file: {exc.strerror}"),))
+
+
+def parse_data(source: str, data: bytes, config: SiteConfig) -> Parsed:
     text = decode(data, source)
     if isinstance(text, Problem):
         return Parsed(None, (text,))
     return parse_article(source, text, config)
+
+
+def read_source(path: Path, root: Path, config: SiteConfig) -> Parsed:
+    source, data = read_data(path, root)
+    return data if isinstance(data, Parsed) else parse_data(source, data, config)

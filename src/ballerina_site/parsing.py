@@ -1,0 +1,142 @@
+"""Parse every article file: from the build cache when its bytes and the parse settings are unchanged,
+else with Python-Markdown, spread over worker processes when there is enough of it.
+
+Markdown conversion is most of a cold build's time, and none of it needs redoing for an unchanged
+file. The cache key of an article is a hash of its path, its bytes, the config values parsing reads
+(:func:`content.parse_settings`), this package's code and the versions of the libraries that shape
+the result; any change to one of them misses the cache and parses again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from . import cache, workers
+from .config import SiteConfig
+from .content import Parsed, parse_data, parse_settings, read_data
+
+ARTICLES_FILE = "articles"
+POOL_THRESHOLD = 64  # fewer articles to convert than this: forking workers costs more than it saves
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ParseStats:
+    parsed: int  # converted in this build
+    cached: int  # taken from the cache
+
+
+@lru_cache(maxsize=1)
+def code_stamp() -> bytes:
+    """This package's source and the versions of the libraries parsing uses: a new release or a local
+    edit of the code makes every cached article stale."""
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update(sys.version.encode())
+    for name in ("markdown", "python-slugify", "text-unidecode", "pyyaml"):
+        try:
+            hasher.update(f"{name}={metadata.version(name)};".encode())
+        except metadata.PackageNotFoundError:
+            hasher.update(f"{name}=none;".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.glob("*.py")):
+        hasher.update(path.name.encode())
+        hasher.update(path.read_bytes())
+    return hasher.digest()
+
+
+def _settings_stamp(config: SiteConfig) -> bytes:
+    return hashlib.blake2b(repr(parse_settings(config)).encode() + code_stamp(), digest_size=16).digest()
+
+
+def _parse_chunk(chunk: Sequence[tuple[str, bytes]]) -> list[tuple[str, Any, Any]]:
+    """In a worker: parse and encode each article (encoded, because results cross a pipe).
+    An article the cache cannot encode comes back as None and is parsed again in the parent."""
+    config: SiteConfig = workers.shared()
+    out = []
+    for source, data in chunk:
+        parsed = parse_data(source, data, config)
+        out.append((source, *_encode(parsed)))
+    return out
+
+
+def _encode(parsed: Parsed) -> tuple[Any, Any]:
+    try:
+        article = None if parsed.article is None else cache.encode_article(parsed.article)
+        return article, tuple(cache.encode_problem(p) for p in parsed.problems)
+    except cache.Unencodable:
+        return None, None
+
+
+def _decode(article: Any, problems: Any) -> Parsed:
+    return Parsed(None if article is None else cache.decode_article(article),
+                  tuple(cache.decode_problem(p) for p in problems))
+
+
+def parse_sources(paths: Sequence[Path], root: Path, config: SiteConfig, *, use_cache: bool = False,
+                  jobs: int = 1, progress: Progress | None = None) -> tuple[list[Parsed], ParseStats]:
+    """One :class:`Parsed` per path, in the order given; the same result with or without the cache
+    and for any number of jobs."""
+    cache_file = root / cache.CACHE_DIR / ARTICLES_FILE
+    stamp = _settings_stamp(config)
+    saved: dict[str, Any] = {}
+    if use_cache:
+        loaded = cache.load(cache_file, ARTICLES_FILE)
+        if isinstance(loaded, dict):
+            saved = loaded
+    results: list[Parsed | None] = [None] * len(paths)
+    fresh: dict[str, Any] = {}  # what the next build can reuse
+    todo: list[tuple[int, str, bytes, bytes]] = []
+    total = len(paths)
+    done = 0
+    for index, path in enumerate(paths):
+        source, data = read_data(path, root)
+        if isinstance(data, Parsed):
+            results[index] = data
+            done += 1
+            continue
+        key = hashlib.blake2b(stamp + source.encode() + b"\0" + data, digest_size=16).digest()
+        record = saved.get(source)
+        if isinstance(record, tuple) and len(record) == 3 and record[0] == key:
+            try:
+                results[index] = _decode(record[1], record[2])
+                fresh[source] = record
+                done += 1
+                continue
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+                pass  # a damaged record: parse again
+        todo.append((index, source, data, key))
+    cached = done
+    if progress:
+        progress("parsing", done, total)
+
+    def step(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress:
+            progress("parsing", done, total)
+
+    pending = [(source, data) for _, source, data, _ in todo]
+    if jobs > 1 and len(pending) >= POOL_THRESHOLD:
+        outcome = [item for part in workers.run(_parse_chunk, workers.chunks(pending, jobs), config, jobs, step)
+                   for item in part]
+    else:
+        outcome = []
+        for source, data in pending:
+            outcome.append((source, *_encode(parse_data(source, data, config))))
+            step(1)
+    for (index, source, data, key), (_, article, problems) in zip(todo, outcome):
+        if problems is None:  # not encodable: parse here and do not keep it
+            results[index] = parse_data(source, data, config)
+            continue
+        results[index] = _decode(article, problems)
+        fresh[source] = (key, article, problems)
+    if use_cache and (fresh != saved):
+        cache.save(cache_file, ARTICLES_FILE, fresh)
+    return [r for r in results if r is not None], ParseStats(len(todo), cached)

@@ -1,0 +1,111 @@
+"""Spread independent work (Markdown conversion, page rendering) over the machine's cores.
+
+Workers are forked (Linux), so they start with the parent's memory: the site model, the Jinja
+environment and its compiled templates are shared copy-on-write, and only small task
+descriptions and plain results cross the pipes. Where fork is unavailable, or for one job or a
+little work, the same function runs in this process; the output bytes are the same either way.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Callable, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_shared: Any = None  # what forked workers read: set by the parent right before the pool starts
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def shared() -> Any:
+    return _shared
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def run(func: Callable[[T], list[R]], tasks: Sequence[T], state: Any, jobs: int,
+        progress: Callable[[int], None] | None = None) -> list[list[R]]:
+    """``func(task)`` for every task, in task order; ``state`` is readable through :func:`shared`."""
+    global _shared
+    _shared = state
+    try:
+        if jobs > 1 and len(tasks) > 1 and _can_fork():
+            try:
+                return _in_pool(func, tasks, jobs, progress)
+            except (BrokenProcessPool, OSError):  # no memory or processes to fork: do it here
+                pass
+        results = []
+        for task in tasks:
+            results.append(func(task))
+            if progress:
+                progress(len(results[-1]))
+        return results
+    finally:
+        _shared = None
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _worker_start(parent: int) -> None:
+    """In each worker: die with the build (a killed build must not leave workers behind holding its
+    pipes open), leave signals to the parent, and print nothing of its own."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the parent's cleanup below still applies
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
+def _in_pool(func: Callable[[T], list[R]], tasks: Sequence[T], jobs: int,
+             progress: Callable[[int], None] | None) -> list[list[R]]:
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
+                               initializer=_worker_start, initargs=(os.getpid(),))
+    try:
+        futures = {pool.submit(func, task): index for index, task in enumerate(tasks)}
+        ordered: list[list[R] | None] = [None] * len(tasks)
+        for future in as_completed(futures):
+            ordered[futures[future]] = future.result()
+            if progress:
+                progress(len(ordered[futures[future]] or ()))
+        return [result or [] for result in ordered]
+    except BaseException:  # interrupted or failed: drop the queued work rather than wait for it
+        running = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in running:
+            process.kill()
+        raise
+    finally:
+        pool.shutdown(wait=True)
+
+
+def chunks(items: Sequence[T], jobs: int, per_job: int = 4, smallest: int = 8) -> list[Sequence[T]]:
+    """Contiguous slices: a few per job so a slow slice does not leave a core idle."""
+    if not items:
+        return []
+    count = max(1, min(len(items) // smallest or 1, jobs * per_job))
+    size = -(-len(items) // count)
+    return [items[i:i + size] for i in range(0, len(items), size)]

@@ -1,0 +1,186 @@
+"""The build cache and parallel Markdown give the bytes a clean, serial, cache-less build gives;
+a damaged cache is ignored; the CLI switches (--jobs, --no-cache, --quiet) and the progress counter."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from ballerina_site import parsing
+from ballerina_site.build import BuildOptions, build
+from ballerina_site.cache import CACHE_DIR
+
+from conftest import SRC, article, run_cli, write_site
+
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+CONFIG = ("title: Test News\nbase_url: https://news.example/\ntimezone: UTC\npage_size: 2\nsearch: false\n"
+          "author: {name: Test Desk}\nimage: https://news.example/share.png\n")
+TAGS = ["Ballerina", "John Wick", "Amélie", "Bong Joon-ho", "box office"]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def make_site(root: Path, count: int = 12, config: str = CONFIG) -> Path:
+    articles = {
+        f"a{i:02d}.md": article(f"Story {i}", f"2025-{1 + i // 28:02d}-{1 + i % 28:02d}T1{i % 10}:30:00-04:00",
+                                f"Body of story {i}, with <mark>raw HTML</mark>.\n\n## Part\n\n- one\n- two\n\n"
+                                f"> A quote {i}.\n",
+                                tags="[" + ", ".join(f'"{t}"' for t in TAGS[i % 3: i % 3 + 2]) + "]",
+                                category="Movies" if i % 2 else "Trailers")
+        for i in range(count)}
+    articles["zone.md"] = article("Zoned", "2025-03-04 10:00 Europe/Paris", "Words.", updated="2025-03-05",
+                                  publish_date="2025-03-04T09:00:00Z", aliases="[/old/zoned/]",
+                                  mood="calm")  # an extra key, a zone name, an alias
+    articles["warn.md"] = article("Warned", "2025-02-02", "Text.", titel="typo")  # a warning to replay
+    return write_site(root, articles, config)
+
+
+def clean_build(site: Path, out: Path) -> dict[str, bytes]:
+    shutil.rmtree(out, ignore_errors=True)
+    build(BuildOptions(root=site, output=out, now=NOW, cache=False, jobs=1, record_urls=False))
+    return tree(out)
+
+
+def cached_build(site: Path, out: Path, jobs: int = 1):
+    shutil.rmtree(out, ignore_errors=True)
+    return build(BuildOptions(root=site, output=out, now=NOW, cache=True, jobs=jobs, record_urls=False))
+
+
+def test_cache_and_workers_give_the_clean_bytes(tmp_path, monkeypatch):
+    site = make_site(tmp_path / "site")
+    clean = clean_build(site, tmp_path / "clean")
+    assert "a00.md" not in str(clean) and any(p.startswith("2025/") for p in clean)
+
+    monkeypatch.setattr(parsing, "POOL_THRESHOLD", 1)  # the pool even for a small site
+    cold = cached_build(site, tmp_path / "cold", jobs=2)
+    assert cold.parse.parsed == 14 and cold.parse.cached == 0
+    assert tree(tmp_path / "cold") == clean
+    assert (site / CACHE_DIR / parsing.ARTICLES_FILE).is_file()
+
+    warm = cached_build(site, tmp_path / "warm")
+    assert warm.parse.parsed == 0 and warm.parse.cached == 14
+    assert tree(tmp_path / "warm") == clean
+    assert [str(w) for w in warm.warnings] == [str(w) for w in cold.warnings]  # warnings replayed
+    assert any("titel" in str(w) for w in warm.warnings)
+
+    (site / "content" / "a03.md").write_text(article("Story three, retold", "2025-01-04", "New *words*."),
+                                              encoding="utf-8")
+    edited = cached_build(site, tmp_path / "edited", jobs=2)
+    assert edited.parse.parsed == 1 and edited.parse.cached == 13
+    assert tree(tmp_path / "edited") == clean_build(site, tmp_path / "clean2")
+    page = BeautifulSoup((tmp_path / "edited/2025/01/04/a03/index.html").read_text(), "html.parser")
+    assert page.find("h1").get_text() == "Story three, retold" and page.find("em").get_text() == "words"
+
+
+@pytest.mark.parametrize("setting, check", [
+    ("markdown: {unsafe_html: false}\n", lambda html: "&lt;mark&gt;" in html and "<mark>" not in html),
+    ("timezone: Asia/Tokyo\n", lambda html: 'datetime="2025-02-01T15:00:00+00:00"' not in html
+     and "2025-02-02T00:00:00+09:00" in html),  # a plain day is midnight in the site's zone
+    ("words_per_minute: 1\n", lambda html: re.search(r"\b[1-9]\d min read", html)),  # 10+ words
+    ("author: {name: Night Desk}\n", lambda html: "Night Desk" in html),
+])
+def test_a_parse_setting_change_misses_the_cache(tmp_path, setting, check):
+    site = make_site(tmp_path / "site")
+    first = cached_build(site, tmp_path / "first")
+    assert first.parse.parsed == 14
+    key = setting.split(":")[0]
+    config = "".join(line + "\n" for line in CONFIG.splitlines() if not line.startswith(key + ":")) + setting
+    (site / "site.yaml").write_text(config, encoding="utf-8")
+    second = cached_build(site, tmp_path / "second")
+    assert second.parse.cached == 0 and second.parse.parsed == 14
+    assert tree(tmp_path / "second") == clean_build(site, tmp_path / "clean")
+    assert tree(tmp_path / "second") != tree(tmp_path / "first")
+    html = "".join((tmp_path / "second" / page).read_text(encoding="utf-8")
+                   for page in ("2025/01/02/a01/index.html", "2025/02/02/warn/index.html"))
+    assert check(html)
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "garbage", "foreign", "empty", "folder"])
+def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path, damage):
+    site = make_site(tmp_path / "site")
+    clean = clean_build(site, tmp_path / "clean")
+    cached_build(site, tmp_path / "first")
+    path = site / CACHE_DIR / parsing.ARTICLES_FILE
+    data = path.read_bytes()
+    if damage == "flip":
+        path.write_bytes(data[:-100] + bytes([data[-100] ^ 0xFF]) + data[-99:])
+    elif damage == "truncate":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "garbage":
+        path.write_bytes(os.urandom(4000))
+    elif damage == "foreign":
+        path.write_bytes(b"BALLERINA-CACHE\nmanifest 1\n" + data[data.index(b" 1\n") + 3:])
+    elif damage == "empty":
+        path.write_bytes(b"")
+    else:
+        path.unlink()
+        path.mkdir()
+    report = cached_build(site, tmp_path / "second")
+    assert report.parse.cached == 0 and report.parse.parsed == 14
+    assert tree(tmp_path / "second") == clean
+    if damage != "folder":
+        third = cached_build(site, tmp_path / "third")  # the rebuilt cache is trusted again
+        assert third.parse.cached == 14
+        assert tree(tmp_path / "third") == clean
+
+
+def test_cli_jobs_no_cache_and_summary(tmp_path):
+    site = make_site(tmp_path / "site")
+    env = {"SOURCE_DATE_EPOCH": str(int(NOW.timestamp()))}
+    first = run_cli("build", "--source", str(site), "--no-cache", "--jobs", "1", env=env)
+    assert first.returncode == 0, first.stderr
+    assert not (site / CACHE_DIR).exists()
+    clean = tree(site / "public")
+
+    second = run_cli("build", "--source", str(site), "-j", "2", "--quiet", env=env)
+    assert second.returncode == 0, second.stderr
+    assert "from the build cache" not in second.stdout and (site / CACHE_DIR).is_dir()
+    third = run_cli("build", "--source", str(site), env=env)
+    assert third.returncode == 0, third.stderr
+    assert "14 of 14 articles from the build cache" in third.stdout
+    assert "titel" in third.stderr  # the warning is printed from the cache too
+    assert tree(site / "public") == clean
+    assert "\r" not in third.stderr  # no progress counter when stderr is not a terminal
+
+    for bad in ("0", "many"):
+        result = run_cli("build", "--source", str(site), "--jobs", bad)
+        assert result.returncode == 2 and "--jobs" in result.stderr and "Traceback" not in result.stderr
+
+
+def _stderr_in_a_pty(site: Path, *extra: str) -> str:
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(SRC), "BALLERINA_PROGRESS_AFTER": "0"}
+    process = subprocess.Popen([sys.executable, "-m", "ballerina_site", "build", "--source", str(site),
+                                "--no-cache", *extra], stdout=subprocess.DEVNULL, stderr=follower, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the child closed its end
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.wait(timeout=60) == 0
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_counter_in_a_terminal_and_quiet(tmp_path):
+    site = make_site(tmp_path / "site")
+    shown = _stderr_in_a_pty(site)
+    assert "parsing 14/14 (100%)" in shown
+    quiet = _stderr_in_a_pty(site, "--quiet")
+    assert "parsing" not in quiet
