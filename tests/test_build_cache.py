@@ -184,3 +184,59 @@ def test_progress_counter_in_a_terminal_and_quiet(tmp_path):
     assert "parsing 14/14 (100%)" in shown
     quiet = _stderr_in_a_pty(site, "--quiet")
     assert "parsing" not in quiet
+
+
+def states(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def test_unchanged_files_are_not_rewritten(tmp_path):
+    site = make_site(tmp_path / "site")
+    env = {"SOURCE_DATE_EPOCH": str(int(NOW.timestamp()))}
+    assert run_cli("build", "--source", str(site), env=env).returncode == 0
+    out = site / "public"
+    first = states(out)
+    again = run_cli("build", "--source", str(site), env=env)
+    assert again.returncode == 0, again.stderr
+    assert f"0 files written, {len(first)} unchanged kept" in again.stdout
+    assert states(out) == first  # same inodes, same mtimes
+
+    path = site / "content" / "a03.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA late paragraph.\n", encoding="utf-8")
+    edited = run_cli("build", "--source", str(site), env=env)
+    assert edited.returncode == 0, edited.stderr
+    now = states(out)
+    page = "2025/01/04/a03/index.html"
+    assert now[page] != first[page] and "A late paragraph." in (out / page).read_text(encoding="utf-8")
+    assert now["assets/style.css"] == first["assets/style.css"]
+    kept = [name for name in now if now[name] == first.get(name)]
+    assert len(kept) > len(now) // 2
+    assert tree(out) == clean_build(site, tmp_path / "clean")
+
+    (site / "content" / "a05.md").unlink()
+    deleted = run_cli("build", "--source", str(site), env=env)
+    assert deleted.returncode == 0, deleted.stderr
+    assert "2025/01/06/a05/index.html" in first and not (out / "2025/01/06/a05/index.html").exists()
+    assert tree(out) == clean_build(site, tmp_path / "clean2")
+
+
+def test_files_behind_a_symlink_in_the_old_output_are_not_reused(tmp_path):
+    site = make_site(tmp_path / "site")
+    env = {"SOURCE_DATE_EPOCH": str(int(NOW.timestamp()))}
+    assert run_cli("build", "--source", str(site), env=env).returncode == 0
+    out = site / "public"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.move(out / "2025", outside / "2025")
+    (out / "2025").symlink_to(outside / "2025", target_is_directory=True)
+    (out / "index.html").unlink()
+    (out / "index.html").symlink_to(outside / "2025/01/04/a03/index.html")
+    before = states(outside)
+    result = run_cli("build", "--source", str(site), env=env)
+    assert result.returncode == 0, result.stderr
+    assert not (out / "2025").is_symlink() and not (out / "index.html").is_symlink()
+    inside = {state[0] for state in states(out).values()}
+    assert not inside & {state[0] for state in states(outside).values()}
+    assert states(outside) == before
+    assert tree(out) == clean_build(site, tmp_path / "clean")

@@ -70,6 +70,7 @@ class BuildReport:
     search: SearchIndex | None = None
     lock_written: bool = False
     parse: ParseStats = ParseStats(0, 0)
+    kept: int = 0  # output files with unchanged bytes, kept (inode and mtime) instead of rewritten
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +255,7 @@ def build(options: BuildOptions) -> BuildReport:
     site = rendered.loaded.site
     return BuildReport(output, report.pages, report.static_files, len(site.articles),
                        time.perf_counter() - started, rendered.warnings, site, rendered.redirects,
-                       indexed[0] if indexed else None, lock_written, rendered.loaded.parse)
+                       indexed[0] if indexed else None, lock_written, rendered.loaded.parse, report.kept)
 
 
 __all__ = ["BuildOptions", "BuildReport", "RenderedSite", "SiteError", "build", "check", "load_site",

@@ -242,6 +242,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         extra.append(f"{len(site.drafts)} draft{'s' * (len(site.drafts) != 1)} left out")
     if report.warnings:
         extra.append(f"{len(report.warnings)} warning{'s' * (len(report.warnings) != 1)}")
+    if report.kept:
+        written = report.pages + report.static_files - report.kept
+        extra.append(f"{written} file{'s' * (written != 1)} written, {report.kept} unchanged kept")
     if report.parse.cached:
         extra.append(f"{report.parse.cached} of {report.parse.cached + report.parse.parsed} articles "
                      "from the build cache")

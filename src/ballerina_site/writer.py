@@ -5,6 +5,9 @@ after the swap because the new folder holds only what this build made. On Linux 
 ``renameat2(RENAME_EXCHANGE)`` call, so even SIGKILL leaves either the old or the new output whole;
 elsewhere it is two renames, and a swap interrupted between them is undone by the next build.
 Builds writing one output folder take turns through a lock file (``.ballerina.lock``) beside it.
+A file whose bytes are the same as in the previous output is hard-linked from it into the staging
+folder instead of written, so it keeps its inode and mtime and rsync or a deploy tool sees only
+what really changed.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import errno
 import os
 import shutil
 import signal
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
@@ -37,6 +41,7 @@ class OutputError(Exception):
 class WriteReport:
     pages: int
     static_files: int
+    kept: int = 0  # files whose bytes were unchanged: linked from the previous output, not rewritten
 
 
 def _siblings(output: Path, marker: str) -> list[Path]:
@@ -107,17 +112,60 @@ def write_site(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Pa
         output.parent.mkdir(parents=True, exist_ok=True)
         with output_lock(output):
             recover(output)
-            _write_and_swap(output, pages, static, finish)
+            kept = _write_and_swap(output, pages, static, finish)
     except OSError as exc:
         where = exc.filename or output
         raise OutputError(f"cannot write the output ({where}: {exc.strerror or exc}); "
                           f"the previous output in {output} is unchanged") from None
-    return WriteReport(len(pages), len(static))
+    return WriteReport(len(pages), len(static), kept)
+
+
+def previous_files(output: Path) -> dict[str, tuple[str, int]]:
+    """Regular files of the previous output (relative path -> (real path, size)); symlinks, and
+    anything under a symlinked folder, are left out, so nothing outside the output is ever reused."""
+    found: dict[str, tuple[str, int]] = {}
+    if output.is_symlink() or not output.is_dir():
+        return found
+    todo = [("", str(output))]
+    while todo:
+        prefix, folder = todo.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    info = entry.stat(follow_symlinks=False)
+                    if stat.S_ISDIR(info.st_mode):
+                        todo.append((prefix + entry.name + "/", entry.path))
+                    elif stat.S_ISREG(info.st_mode):
+                        found[prefix + entry.name] = (entry.path, info.st_size)
+        except OSError:
+            continue  # unreadable: its files are simply written anew
+    return found
+
+
+def _same_bytes(path: str, data: bytes) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(data) + 1) == data
+    except OSError:
+        return False
+
+
+def _reuse(old: tuple[str, int] | None, data: bytes, target: Path) -> bool:
+    """Link the previous output's file into staging when its bytes are ``data``; False to write it."""
+    if old is None or old[1] != len(data) or not _same_bytes(old[0], data):
+        return False
+    try:
+        os.link(old[0], target, follow_symlinks=False)
+        return True
+    except OSError:  # a file system without hard links, or the file just vanished: write it
+        return False
 
 
 def _write_and_swap(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Path],
-                    finish: Callable[[Path], None] | None) -> None:
+                    finish: Callable[[Path], None] | None) -> int:
     staging = output.parent / f".{output.name}{BUILDING}{os.getpid()}"
+    previous = previous_files(output)
+    kept = 0
     try:
         staging.mkdir()
         made: set[Path] = {staging}
@@ -126,12 +174,19 @@ def _write_and_swap(output: Path, pages: Mapping[str, bytes], static: Mapping[st
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
+            old = previous.get(relative)
+            if old is not None and old[1] == source.stat().st_size and _reuse(old, source.read_bytes(), target):
+                kept += 1
+                continue
             shutil.copy2(source, target)
         for relative, data in sorted(pages.items()):
             target = _inside(staging, relative)
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
+            if _reuse(previous.get(relative), data, target):
+                kept += 1
+                continue
             with open(target, "wb") as handle:
                 handle.write(data)
         if finish is not None:
@@ -141,6 +196,7 @@ def _write_and_swap(output: Path, pages: Mapping[str, bytes], static: Mapping[st
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return kept
 
 
 @contextlib.contextmanager
