@@ -207,3 +207,17 @@ def test_the_default_site_ships_feeds_sitemaps_and_metadata_without_warnings(tmp
     assert story["publisher"]["logo"]["url"] == "https://example.org/assets/logo.png"
     assert story["author"][0]["url"] == "https://example.org/authors/ballerina-news-desk/"
     assert story["image"] == ["https://example.org/assets/share.png"]
+
+
+def test_guideline_warnings_are_bounded_on_large_sites(tmp_path: Path) -> None:
+    from conftest import article, run_cli, write_site
+
+    site = write_site(tmp_path / "site", {f"2025-01-{d:02d}-s{d}.md": article(f"Story {d}", f"2025-01-{d:02d}")
+                                          for d in range(1, 16)},
+                      config="title: T\nbase_url: https://news.example/\nauthor: {name: Desk}\n")
+    result = run_cli("build", "--source", str(site))
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "article rich results" in line]
+    assert len(warnings) == 11
+    assert all(": warning: article rich results: no image" in line for line in warnings[:10])
+    assert warnings[10].startswith("content: warning: article rich results: 5 more articles")

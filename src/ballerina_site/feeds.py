@@ -204,14 +204,15 @@ def _body(site: Site, urls: Urls, article: Article, bodies: dict[str, str] | Non
     return bodies[article.source]
 
 
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+def sub_element(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    """A child element whose text and attributes hold only what XML can (``news__x`` names ``news:x``)."""
     element = ET.SubElement(parent, tag, {k.replace("__", ":"): xml_text(v) for k, v in attrs.items()})
     if text is not None:
         element.text = xml_text(text)
     return element
 
 
-def _serialize(root: ET.Element) -> bytes:
+def serialize_xml(root: ET.Element) -> bytes:
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -223,41 +224,41 @@ def _last_change(articles: tuple[Article, ...], fallback: datetime) -> datetime:
 def atom_feed(site: Site, urls: Urls, feed: Feed, now: datetime, bodies: dict[str, str] | None = None) -> bytes:
     config = site.config
     root = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": config.language})
-    _sub(root, "id", feed_id(site, feed))
-    _sub(root, "title", feed.title, type="text")
+    sub_element(root, "id", feed_id(site, feed))
+    sub_element(root, "title", feed.title, type="text")
     if feed.subtitle:
-        _sub(root, "subtitle", feed.subtitle, type="text")
-    _sub(root, "updated", rfc3339(_last_change(feed.articles, now)))
-    _sub(root, "link", rel="self", type=MEDIA_TYPES["atom"], href=urls.absolute(feed.atom))
-    _sub(root, "link", rel="alternate", type="text/html", href=urls.absolute(feed.home))
-    author = _sub(root, "author")
-    _sub(author, "name", config.publisher_name)
-    _sub(author, "uri", urls.absolute("/"))
-    _sub(root, "generator", "ballerina-site")
+        sub_element(root, "subtitle", feed.subtitle, type="text")
+    sub_element(root, "updated", rfc3339(_last_change(feed.articles, now)))
+    sub_element(root, "link", rel="self", type=MEDIA_TYPES["atom"], href=urls.absolute(feed.atom))
+    sub_element(root, "link", rel="alternate", type="text/html", href=urls.absolute(feed.home))
+    author = sub_element(root, "author")
+    sub_element(author, "name", config.publisher_name)
+    sub_element(author, "uri", urls.absolute("/"))
+    sub_element(root, "generator", "ballerina-site")
     if config.logo:
-        _sub(root, "logo", urls.absolute(config.logo))
+        sub_element(root, "logo", urls.absolute(config.logo))
     for article in feed.articles:
-        entry = _sub(root, "entry")
-        _sub(entry, "id", entry_id(site, article))
-        _sub(entry, "title", article.title, type="text")
-        _sub(entry, "link", rel="alternate", type="text/html", href=urls.absolute(article))
-        _sub(entry, "published", rfc3339(article.date))
-        _sub(entry, "updated", rfc3339(article.updated or article.date))
+        entry = sub_element(root, "entry")
+        sub_element(entry, "id", entry_id(site, article))
+        sub_element(entry, "title", article.title, type="text")
+        sub_element(entry, "link", rel="alternate", type="text/html", href=urls.absolute(article))
+        sub_element(entry, "published", rfc3339(article.date))
+        sub_element(entry, "updated", rfc3339(article.updated or article.date))
         person = site.author_of(article)
         if person is not None:
-            who = _sub(entry, "author")
-            _sub(who, "name", person.name)
-            _sub(who, "uri", urls.absolute(person))
+            who = sub_element(entry, "author")
+            sub_element(who, "name", person.name)
+            sub_element(who, "uri", urls.absolute(person))
         if article.category:
-            _sub(entry, "category", term=article.category.slug, label=article.category.name,
+            sub_element(entry, "category", term=article.category.slug, label=article.category.name,
                  scheme=urls.absolute(urls.term_index("category")))
         for tag in article.tags:
-            _sub(entry, "category", term=tag.slug, label=tag.name, scheme=urls.absolute(urls.term_index("tag")))
+            sub_element(entry, "category", term=tag.slug, label=tag.name, scheme=urls.absolute(urls.term_index("tag")))
         if article.summary:
-            _sub(entry, "summary", article.summary, type="text")
+            sub_element(entry, "summary", article.summary, type="text")
         if config.feeds.full_content:
-            _sub(entry, "content", _body(site, urls, article, bodies), type="html")
-    return _serialize(root)
+            sub_element(entry, "content", _body(site, urls, article, bodies), type="html")
+    return serialize_xml(root)
 
 
 def rss_feed(site: Site, urls: Urls, feed: Feed, now: datetime, bodies: dict[str, str] | None = None) -> bytes:
@@ -265,31 +266,31 @@ def rss_feed(site: Site, urls: Urls, feed: Feed, now: datetime, bodies: dict[str
     root = ET.Element("rss", {"version": "2.0", "xmlns:atom": ATOM_NS,
                               "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
                               "xmlns:dc": "http://purl.org/dc/elements/1.1/"})
-    channel = _sub(root, "channel")
-    _sub(channel, "title", feed.title)
-    _sub(channel, "link", urls.absolute(feed.home))
-    _sub(channel, "description", feed.subtitle or feed.title)
-    _sub(channel, "language", config.language)
-    _sub(channel, "lastBuildDate", rfc822(_last_change(feed.articles, now)))
-    _sub(channel, "generator", "ballerina-site")
-    _sub(channel, "atom:link", rel="self", type=MEDIA_TYPES["rss"], href=urls.absolute(feed.rss))
+    channel = sub_element(root, "channel")
+    sub_element(channel, "title", feed.title)
+    sub_element(channel, "link", urls.absolute(feed.home))
+    sub_element(channel, "description", feed.subtitle or feed.title)
+    sub_element(channel, "language", config.language)
+    sub_element(channel, "lastBuildDate", rfc822(_last_change(feed.articles, now)))
+    sub_element(channel, "generator", "ballerina-site")
+    sub_element(channel, "atom:link", rel="self", type=MEDIA_TYPES["rss"], href=urls.absolute(feed.rss))
     for article in feed.articles:
-        item = _sub(channel, "item")
-        _sub(item, "title", article.title)
-        _sub(item, "link", urls.absolute(article))
-        _sub(item, "guid", entry_id(site, article), isPermaLink="false")
-        _sub(item, "pubDate", rfc822(article.date))
+        item = sub_element(channel, "item")
+        sub_element(item, "title", article.title)
+        sub_element(item, "link", urls.absolute(article))
+        sub_element(item, "guid", entry_id(site, article), isPermaLink="false")
+        sub_element(item, "pubDate", rfc822(article.date))
         person = site.author_of(article)
         if person is not None:
-            _sub(item, "dc:creator", person.name)
+            sub_element(item, "dc:creator", person.name)
         if article.category:
-            _sub(item, "category", article.category.name)
+            sub_element(item, "category", article.category.name)
         for tag in article.tags:
-            _sub(item, "category", tag.name)
-        _sub(item, "description", article.summary or article.title)
+            sub_element(item, "category", tag.name)
+        sub_element(item, "description", article.summary or article.title)
         if config.feeds.full_content:
-            _sub(item, "content:encoded", _body(site, urls, article, bodies))
-    return _serialize(root)
+            sub_element(item, "content:encoded", _body(site, urls, article, bodies))
+    return serialize_xml(root)
 
 
 def render_feeds(site: Site, urls: Urls, now: datetime) -> dict[str, bytes]:

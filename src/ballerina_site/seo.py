@@ -225,8 +225,13 @@ def breadcrumbs(page: Page, site: Site, urls: Urls) -> dict[str, Any]:
         for position, (name, path) in enumerate(trail, 1)]}
 
 
+GUIDELINE_WARNINGS_LISTED = 10
+"""Past this many articles, the rest are counted in one line: a thousand copies of one warning on
+every build would bury every other message."""
+
+
 def guideline_warnings(site: Site) -> list[Problem]:
-    """One warning per article missing what Google's article guidelines ask for."""
+    """One warning per article missing what Google's article guidelines ask for (the first ten)."""
     problems = []
     for article in site.articles:
         missing, hints = [], []
@@ -243,4 +248,9 @@ def guideline_warnings(site: Site) -> list[Problem]:
             problems.append(Problem(article.source, article.line_of("title") or 1,
                                     f"article rich results: {', '.join(missing)}", "; ".join(hints),
                                     level="warning"))
+    if len(problems) > GUIDELINE_WARNINGS_LISTED:
+        rest = len(problems) - GUIDELINE_WARNINGS_LISTED
+        problems = problems[:GUIDELINE_WARNINGS_LISTED] + [Problem(
+            "content", None, f"article rich results: {rest} more article{'s' * (rest != 1)} with the same kind of gap",
+            "a default `image` and `author.name` in site.yaml cover most of them", level="warning")]
     return problems

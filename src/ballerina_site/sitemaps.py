@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 from typing import Iterable, Sequence
 
-from .feeds import rfc3339, xml_text
+from .feeds import rfc3339, serialize_xml, sub_element
 from .model import Article, Site
 from .pages import Page
 from .urls import Urls, output_file
@@ -21,36 +21,24 @@ NEWS_WINDOW = timedelta(hours=48)
 NEWS_MAX_URLS = 1000  # Google News reads at most this many per news sitemap
 
 
-def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
-    element = ET.SubElement(parent, tag)
-    if text is not None:
-        element.text = xml_text(text)
-    return element
-
-
-def _serialize(root: ET.Element) -> bytes:
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-
-
 def urlset(entries: Iterable[tuple[str, datetime | None]]) -> bytes:
     root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
     for loc, lastmod in entries:
-        url = _sub(root, "url")
-        _sub(url, "loc", loc)
+        url = sub_element(root, "url")
+        sub_element(url, "loc", loc)
         if lastmod is not None:
-            _sub(url, "lastmod", rfc3339(lastmod))
-    return _serialize(root)
+            sub_element(url, "lastmod", rfc3339(lastmod))
+    return serialize_xml(root)
 
 
 def sitemap_index(parts: Iterable[tuple[str, datetime | None]]) -> bytes:
     root = ET.Element("sitemapindex", {"xmlns": SITEMAP_NS})
     for loc, lastmod in parts:
-        sitemap = _sub(root, "sitemap")
-        _sub(sitemap, "loc", loc)
+        sitemap = sub_element(root, "sitemap")
+        sub_element(sitemap, "loc", loc)
         if lastmod is not None:
-            _sub(sitemap, "lastmod", rfc3339(lastmod))
-    return _serialize(root)
+            sub_element(sitemap, "lastmod", rfc3339(lastmod))
+    return serialize_xml(root)
 
 
 def news_language(site: Site) -> str:
@@ -68,15 +56,15 @@ def news_sitemap(site: Site, urls: Urls, now: datetime) -> bytes:
     root = ET.Element("urlset", {"xmlns": SITEMAP_NS, "xmlns:news": NEWS_NS})
     name = site.config.sitemap.news_name or site.config.publisher_name
     for article in news_articles(site, now):
-        url = _sub(root, "url")
-        _sub(url, "loc", urls.absolute(article))
-        news = _sub(url, "news:news")
-        publication = _sub(news, "news:publication")
-        _sub(publication, "news:name", name)
-        _sub(publication, "news:language", news_language(site))
-        _sub(news, "news:publication_date", rfc3339(article.date))
-        _sub(news, "news:title", article.title)
-    return _serialize(root)
+        url = sub_element(root, "url")
+        sub_element(url, "loc", urls.absolute(article))
+        news = sub_element(url, "news:news")
+        publication = sub_element(news, "news:publication")
+        sub_element(publication, "news:name", name)
+        sub_element(publication, "news:language", news_language(site))
+        sub_element(news, "news:publication_date", rfc3339(article.date))
+        sub_element(news, "news:title", article.title)
+    return serialize_xml(root)
 
 
 def robots_txt(site: Site, urls: Urls) -> bytes:
