@@ -240,3 +240,29 @@ def test_files_behind_a_symlink_in_the_old_output_are_not_reused(tmp_path):
     assert not inside & {state[0] for state in states(outside).values()}
     assert states(outside) == before
     assert tree(out) == clean_build(site, tmp_path / "clean")
+
+
+def test_parallel_rendering_gives_the_same_bytes_and_the_same_problems(tmp_path, monkeypatch):
+    from ballerina_site import render
+    from ballerina_site.errors import SiteError
+
+    site = make_site(tmp_path / "site")
+    clean = clean_build(site, tmp_path / "clean")
+    monkeypatch.setattr(render, "RENDER_POOL_THRESHOLD", 1)
+    monkeypatch.setattr(parsing, "POOL_THRESHOLD", 1)
+    build(BuildOptions(root=site, output=tmp_path / "parallel", now=NOW, jobs=2, record_urls=False))
+    assert tree(tmp_path / "parallel") == clean
+
+    broken = site / "templates" / "partials"
+    broken.mkdir(parents=True)
+    theme = render.THEME_DIR / "templates" / "partials" / "card.html"
+    (broken / "card.html").write_text("{{ item.no_such_field.x }}\n" + theme.read_text(encoding="utf-8"),
+                                      encoding="utf-8")
+    messages = []
+    for jobs in (1, 2):
+        with pytest.raises(SiteError) as caught:
+            build(BuildOptions(root=site, output=tmp_path / "parallel", now=NOW, jobs=jobs, record_urls=False))
+        messages.append([str(problem) for problem in caught.value.problems])
+    assert messages[0] == messages[1]
+    assert any("templates/partials/card.html:1" in m and "no_such_field" in m for m in messages[0])
+    assert tree(tmp_path / "parallel") == clean  # the failed builds left the output as it was

@@ -21,7 +21,7 @@ from .model import Site
 from .pages import check_paths, plan_pages, redirect_pages
 from .parsing import ParseStats, parse_sources
 from .redirects import RedirectPlan, load_lock, netlify_redirects, plan_redirects, save_lock
-from .render import THEME_DIR, make_environment, render_pages
+from .render import THEME_DIR, make_environment, render_all
 from .seo import guideline_warnings
 from .sitemaps import render_sitemaps
 from .schedule import BUILD_INFO, build_info
@@ -212,7 +212,7 @@ def render_site(options: BuildOptions) -> RenderedSite:
         problems += check_search_paths(static)
     problems = gate(problems, options.strict)
     env = make_environment(root, site, urls, GENERATOR)
-    rendered, render_problems = render_pages(env, pages, root)
+    rendered, render_problems = render_all(env, pages, root, options.jobs, options.progress)
     problems += render_problems
     generated = {**render_feeds(site, urls, now), **render_sitemaps(pages, site, urls, now),
                  BUILD_INFO: build_info(site, now, GENERATOR)}

@@ -48,7 +48,7 @@ def _jobs(text: str) -> int:
 
 def _speed_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", "-j", type=_jobs, metavar="N",
-                        help="worker processes for Markdown conversion (default: one per core; "
+                        help="worker processes for Markdown conversion and page rendering (default: one per core; "
                              "1 does everything in one process)")
     parser.add_argument("--no-cache", action="store_true",
                         help="neither read nor write the build cache in .ballerina-cache/")
