@@ -1,0 +1,122 @@
+"""Property: after any sequence of edits, a build that reuses the build cache, the worker pools and the
+previous output gives exactly the bytes of a clean, serial, cache-less build of the same state."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ballerina_site import parsing, render
+from ballerina_site.build import BuildOptions, build
+from ballerina_site.errors import SiteError
+
+from conftest import article, write_site
+
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+CONFIG = ("title: Test News\nbase_url: https://news.example/\ntimezone: UTC\npage_size: 2\nkeep_reading: 2\n"
+          "search: false\n")
+TAGS = ["Ballerina", "John Wick", "Amélie", "Bong Joon-ho", "box office", "BOX OFFICE"]
+CATEGORIES = ["Movies", "Trailers", ""]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def make_article(title: str, day: int, tags: list[str], category: str, body: str) -> str:
+    meta = {"tags": "[" + ", ".join(f'"{t}"' for t in tags) + "]"}
+    if category:
+        meta["category"] = category
+    return article(title, f"2025-{1 + day // 28:02d}-{1 + day % 28:02d}", body, **meta)
+
+
+EDITS = st.one_of(
+    st.tuples(st.just("add"), st.integers(0, 40), st.lists(st.sampled_from(TAGS), max_size=3)),
+    st.tuples(st.just("delete"), st.integers(0, 40)),
+    st.tuples(st.just("retitle"), st.integers(0, 40), st.sampled_from(["New headline", "Ämne", "Story 1"])),
+    st.tuples(st.just("retag"), st.integers(0, 40), st.lists(st.sampled_from(TAGS), max_size=3)),
+    st.tuples(st.just("redate"), st.integers(0, 40), st.integers(0, 80)),
+    st.tuples(st.just("body"), st.integers(0, 40),
+              st.sampled_from(["Changed.", "Another *body* with <b>raw</b>.", ""])),
+    st.tuples(st.just("template"), st.sampled_from(["partials/card.html", "base.html"]), st.integers(0, 2)),
+    st.tuples(st.just("config"), st.sampled_from(["title", "page_size", "timezone", "author", "markdown",
+                                                  "words_per_minute"])),
+)
+
+
+def apply(site: Path, edit: tuple, step: int) -> None:
+    content = site / "content"
+    files = sorted(content.glob("*.md"))
+    kind = edit[0]
+    if kind == "add":
+        (content / f"n{step}.md").write_text(make_article(f"Added {step}", edit[1], edit[2],
+                                                          CATEGORIES[edit[1] % 3], "Fresh words."),
+                                             encoding="utf-8")
+    elif kind == "template":
+        target = site / "templates" / edit[1]
+        if edit[2] == 0:
+            target.unlink(missing_ok=True)  # back to the theme's own
+        else:
+            original = (render.THEME_DIR / "templates" / edit[1]).read_text(encoding="utf-8")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(original.replace("</", f"<!-- variant {edit[2]} --></", 1), encoding="utf-8")
+    elif kind == "config":
+        line = {"title": f"title: Renamed {step}\n", "page_size": f"page_size: {1 + step % 3}\n",
+                "timezone": "timezone: Asia/Tokyo\n", "author": "author: {name: Desk}\n",
+                "markdown": "markdown: {unsafe_html: false}\n", "words_per_minute": "words_per_minute: 2\n"}[edit[1]]
+        config = (site / "site.yaml").read_text(encoding="utf-8")
+        key = line.split(":")[0] + ":"
+        kept = [entry for entry in config.splitlines(keepends=True) if not entry.startswith(key)]
+        (site / "site.yaml").write_text("".join(kept) + ("" if line in config else line), encoding="utf-8")
+    elif files:
+        path = files[edit[1] % len(files)]
+        if kind == "delete":
+            path.unlink()
+            return
+        head, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
+        lines = head.split("\n")
+        if kind == "retitle":
+            lines = [f"title: '{edit[2]}'" if line.startswith("title:") else line for line in lines]
+        elif kind == "retag":
+            lines = [line for line in lines if not line.startswith("tags:")]
+            lines.append("tags: [" + ", ".join(f'"{t}"' for t in edit[2]) + "]")
+        elif kind == "redate":
+            day = edit[2]
+            lines = [f"date: 2025-{1 + day // 28:02d}-{1 + day % 28:02d}" if line.startswith("date:") else line
+                     for line in lines]
+        else:
+            body = "\n" + edit[2] + "\n"
+        path.write_text("\n".join(lines) + "\n---\n" + body, encoding="utf-8")
+
+
+def outcome(options: BuildOptions) -> tuple[str, object]:
+    try:
+        build(options)
+        return "ok", tree(options.output_dir)
+    except SiteError as exc:
+        return "error", sorted(str(p) for p in exc.problems)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(EDITS, min_size=1, max_size=4))
+def test_cached_parallel_rebuilds_equal_clean_builds(tmp_path_factory: pytest.TempPathFactory, monkeypatch, edits):
+    monkeypatch.setattr(parsing, "POOL_THRESHOLD", 1)
+    monkeypatch.setattr(render, "RENDER_POOL_THRESHOLD", 1)
+    root = tmp_path_factory.mktemp("prop")
+    site = write_site(root / "site", {
+        f"a{i}.md": make_article(f"Story {i}", i * 3, TAGS[i % 3: i % 3 + 2], CATEGORIES[i % 3],
+                                 f"Body of story {i}.\n\n## Part\n\n- one\n- two\n")
+        for i in range(5)}, CONFIG)
+    build(BuildOptions(root=site, now=NOW, cache=True, jobs=2, record_urls=False))
+    for step, edit in enumerate(edits):
+        apply(site, edit, step)
+        fast = outcome(BuildOptions(root=site, now=NOW, cache=True, jobs=1 + step % 2, record_urls=False))
+        shutil.rmtree(root / "clean", ignore_errors=True)
+        clean = outcome(BuildOptions(root=site, output=root / "clean", now=NOW, record_urls=False))
+        assert fast[0] == clean[0], (edit, fast, clean)
+        assert fast[1] == clean[1], edit  # the same bytes, or the same problems
