@@ -47,7 +47,8 @@ COMPARABLE = "search: false\n"
 SUMMARY = re.compile(r"built (\d+) pages from")
 # Optional switches of our CLI, used when this checkout has them (see ``supported``).
 QUIET, JOBS = "--quiet", "--jobs"
-RENDERED = re.compile(r"(\d+) rendered, (\d+) reused, (\d+) files written")
+WRITTEN = re.compile(r"(\d+) files? written, (\d+) unchanged kept")
+CACHED = re.compile(r"(\d+) of (\d+) articles from the build cache")
 
 
 @dataclass
@@ -55,8 +56,8 @@ class Measure:
     seconds: list[float] = field(default_factory=list)
     peak_kb: list[int] = field(default_factory=list)
     pages: int = 0
-    rendered: int | None = None  # from the summary line, when the CLI prints these counts
-    written: int | None = None
+    cached: int | None = None  # articles from the build cache (summary line; 0 when it says nothing)
+    written: int | None = None  # files written, the rest kept unchanged (None: every file written)
     note: str = ""
 
     @property
@@ -138,9 +139,10 @@ def record(measure: Measure, seconds: float, peak: int, text: str) -> None:
     found = SUMMARY.search(text)
     if found:
         measure.pages = int(found[1])
-    counts = RENDERED.search(text)
-    if counts:
-        measure.rendered, measure.written = int(counts[1]), int(counts[3])
+    cached = CACHED.search(text)
+    measure.cached = int(cached[1]) if cached else 0
+    written = WRITTEN.search(text)
+    measure.written = int(written[1]) if written else None
 
 
 def bench_ours(size: int, profile: str, runs: int, jobs: int | None) -> dict[str, Measure]:
@@ -456,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
             for scenario, m in ours_results[profile].items():
                 rows.append((f"{size:,}", profile + (f" ({m.note})" if m.note else ""), scenario, fmt_seconds(m.median),
                              f"{min(m.seconds):.2f}–{max(m.seconds):.2f}", f"{max(m.peak_kb) / 1024:.0f} MB",
-                             f"{m.pages:,}", _count(m.rendered), _count(m.written),
+                             f"{m.pages:,}", _count(m.cached), "all" if m.written is None else f"{m.written:,}",
                              f"{m.pages / m.median:,.0f}" if m.median == m.median and m.median else "—"))
         if args.peers:
             baseline = ours_results.get("comparable") or next(iter(ours_results.values()))
@@ -472,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
                                       fmt_seconds(mine), f"{mine / m.median:.2f}×"))
     print()
     print(table(rows, ("articles", "config", "scenario", "median", "range", "peak memory", "pages",
-                       "rendered", "files written", "pages/s")))
+                       "articles from cache", "files written", "pages/s")))
     if peer_rows:
         print()
         print(table(peer_rows, ("articles", "peer", "scenario", "peer median", "peer peak", "peer pages",
