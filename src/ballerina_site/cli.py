@@ -378,9 +378,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import PortInUse
 
     watch = args.watch or args.poll
+    from .workers import default_jobs
+
     options = ServeOptions(BuildOptions(root=args.source, output=args.output, base_url=args.base_url,
                                         drafts=args.drafts, future=args.future,
-                                        search=None if args.search else False),
+                                        search=None if args.search else False,
+                                        cache=True, jobs=default_jobs()),  # rebuilds skip unchanged Markdown
                            host=args.host, port=args.port, watch=watch, poll=args.poll)
     if args.port is not None and not 0 <= args.port <= 65535:
         _say(f"error: --port {args.port}: a port is a number from 0 to 65535", error=True)
