@@ -1,5 +1,8 @@
 """Property: after any sequence of edits, a build that reuses the build cache, the worker pools and the
-previous output gives exactly the bytes of a clean, serial, cache-less build of the same state."""
+previous output (pages it does not render again) gives exactly the bytes of a clean, serial,
+cache-less build of the same state. The edits reach every kind of input a page can depend on:
+articles, templates (the theme's and ones that read ``site`` or a term's members in other ways),
+config, tag and author data files, and hand edits to the output itself."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ballerina_site import parsing, render
@@ -43,10 +46,23 @@ EDITS = st.one_of(
     st.tuples(st.just("redate"), st.integers(0, 40), st.integers(0, 80)),
     st.tuples(st.just("body"), st.integers(0, 40),
               st.sampled_from(["Changed.", "Another *body* with <b>raw</b>.", ""])),
-    st.tuples(st.just("template"), st.sampled_from(["partials/card.html", "base.html"]), st.integers(0, 2)),
+    st.tuples(st.just("template"), st.sampled_from(["partials/card.html", "base.html", "term.html"]),
+              st.integers(0, 3)),
+    st.tuples(st.just("author"), st.integers(0, 40), st.sampled_from(["Ann Lee", "ann  lee", "Bo"])),
+    st.tuples(st.just("data"), st.sampled_from(["tags.yaml", "authors.yaml"]), st.integers(0, 2)),
+    st.tuples(st.just("tamper"), st.sampled_from(["index.html", "tags/ballerina/index.html", "feed.xml"])),
     st.tuples(st.just("config"), st.sampled_from(["title", "page_size", "timezone", "author", "markdown",
                                                   "words_per_minute"])),
 )
+
+
+# Variant 3 of a template reads more than the theme does: the newest articles through ``site``, and
+# every member of the term with its summary.
+READS_MORE = {"base.html": "{% for a in site.articles[:2] %}{{ a.title }} {{ a.summary }}{% endfor %}",
+              "term.html": "{{ term.articles | map(attribute='summary') | join(' ') }}",
+              "partials/card.html": "{{ site.tags | map(attribute='count') | join(',') }}"}
+DATA = {"tags.yaml": ["ballerina:\n  description: Dance.\n", "ballerina:\n  description: Fight.\n"],
+        "authors.yaml": ["Ann Lee:\n  bio: Writes.\n", "Ann Lee:\n  bio: Edits.\n  url: https://ann.example/\n"]}
 
 
 def apply(site: Path, edit: tuple, step: int) -> None:
@@ -63,8 +79,19 @@ def apply(site: Path, edit: tuple, step: int) -> None:
             target.unlink(missing_ok=True)  # back to the theme's own
         else:
             original = (render.THEME_DIR / "templates" / edit[1]).read_text(encoding="utf-8")
+            extra = READS_MORE[edit[1]] if edit[2] == 3 else f"<!-- variant {edit[2]} -->"
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(original.replace("</", f"<!-- variant {edit[2]} --></", 1), encoding="utf-8")
+            target.write_text(original.replace("</", extra + "</", 1), encoding="utf-8")
+    elif kind == "data":
+        target = site / edit[1]
+        if edit[2] == 2:
+            target.unlink(missing_ok=True)
+        else:
+            target.write_text(DATA[edit[1]][edit[2]], encoding="utf-8")
+    elif kind == "tamper":  # someone edits the output by hand: the next build puts it right
+        target = site / "public" / edit[1]
+        if target.is_file():
+            target.write_bytes(target.read_bytes().replace(b"<", b"[", 1))
     elif kind == "config":
         line = {"title": f"title: Renamed {step}\n", "page_size": f"page_size: {1 + step % 3}\n",
                 "timezone": "timezone: Asia/Tokyo\n", "author": "author: {name: Desk}\n",
@@ -80,7 +107,9 @@ def apply(site: Path, edit: tuple, step: int) -> None:
             return
         head, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
         lines = head.split("\n")
-        if kind == "retitle":
+        if kind == "author":
+            lines = [line for line in lines if not line.startswith("author:")] + [f"author: {edit[2]}"]
+        elif kind == "retitle":
             lines = [f"title: '{edit[2]}'" if line.startswith("title:") else line for line in lines]
         elif kind == "retag":
             lines = [line for line in lines if not line.startswith("tags:")]
@@ -104,6 +133,16 @@ def outcome(options: BuildOptions) -> tuple[str, object]:
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=st.lists(EDITS, min_size=1, max_size=4))
+# Each dependency class at least once, whatever the random draw: a member's summary on another page
+# of its tag, the newest titles through ``site.articles``, tag counts through ``site.tags``, an
+# author's profile and the spelling of their name in feeds of other articles, a hand edit to the output.
+@example(edits=[("config", "page_size"), ("template", "term.html", 3), ("body", 0, "Changed.")])
+@example(edits=[("template", "base.html", 3), ("retitle", 1, "New headline")])
+@example(edits=[("template", "partials/card.html", 3), ("add", 5, ["Amélie"])])
+@example(edits=[("author", 0, "Ann Lee"), ("data", "authors.yaml", 0), ("data", "authors.yaml", 1)])
+@example(edits=[("author", 0, "Ann Lee"), ("author", 1, "ann  lee"), ("redate", 0, 80)])  # shown spelling
+@example(edits=[("data", "tags.yaml", 0), ("data", "tags.yaml", 1)])
+@example(edits=[("tamper", "index.html"), ("tamper", "feed.xml")])
 def test_cached_parallel_rebuilds_equal_clean_builds(tmp_path_factory: pytest.TempPathFactory, monkeypatch, edits):
     monkeypatch.setattr(parsing, "POOL_THRESHOLD", 1)
     monkeypatch.setattr(render, "RENDER_POOL_THRESHOLD", 1)

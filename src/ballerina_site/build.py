@@ -16,7 +16,9 @@ from .config import SiteConfig, load_config
 from .content import CONTENT_DIR, escaping_links, find_sources
 from .errors import Problem, SiteError, raise_if_errors
 from .links import check_links
-from .feeds import render_feeds
+from .feeds import feed_files, plan_feeds, render_feeds
+from .fingerprints import Fingerprinter
+from .incremental import load_records, save_records, unchanged
 from .model import Site
 from .pages import check_paths, plan_pages, redirect_pages
 from .parsing import ParseStats, parse_sources
@@ -29,7 +31,7 @@ from .search import SearchIndex, index_folder, require_pagefind
 from .search import check_paths as check_search_paths
 from .taxonomy import load_tag_data
 from .urls import Urls
-from .writer import write_site
+from .writer import OldFile, claim_output, write_site
 
 DEFAULT_OUTPUT = "public"
 STATIC_DIR = "static"
@@ -71,6 +73,7 @@ class BuildReport:
     lock_written: bool = False
     parse: ParseStats = ParseStats(0, 0)
     kept: int = 0  # output files with unchanged bytes, kept (inode and mtime) instead of rewritten
+    reused: int = 0  # pages and feeds not rendered at all: their inputs did not change
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,10 +189,15 @@ class RenderedSite:
     static: Mapping[str, Path]  # output path -> file to copy
     warnings: tuple[Problem, ...]
     redirects: RedirectPlan  # old URLs that now redirect, and the urls.lock record to keep
+    reused: frozenset[str] = frozenset()  # pages and feeds to keep from the previous output unrendered
+    fingerprints: Mapping[str, bytes | None] = field(default_factory=dict)  # output path -> fingerprint
 
 
-def render_site(options: BuildOptions) -> RenderedSite:
-    """Everything a build does except writing; raises :class:`SiteError` with every problem found."""
+def render_site(options: BuildOptions, previous: Mapping[str, OldFile] | None = None) -> RenderedSite:
+    """Everything a build does except writing; raises :class:`SiteError` with every problem found.
+
+    With the cache on, every page and feed gets a fingerprint; given the ``previous`` output's files,
+    those whose fingerprint and file are as recorded are not rendered but listed in ``reused``."""
     root = options.root
     now = build_time(options)
     loaded = load_site(replace(options, now=now))
@@ -212,10 +220,20 @@ def render_site(options: BuildOptions) -> RenderedSite:
         problems += check_search_paths(static)
     problems = gate(problems, options.strict)
     env = make_environment(root, site, urls, GENERATOR)
-    rendered, render_problems = render_all(env, pages, root, options.jobs, options.progress)
+    feeds = feed_files(plan_feeds(site, urls))
+    fingerprints: dict[str, bytes | None] = {}
+    reused: frozenset[str] = frozenset()
+    if options.cache:
+        fingerprinter = Fingerprinter(env, site, GENERATOR)
+        fingerprints = {page.output: fingerprinter.page(page) for page in pages}
+        fingerprints.update((path, fingerprinter.feed(feed, kind, now)) for path, feed, kind in feeds)
+        if previous:
+            reused = unchanged(fingerprints, load_records(root, options.output_dir), previous)
+    rendered, render_problems = render_all(env, [page for page in pages if page.output not in reused], root,
+                                           options.jobs, options.progress)
     problems += render_problems
-    generated = {**render_feeds(site, urls, now), **render_sitemaps(pages, site, urls, now),
-                 BUILD_INFO: build_info(site, now, GENERATOR)}
+    generated = {**render_feeds(site, urls, now, [file for file in feeds if file[0] not in reused]),
+                 **render_sitemaps(pages, site, urls, now), BUILD_INFO: build_info(site, now, GENERATOR)}
     if plan.redirects:
         generated["_redirects"] = netlify_redirects(plan.redirects, urls)
     if "robots.txt" in static:  # the site's own robots.txt wins over the generated one
@@ -228,7 +246,7 @@ def render_site(options: BuildOptions) -> RenderedSite:
         problems.append(Problem(f"static/{clash}", None, f"static file clashes with a generated page {clash}",
                                 "rename or remove the static file"))
     problems = gate(problems, options.strict)
-    return RenderedSite(loaded, rendered, static, tuple(problems), plan)
+    return RenderedSite(loaded, rendered, static, tuple(problems), plan, reused, fingerprints)
 
 
 def check(options: BuildOptions) -> RenderedSite:
@@ -240,22 +258,27 @@ def build(options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
     output = options.output_dir
     raise_if_errors(check_output_dir(options.root, output))
-    rendered = render_site(options)
-    config = rendered.loaded.site.config
-    indexed: list[SearchIndex] = []
-    binary = require_pagefind() if config.search else None
+    with claim_output(output) as previous:  # one build at a time from here: it decides what to keep
+        rendered = render_site(options, previous if options.cache else None)
+        config = rendered.loaded.site.config
+        indexed: list[SearchIndex] = []
+        binary = require_pagefind() if config.search else None
 
-    def index_staged(folder: Path) -> None:
-        """Runs on the staged output, before the swap: a failed index keeps the previous site."""
-        indexed.append(index_folder(folder, config.language, binary))
+        def index_staged(folder: Path) -> None:
+            """Runs on the staged output, before the swap: a failed index keeps the previous site."""
+            indexed.append(index_folder(folder, config.language, binary))
 
-    report = write_site(output, rendered.pages, rendered.static, index_staged if binary is not None else None)
+        report = write_site(output, rendered.pages, rendered.static, index_staged if binary is not None else None,
+                            claimed=previous, reused=rendered.reused)
+        if options.cache:
+            save_records(options.root, output, rendered.fingerprints, report.files or {})
     lock_written = (save_lock(options.root / config.redirects.lock_file, rendered.redirects.lock)
                     if options.record_urls else False)
     site = rendered.loaded.site
     return BuildReport(output, report.pages, report.static_files, len(site.articles),
                        time.perf_counter() - started, rendered.warnings, site, rendered.redirects,
-                       indexed[0] if indexed else None, lock_written, rendered.loaded.parse, report.kept)
+                       indexed[0] if indexed else None, lock_written, rendered.loaded.parse, report.kept,
+                       len(rendered.reused))
 
 
 __all__ = ["BuildOptions", "BuildReport", "RenderedSite", "SiteError", "build", "check", "load_site",

@@ -242,6 +242,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         extra.append(f"{len(site.drafts)} draft{'s' * (len(site.drafts) != 1)} left out")
     if report.warnings:
         extra.append(f"{len(report.warnings)} warning{'s' * (len(report.warnings) != 1)}")
+    if report.reused:
+        extra.append(f"{report.pages - report.reused} rendered, {report.reused} reused unrendered")
     if report.kept:
         written = report.pages + report.static_files - report.kept
         extra.append(f"{written} file{'s' * (written != 1)} written, {report.kept} unchanged kept")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
 from html.parser import HTMLParser
-from typing import Union
+from typing import Iterable, Union
 
 from .model import Article, Person, Site, Term
 from .urls import Urls, output_file, slugify
@@ -293,12 +293,21 @@ def rss_feed(site: Site, urls: Urls, feed: Feed, now: datetime, bodies: dict[str
     return serialize_xml(root)
 
 
-def render_feeds(site: Site, urls: Urls, now: datetime) -> dict[str, bytes]:
-    """Every feed of the site as output path -> bytes; ``now`` dates only an empty feed."""
-    files: dict[str, bytes] = {}
+FORMATS = {"atom": atom_feed, "rss": rss_feed}
+
+
+def feed_files(feeds: Iterable[Feed]) -> list[tuple[str, Feed, str]]:
+    """(output path, feed, format) of every feed file."""
+    return [(output_file(getattr(feed, kind)), feed, kind) for feed in feeds for kind in FORMATS]
+
+
+def render_feeds(site: Site, urls: Urls, now: datetime,
+                 files: Iterable[tuple[str, Feed, str]] | None = None) -> dict[str, bytes]:
+    """The feed ``files`` (default: every feed of the site) as output path -> bytes; ``now`` dates
+    only an empty feed."""
+    rendered: dict[str, bytes] = {}
     bodies: dict[str, str] = {}
-    for feed in plan_feeds(site, urls):
-        files[output_file(feed.atom)] = atom_feed(site, urls, feed, now, bodies)
-        files[output_file(feed.rss)] = rss_feed(site, urls, feed, now, bodies)
-    return files
+    for path, feed, kind in feed_files(plan_feeds(site, urls)) if files is None else files:
+        rendered[path] = FORMATS[kind](site, urls, feed, now, bodies)
+    return rendered
 

@@ -21,7 +21,7 @@ import signal
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Collection, Iterator, Mapping, NamedTuple
 
 try:
     import fcntl
@@ -37,11 +37,25 @@ class OutputError(Exception):
     """The output could not be written; the message says why and that the previous output is intact."""
 
 
+class FileStat(NamedTuple):
+    """What tells one version of an output file from another without reading it."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+
+
+class OldFile(NamedTuple):
+    path: str  # real path in the previous output
+    stat: FileStat
+
+
 @dataclass(frozen=True, slots=True)
 class WriteReport:
     pages: int
     static_files: int
     kept: int = 0  # files whose bytes were unchanged: linked from the previous output, not rewritten
+    files: Mapping[str, FileStat] | None = None  # each page's file as it is in the new output
 
 
 def _siblings(output: Path, marker: str) -> list[Path]:
@@ -101,29 +115,51 @@ def _inside(base: Path, relative: str) -> Path:
     return target
 
 
+def _output_error(output: Path, exc: OSError) -> OutputError:
+    return OutputError(f"cannot write the output ({exc.filename or output}: {exc.strerror or exc}); "
+                       f"the previous output in {output} is unchanged")
+
+
+@contextlib.contextmanager
+def claim_output(output: Path) -> Iterator[dict[str, OldFile]]:
+    """Hold the output's lock (see :func:`output_lock`) and yield the previous output's files, for a
+    build that decides what to keep before it writes; pass them to :func:`write_site` as ``claimed``."""
+    output = output.absolute()
+    with contextlib.ExitStack() as held:
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            held.enter_context(output_lock(output))
+            recover(output)
+            previous = previous_files(output)
+        except OSError as exc:
+            raise _output_error(output, exc) from None
+        yield previous
+
+
 def write_site(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Path],
-               finish: Callable[[Path], None] | None = None) -> WriteReport:
-    """Write ``pages`` (output path -> bytes) and copy ``static`` (output path -> source file).
+               finish: Callable[[Path], None] | None = None, *, claimed: Mapping[str, OldFile] | None = None,
+               reused: Collection[str] = ()) -> WriteReport:
+    """Write ``pages`` (output path -> bytes) and copy ``static`` (output path -> source file); keep
+    the previous output's files named in ``reused`` as they are (``claimed`` must be given, from
+    :func:`claim_output`, whose lock the caller holds).
 
     ``finish`` runs on the complete staging folder before the swap (e.g. the search indexer); if it
     raises, the staging folder is dropped and the previous output stays as it was."""
     output = output.absolute()
+    if claimed is None:
+        with claim_output(output) as previous:
+            return write_site(output, pages, static, finish, claimed=previous, reused=reused)
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        with output_lock(output):
-            recover(output)
-            kept = _write_and_swap(output, pages, static, finish)
+        kept, files = _write_and_swap(output, pages, static, finish, claimed, reused)
     except OSError as exc:
-        where = exc.filename or output
-        raise OutputError(f"cannot write the output ({where}: {exc.strerror or exc}); "
-                          f"the previous output in {output} is unchanged") from None
-    return WriteReport(len(pages), len(static), kept)
+        raise _output_error(output, exc) from None
+    return WriteReport(len(pages) + len(reused), len(static), kept + len(reused), files)
 
 
-def previous_files(output: Path) -> dict[str, tuple[str, int]]:
-    """Regular files of the previous output (relative path -> (real path, size)); symlinks, and
-    anything under a symlinked folder, are left out, so nothing outside the output is ever reused."""
-    found: dict[str, tuple[str, int]] = {}
+def previous_files(output: Path) -> dict[str, OldFile]:
+    """Regular files of the previous output by relative path; symlinks, and anything under a
+    symlinked folder, are left out, so nothing outside the output is ever reused."""
+    found: dict[str, OldFile] = {}
     if output.is_symlink() or not output.is_dir():
         return found
     todo = [("", str(output))]
@@ -136,10 +172,14 @@ def previous_files(output: Path) -> dict[str, tuple[str, int]]:
                     if stat.S_ISDIR(info.st_mode):
                         todo.append((prefix + entry.name + "/", entry.path))
                     elif stat.S_ISREG(info.st_mode):
-                        found[prefix + entry.name] = (entry.path, info.st_size)
+                        found[prefix + entry.name] = OldFile(entry.path, _file_stat(info))
         except OSError:
             continue  # unreadable: its files are simply written anew
     return found
+
+
+def _file_stat(info: os.stat_result) -> FileStat:
+    return FileStat(info.st_size, info.st_mtime_ns, info.st_ino)
 
 
 def _same_bytes(path: str, data: bytes) -> bool:
@@ -150,45 +190,57 @@ def _same_bytes(path: str, data: bytes) -> bool:
         return False
 
 
-def _reuse(old: tuple[str, int] | None, data: bytes, target: Path) -> bool:
+def _reuse(old: OldFile | None, data: bytes, target: Path) -> bool:
     """Link the previous output's file into staging when its bytes are ``data``; False to write it."""
-    if old is None or old[1] != len(data) or not _same_bytes(old[0], data):
+    if old is None or old.stat.size != len(data) or not _same_bytes(old.path, data):
         return False
     try:
-        os.link(old[0], target, follow_symlinks=False)
+        os.link(old.path, target, follow_symlinks=False)
         return True
     except OSError:  # a file system without hard links, or the file just vanished: write it
         return False
 
 
 def _write_and_swap(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Path],
-                    finish: Callable[[Path], None] | None) -> int:
+                    finish: Callable[[Path], None] | None, previous: Mapping[str, OldFile],
+                    reused: Collection[str]) -> tuple[int, dict[str, FileStat]]:
     staging = output.parent / f".{output.name}{BUILDING}{os.getpid()}"
-    previous = previous_files(output)
     kept = 0
+    files: dict[str, FileStat] = {}
     try:
         staging.mkdir()
         made: set[Path] = {staging}
-        for relative, source in sorted(static.items()):
+
+        def target_of(relative: str) -> Path:
             target = _inside(staging, relative)
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
+            return target
+
+        for relative, source in sorted(static.items()):
+            target = target_of(relative)
             old = previous.get(relative)
-            if old is not None and old[1] == source.stat().st_size and _reuse(old, source.read_bytes(), target):
+            if old is not None and old.stat.size == source.stat().st_size \
+                    and _reuse(old, source.read_bytes(), target):
                 kept += 1
                 continue
             shutil.copy2(source, target)
+        for relative in sorted(reused):
+            target = target_of(relative)
+            try:
+                os.link(previous[relative].path, target, follow_symlinks=False)
+            except OSError:  # no hard links here: a copy keeps the bytes (and the mtime)
+                shutil.copy2(previous[relative].path, target)
+            files[relative] = _file_stat(os.stat(target))
         for relative, data in sorted(pages.items()):
-            target = _inside(staging, relative)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
+            target = target_of(relative)
             if _reuse(previous.get(relative), data, target):
                 kept += 1
-                continue
-            with open(target, "wb") as handle:
-                handle.write(data)
+            else:
+                with open(target, "wb") as handle:
+                    handle.write(data)
+            files[relative] = _file_stat(os.stat(target))
         if finish is not None:
             finish(staging)
         with _signals_held():
@@ -196,7 +248,7 @@ def _write_and_swap(output: Path, pages: Mapping[str, bytes], static: Mapping[st
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return kept
+    return kept, files
 
 
 @contextlib.contextmanager

@@ -1,0 +1,66 @@
+"""Which files of the previous output can stay as they are, so a build renders only what changed.
+
+After each build with the cache on, ``.ballerina-cache/outputs-<hash of the output path>`` records,
+per generated file, its fingerprint (fingerprints.py) and the size, mtime and inode it had when this
+build wrote or kept it. The next build keeps a file without rendering it when its fingerprint is the
+same and the file in the output still has that size, mtime and inode, so a hand edit to the output,
+a restored backup or another tool writing there is noticed and the file made again. A missing,
+damaged or foreign record file only means everything is rendered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Mapping, NamedTuple
+
+from . import cache
+from .writer import FileStat, OldFile
+
+KIND = "outputs"
+
+
+class Record(NamedTuple):
+    fingerprint: bytes
+    stat: FileStat
+
+
+def _path(root: Path, output: Path) -> Path:
+    where = hashlib.blake2b(str(output.absolute()).encode(), digest_size=8).hexdigest()
+    return root / cache.CACHE_DIR / f"{KIND}-{where}"
+
+
+def load_records(root: Path, output: Path) -> dict[str, Record]:
+    data = cache.load(_path(root, output), KIND)
+    if not isinstance(data, dict) or data.get("output") != str(output.absolute()):
+        return {}
+    files = data.get("files")
+    if not isinstance(files, dict):
+        return {}
+    records: dict[str, Record] = {}
+    for relative, item in files.items():
+        if not (isinstance(relative, str) and isinstance(item, tuple) and len(item) == 4
+                and isinstance(item[0], bytes) and all(isinstance(n, int) for n in item[1:])):
+            return {}  # a record of the wrong shape: trust none of it
+        records[relative] = Record(item[0], FileStat(*item[1:]))
+    return records
+
+
+def save_records(root: Path, output: Path, fingerprints: Mapping[str, bytes | None],
+                 stats: Mapping[str, FileStat]) -> bool:
+    files = {relative: (fingerprint, *stats[relative]) for relative, fingerprint in fingerprints.items()
+             if fingerprint is not None and relative in stats}
+    return cache.save(_path(root, output), KIND, {"output": str(output.absolute()), "files": files})
+
+
+def unchanged(fingerprints: Mapping[str, bytes | None], records: Mapping[str, Record],
+              previous: Mapping[str, OldFile]) -> frozenset[str]:
+    """Output files whose fingerprint is the recorded one and whose file is still the one recorded."""
+    kept = set()
+    for relative, fingerprint in fingerprints.items():
+        record = records.get(relative)
+        old = previous.get(relative)
+        if fingerprint is not None and record is not None and old is not None \
+                and record.fingerprint == fingerprint and record.stat == old.stat:
+            kept.add(relative)
+    return frozenset(kept)
