@@ -200,6 +200,7 @@ def test_unchanged_files_are_not_rewritten(tmp_path):
     again = run_cli("build", "--source", str(site), env=env)
     assert again.returncode == 0, again.stderr
     assert f"0 files written, {len(first)} unchanged kept" in again.stdout
+    assert re.search(r"\b[1-9]\d* rendered, \d+ reused unrendered", again.stdout)  # sitemaps: always made
     assert states(out) == first  # same inodes, same mtimes
 
     path = site / "content" / "a03.md"
@@ -266,3 +267,33 @@ def test_parallel_rendering_gives_the_same_bytes_and_the_same_problems(tmp_path,
     assert messages[0] == messages[1]
     assert any("templates/partials/card.html:1" in m and "no_such_field" in m for m in messages[0])
     assert tree(tmp_path / "parallel") == clean  # the failed builds left the output as it was
+
+
+def test_the_spare_tree_never_changes_a_published_file_in_place(tmp_path):
+    """Builds start from the output before last (kept in the cache folder), whose unchanged files are
+    hard links to the live ones: a changed page must be a new file, never a write into the old one;
+    pages of deleted articles go; a symlink planted in the spare tree leads nowhere."""
+    site = make_site(tmp_path / "site")
+    env = {"SOURCE_DATE_EPOCH": str(int(NOW.timestamp()))}
+    out = site / "public"
+    for _ in range(2):
+        assert run_cli("build", "--source", str(site), env=env).returncode == 0
+    spares = list((site / CACHE_DIR).glob("spare-*"))
+    assert len(spares) == 1 and (spares[0] / "index.html").is_file()
+    page = out / "2025/01/04/a03/index.html"
+    published = page.read_bytes()
+    with open(page, "rb") as reader:  # a deploy tool reading the live file during the next build
+        path = site / "content" / "a03.md"
+        path.write_text(path.read_text(encoding="utf-8") + "\nA late paragraph.\n", encoding="utf-8")
+        (site / "content" / "a05.md").unlink()
+        outside = tmp_path / "outside"
+        outside.mkdir()
+        (spares[0] / "tags").rename(tmp_path / "moved")
+        (spares[0] / "tags").symlink_to(outside, target_is_directory=True)
+        result = run_cli("build", "--source", str(site), env=env)
+        assert result.returncode == 0, result.stderr
+        assert reader.read() == published
+    assert b"A late paragraph." in page.read_bytes()
+    assert not (out / "2025/01/06/a05").exists()
+    assert list(outside.iterdir()) == []
+    assert tree(out) == clean_build(site, tmp_path / "clean")

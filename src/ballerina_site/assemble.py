@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
-from typing import Iterable
+from typing import Iterable, MutableMapping
 
 from .authors import collect_authors
 from .config import Profile, SiteConfig
@@ -27,7 +27,9 @@ class Selection:
 
 def assemble_site(articles: Iterable[Article], config: SiteConfig, selection: Selection,
                   tag_data: TagData = EMPTY_TAG_DATA,
-                  author_profiles: tuple[Profile, ...] = ()) -> tuple[Site, list[Problem]]:
+                  author_profiles: tuple[Profile, ...] = (),
+                  related_memo: MutableMapping[str, object] | None = None) -> tuple[Site, list[Problem]]:
+    """``related_memo``: see :func:`keep_reading_map` (the build keeps it in the build cache)."""
     published: list[Article] = []
     scheduled: list[Article] = []
     drafts: list[Article] = []
@@ -52,7 +54,8 @@ def assemble_site(articles: Iterable[Article], config: SiteConfig, selection: Se
     problems += category_problems
     tags = collect_terms(published, "tag", tag_descriptions)
     categories = collect_terms(published, "category", {})
-    related = keep_reading_map(published, tags, categories, config.keep_reading, config.related_window)
+    related = keep_reading_map(published, tags, categories, config.keep_reading, config.related_window,
+                                related_memo)
     authors, author_by_source, author_problems = collect_authors(published, config, author_profiles,
                                                                  config.authors_file)
     problems += author_problems

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-from . import __version__
+from . import __version__, cache
 from .assemble import Selection, assemble_site
 from .authors import load_author_file
 from .config import SiteConfig, load_config
@@ -18,7 +18,7 @@ from .errors import Problem, SiteError, raise_if_errors
 from .links import check_links
 from .feeds import feed_files, plan_feeds, render_feeds
 from .fingerprints import Fingerprinter
-from .incremental import load_records, save_records, unchanged
+from .incremental import load_records, save_records, spare_tree, unchanged
 from .model import Site
 from .pages import check_paths, plan_pages, redirect_pages
 from .parsing import ParseStats, parse_sources
@@ -36,6 +36,7 @@ from .writer import OldFile, claim_output, write_site
 DEFAULT_OUTPUT = "public"
 STATIC_DIR = "static"
 GENERATOR = f"ballerina-site {__version__}"
+RELATED_FILE = "related"  # Keep Reading of every article, kept while no tag, date or slug changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +139,13 @@ def load_site(options: BuildOptions) -> LoadedSite:
     problems += tag_problems
     profiles, profile_problems = load_author_file(root, config.authors_file)
     problems += profile_problems
-    site, site_problems = assemble_site(articles, config, selection, tag_data, profiles)
+    memo_file = root / cache.CACHE_DIR / RELATED_FILE
+    memo = (cache.load(memo_file, RELATED_FILE) or {}) if options.cache else None
+    memo_key = memo.get("key") if isinstance(memo, dict) else None
+    site, site_problems = assemble_site(articles, config, selection, tag_data, profiles,
+                                        memo if isinstance(memo, dict) else None)
+    if isinstance(memo, dict) and memo.get("key") != memo_key:
+        cache.save(memo_file, RELATED_FILE, memo)
     problems += site_problems
     if any(p.is_error for p in problems):  # also name URL clashes among the articles that did parse
         problems += check_paths(plan_pages(site, urls))
@@ -269,7 +276,8 @@ def build(options: BuildOptions) -> BuildReport:
             indexed.append(index_folder(folder, config.language, binary))
 
         report = write_site(output, rendered.pages, rendered.static, index_staged if binary is not None else None,
-                            claimed=previous, reused=rendered.reused)
+                            claimed=previous, reused=rendered.reused,
+                            spare=spare_tree(options.root, output) if options.cache else None)
         if options.cache:
             save_records(options.root, output, rendered.fingerprints, report.files or {})
     lock_written = (save_lock(options.root / config.redirects.lock_file, rendered.redirects.lock)

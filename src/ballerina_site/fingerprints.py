@@ -145,6 +145,16 @@ def _versions() -> bytes:
     return ";".join(found).encode()
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return names
+
+
 class Fingerprinter:
     """Fingerprints of one build's pages and feeds; memoised per article and term, so a site of
     10,000 articles is walked once."""
@@ -184,22 +194,32 @@ class Fingerprinter:
         return token
 
     def value(self, value: Any, members: bool) -> bytes:
-        if value is None or isinstance(value, (str, int, float, bool, datetime, date, time, timedelta)):
-            return _h(b"v", type(value).__name__.encode(), repr(value).encode())
-        if isinstance(value, Article):
-            return self.article(value)
-        if isinstance(value, (Term, Person)):
-            return self.member_list(value, members)
+        """A self-delimiting encoding of ``value``: articles and terms as fixed-size hashes, the rest
+        spelled out, so a page costs one hash however deep its context."""
+        kind = type(value)
+        if kind is str:
+            data = value.encode()
+            return b"s%d:" % len(data) + data
+        if value is None or kind is int or kind is float or kind is bool or \
+                isinstance(value, (datetime, date, time, timedelta)):
+            data = (kind.__name__ + repr(value)).encode()
+            return b"r%d:" % len(data) + data
+        if kind is Article:
+            return b"A" + self.article(value)
+        if kind is Term or kind is Person:
+            return b"T" + self.member_list(value, members)
+        if kind is tuple or kind is list:
+            return b"L%d:" % len(value) + b"".join([self.value(item, members) for item in value])
+        if kind is dict or kind is MappingProxyType:
+            return b"M%d:" % len(value) + b"".join([self.value(k, members) + self.value(v, members)
+                                                    for k, v in value.items()])
         if isinstance(value, Site):
-            return self.site_part(frozenset({WHOLE_SITE}))
-        if isinstance(value, (tuple, list)):
-            return _h(b"L", *(self.value(item, members) for item in value))
-        if isinstance(value, (dict, MappingProxyType)):
-            return _h(b"M", *(self.value(k, members) + self.value(v, members) for k, v in value.items()))
+            return b"S" + self.site_part(frozenset({WHOLE_SITE}))
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return _h(b"D", type(value).__qualname__.encode(),
-                      *(self.value(getattr(value, f.name), members) for f in dataclasses.fields(value)))
-        raise Unwalkable(type(value).__name__)
+            names = _field_names(kind)
+            return b"D%d:" % len(names) + kind.__qualname__.encode() + b":" + \
+                b"".join([self.value(getattr(value, name), members) for name in names])
+        raise Unwalkable(kind.__name__)
 
     def site_part(self, reads: frozenset[str]) -> bytes:
         """The parts of ``site`` that templates reading ``reads`` can see."""

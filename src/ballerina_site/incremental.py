@@ -25,9 +25,17 @@ class Record(NamedTuple):
     stat: FileStat
 
 
+def _where(output: Path) -> str:
+    return hashlib.blake2b(str(output.absolute()).encode(), digest_size=8).hexdigest()
+
+
 def _path(root: Path, output: Path) -> Path:
-    where = hashlib.blake2b(str(output.absolute()).encode(), digest_size=8).hexdigest()
-    return root / cache.CACHE_DIR / f"{KIND}-{where}"
+    return root / cache.CACHE_DIR / f"{KIND}-{_where(output)}"
+
+
+def spare_tree(root: Path, output: Path) -> Path:
+    """Where the output replaced by a build waits to become the next build's staging folder."""
+    return root / cache.CACHE_DIR / f"spare-{_where(output)}"
 
 
 def load_records(root: Path, output: Path) -> dict[str, Record]:

@@ -183,8 +183,11 @@ def keep_reading_map(articles: Sequence[Article], tags: Iterable[Term], categori
     key = _related_key(articles, count, window) if memo is not None else b""
     if memo is not None and memo.get("key") == key:
         by_source = {a.source: a for a in articles}
-        saved: dict[str, tuple[str, ...]] = memo["map"]  # type: ignore[assignment]
-        return {a.source: tuple(by_source[s] for s in saved.get(a.source, ())) for a in articles}
+        saved = memo.get("map")
+        try:
+            return {a.source: tuple(by_source[s] for s in saved[a.source]) for a in articles}  # type: ignore[index]
+        except (KeyError, TypeError):  # a memo of the wrong shape: work it out again
+            pass
     index = RelatedIndex(articles, tags, categories, window)
     result = {article.source: index.keep_reading(article, count) for article in articles}
     if memo is not None:

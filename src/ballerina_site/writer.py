@@ -138,19 +138,20 @@ def claim_output(output: Path) -> Iterator[dict[str, OldFile]]:
 
 def write_site(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Path],
                finish: Callable[[Path], None] | None = None, *, claimed: Mapping[str, OldFile] | None = None,
-               reused: Collection[str] = ()) -> WriteReport:
+               reused: Collection[str] = (), spare: Path | None = None) -> WriteReport:
     """Write ``pages`` (output path -> bytes) and copy ``static`` (output path -> source file); keep
     the previous output's files named in ``reused`` as they are (``claimed`` must be given, from
-    :func:`claim_output`, whose lock the caller holds).
+    :func:`claim_output`, whose lock the caller holds). ``spare``: where to keep the replaced output
+    as the starting tree of the next build (on the output's file system), instead of deleting it.
 
     ``finish`` runs on the complete staging folder before the swap (e.g. the search indexer); if it
     raises, the staging folder is dropped and the previous output stays as it was."""
     output = output.absolute()
     if claimed is None:
         with claim_output(output) as previous:
-            return write_site(output, pages, static, finish, claimed=previous, reused=reused)
+            return write_site(output, pages, static, finish, claimed=previous, reused=reused, spare=spare)
     try:
-        kept, files = _write_and_swap(output, pages, static, finish, claimed, reused)
+        kept, files = _write_and_swap(output, pages, static, finish, claimed, reused, spare)
     except OSError as exc:
         raise _output_error(output, exc) from None
     return WriteReport(len(pages) + len(reused), len(static), kept + len(reused), files)
@@ -159,23 +160,34 @@ def write_site(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Pa
 def previous_files(output: Path) -> dict[str, OldFile]:
     """Regular files of the previous output by relative path; symlinks, and anything under a
     symlinked folder, are left out, so nothing outside the output is ever reused."""
+    return _listing(output)[0]
+
+
+def _listing(folder: Path) -> tuple[dict[str, OldFile], set[str], list[str]]:
+    """Under ``folder``: regular files (relative path -> file), folders, and anything else (symlinks,
+    devices ...), which is never followed."""
     found: dict[str, OldFile] = {}
-    if output.is_symlink() or not output.is_dir():
-        return found
-    todo = [("", str(output))]
+    folders: set[str] = set()
+    others: list[str] = []
+    if folder.is_symlink() or not folder.is_dir():
+        return found, folders, others
+    todo = [("", str(folder))]
     while todo:
-        prefix, folder = todo.pop()
+        prefix, current = todo.pop()
         try:
-            with os.scandir(folder) as entries:
+            with os.scandir(current) as entries:
                 for entry in entries:
                     info = entry.stat(follow_symlinks=False)
                     if stat.S_ISDIR(info.st_mode):
+                        folders.add(prefix + entry.name)
                         todo.append((prefix + entry.name + "/", entry.path))
                     elif stat.S_ISREG(info.st_mode):
                         found[prefix + entry.name] = OldFile(entry.path, _file_stat(info))
+                    else:
+                        others.append(entry.path)
         except OSError:
             continue  # unreadable: its files are simply written anew
-    return found
+    return found, folders, others
 
 
 def _file_stat(info: os.stat_result) -> FileStat:
@@ -190,26 +202,41 @@ def _same_bytes(path: str, data: bytes) -> bool:
         return False
 
 
-def _reuse(old: OldFile | None, data: bytes, target: Path) -> bool:
-    """Link the previous output's file into staging when its bytes are ``data``; False to write it."""
-    if old is None or old.stat.size != len(data) or not _same_bytes(old.path, data):
-        return False
-    try:
-        os.link(old.path, target, follow_symlinks=False)
-        return True
-    except OSError:  # a file system without hard links, or the file just vanished: write it
-        return False
+def _staging_from(spare: Path | None, staging: Path, wanted: set[str]) -> tuple[dict[str, OldFile], set[Path]]:
+    """The staging folder: the spare tree (an older output) when there is one, with everything this
+    build does not want removed, else a new empty folder. Returns its files and folders. Reusing a tree
+    saves creating and deleting a folder per article, the slowest part of writing a big site."""
+    if spare is not None and spare.is_dir() and not spare.is_symlink():
+        try:
+            os.rename(spare, staging)
+        except OSError:  # another file system, or in use: start afresh
+            shutil.rmtree(spare, ignore_errors=True)
+    if not staging.is_dir():
+        staging.mkdir()
+        return {}, {staging}
+    files, folders, others = _listing(staging)
+    for path in others:  # a symlink planted in the spare must not lead a write out of the output
+        os.unlink(path)
+    wanted_folders = {"/".join(parts[:n]) for parts in (path.split("/") for path in wanted)
+                      for n in range(1, len(parts))}
+    for relative in [r for r in files if r not in wanted]:
+        os.unlink(files.pop(relative).path)
+    gone: list[str] = []
+    for relative in sorted(folders - wanted_folders):  # a parent sorts before its children
+        if not (gone and relative.startswith(gone[-1] + "/")):
+            shutil.rmtree(staging / relative)
+            gone.append(relative)
+    return files, {staging} | {staging / relative for relative in folders & wanted_folders}
 
 
 def _write_and_swap(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Path],
                     finish: Callable[[Path], None] | None, previous: Mapping[str, OldFile],
-                    reused: Collection[str]) -> tuple[int, dict[str, FileStat]]:
+                    reused: Collection[str], spare: Path | None) -> tuple[int, dict[str, FileStat]]:
     staging = output.parent / f".{output.name}{BUILDING}{os.getpid()}"
     kept = 0
     files: dict[str, FileStat] = {}
     try:
-        staging.mkdir()
-        made: set[Path] = {staging}
+        staged, made = _staging_from(spare, staging, {*static, *reused, *pages})
 
         def target_of(relative: str) -> Path:
             target = _inside(staging, relative)
@@ -218,33 +245,51 @@ def _write_and_swap(output: Path, pages: Mapping[str, bytes], static: Mapping[st
                 made.add(target.parent)
             return target
 
+        def link_previous(relative: str, target: Path) -> None:
+            """The new file is the previous output's: nothing to do if the spare holds that very file."""
+            old = previous[relative]
+            here = staged.get(relative)
+            if here is not None:
+                if here.stat.inode == old.stat.inode:
+                    return
+                os.unlink(target)
+            try:
+                os.link(old.path, target, follow_symlinks=False)
+            except OSError:  # no hard links here: a copy keeps the bytes (and the mtime)
+                shutil.copy2(old.path, target)
+
+        def fresh(relative: str, target: Path) -> Path:
+            """Never write into a file of the spare: it may be a hard link to a file of the live output."""
+            if relative in staged:
+                os.unlink(target)
+            return target
+
         for relative, source in sorted(static.items()):
             target = target_of(relative)
             old = previous.get(relative)
-            if old is not None and old.stat.size == source.stat().st_size \
-                    and _reuse(old, source.read_bytes(), target):
+            if old is not None and old.stat.size == source.stat().st_size and _same_bytes(old.path, source.read_bytes()):
+                link_previous(relative, target)
                 kept += 1
-                continue
-            shutil.copy2(source, target)
+            else:
+                shutil.copy2(source, fresh(relative, target))
         for relative in sorted(reused):
             target = target_of(relative)
-            try:
-                os.link(previous[relative].path, target, follow_symlinks=False)
-            except OSError:  # no hard links here: a copy keeps the bytes (and the mtime)
-                shutil.copy2(previous[relative].path, target)
+            link_previous(relative, target)
             files[relative] = _file_stat(os.stat(target))
         for relative, data in sorted(pages.items()):
             target = target_of(relative)
-            if _reuse(previous.get(relative), data, target):
+            old = previous.get(relative)
+            if old is not None and old.stat.size == len(data) and _same_bytes(old.path, data):
+                link_previous(relative, target)
                 kept += 1
             else:
-                with open(target, "wb") as handle:
+                with open(fresh(relative, target), "wb") as handle:
                     handle.write(data)
             files[relative] = _file_stat(os.stat(target))
         if finish is not None:
             finish(staging)
         with _signals_held():
-            _swap(staging, output)  # also drops the previous output, so an interrupt cannot half-delete it
+            _swap(staging, output, spare)  # also drops the previous output, so an interrupt cannot half-delete it
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -283,15 +328,30 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
-def _swap(staging: Path, output: Path) -> None:
+def _swap(staging: Path, output: Path, spare: Path | None) -> None:
+    """Put the staging folder in place of the output; the previous output becomes the spare tree
+    of the next build (when there is a place for one) or is deleted."""
     if output.is_dir() and not output.is_symlink() and _exchange(staging, output):
-        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous output
+        _retire(staging, spare)  # now holds the previous output
         return
     previous = output.parent / f".{output.name}{PREVIOUS}{os.getpid()}"
     if output.exists() or output.is_symlink():
         os.rename(output, previous)
     os.rename(staging, output)
     if previous.is_dir() and not previous.is_symlink():
-        shutil.rmtree(previous, ignore_errors=True)
+        _retire(previous, spare)
     elif previous.exists() or previous.is_symlink():
         previous.unlink()
+
+
+def _retire(old_output: Path, spare: Path | None) -> None:
+    if spare is not None:
+        try:
+            if spare.exists():
+                shutil.rmtree(spare)
+            spare.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(old_output, spare)
+            return
+        except OSError:
+            pass
+    shutil.rmtree(old_output, ignore_errors=True)
