@@ -66,7 +66,7 @@ def test_cache_and_workers_give_the_clean_bytes(tmp_path, monkeypatch):
     cold = cached_build(site, tmp_path / "cold", jobs=2)
     assert cold.parse.parsed == 14 and cold.parse.cached == 0
     assert tree(tmp_path / "cold") == clean
-    assert (site / CACHE_DIR / parsing.ARTICLES_FILE).is_file()
+    assert any(parsing.shard_file(site, n).is_file() for n in range(parsing.SHARDS))
 
     warm = cached_build(site, tmp_path / "warm")
     assert warm.parse.parsed == 0 and warm.parse.cached == 14
@@ -111,21 +111,24 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path, damage):
     site = make_site(tmp_path / "site")
     clean = clean_build(site, tmp_path / "clean")
     cached_build(site, tmp_path / "first")
-    path = site / CACHE_DIR / parsing.ARTICLES_FILE
-    data = path.read_bytes()
-    if damage == "flip":
-        path.write_bytes(data[:-100] + bytes([data[-100] ^ 0xFF]) + data[-99:])
-    elif damage == "truncate":
-        path.write_bytes(data[: len(data) // 2])
-    elif damage == "garbage":
-        path.write_bytes(os.urandom(4000))
-    elif damage == "foreign":
-        path.write_bytes(b"BALLERINA-CACHE\nmanifest 1\n" + data[data.index(b" 1\n") + 3:])
-    elif damage == "empty":
-        path.write_bytes(b"")
-    else:
-        path.unlink()
-        path.mkdir()
+    shards = [parsing.shard_file(site, n) for n in range(parsing.SHARDS) if parsing.shard_file(site, n).is_file()]
+    assert shards
+    for path in shards:
+        data = path.read_bytes()
+        if damage == "flip":
+            at = len(data) - min(100, len(data) // 2)
+            path.write_bytes(data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1:])
+        elif damage == "truncate":
+            path.write_bytes(data[: len(data) // 2])
+        elif damage == "garbage":
+            path.write_bytes(os.urandom(4000))
+        elif damage == "foreign":
+            path.write_bytes(b"BALLERINA-CACHE\nmanifest 1\n" + data[data.index(b" 1\n") + 3:])
+        elif damage == "empty":
+            path.write_bytes(b"")
+        else:
+            path.unlink()
+            path.mkdir()
     report = cached_build(site, tmp_path / "second")
     assert report.parse.cached == 0 and report.parse.parsed == 14
     assert tree(tmp_path / "second") == clean

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 from . import __version__, cache
 from .assemble import Selection, assemble_site
@@ -36,6 +38,7 @@ from .writer import OldFile, claim_output, write_site
 DEFAULT_OUTPUT = "public"
 STATIC_DIR = "static"
 GENERATOR = f"ballerina-site {__version__}"
+COMPILED_DIR = "templates"  # Jinja's compiled templates
 RELATED_FILE = "related"  # Keep Reading of every article, kept while no tag, date or slug changes
 
 
@@ -226,7 +229,8 @@ def render_site(options: BuildOptions, previous: Mapping[str, OldFile] | None = 
     if config.search:
         problems += check_search_paths(static)
     problems = gate(problems, options.strict)
-    env = make_environment(root, site, urls, GENERATOR)
+    env = make_environment(root, site, urls, GENERATOR,
+                           root / cache.CACHE_DIR / COMPILED_DIR if options.cache else None)
     feeds = feed_files(plan_feeds(site, urls))
     fingerprints: dict[str, bytes | None] = {}
     reused: frozenset[str] = frozenset()
@@ -261,7 +265,26 @@ def check(options: BuildOptions) -> RenderedSite:
     return render_site(options)
 
 
+@contextlib.contextmanager
+def _without_cycle_collector() -> Iterator[None]:
+    """A build makes millions of small objects and next to no reference cycles; the cyclic collector
+    would walk them again and again (half a second of a 3.5 s rebuild of 10,000 articles). Whatever
+    cycles there are go at the collection after the build."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def build(options: BuildOptions) -> BuildReport:
+    with _without_cycle_collector():
+        return _build(options)
+
+
+def _build(options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
     output = options.output_dir
     raise_if_errors(check_output_dir(options.root, output))

@@ -145,6 +145,8 @@ def _versions() -> bytes:
     return ";".join(found).encode()
 
 
+_SHORT = 16  # longer lists are hashed once and remembered
+_PLAIN = frozenset({type(None), int, float, bool, datetime, date, time, timedelta})
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
@@ -166,6 +168,8 @@ class Fingerprinter:
         self._articles: dict[int, bytes] = {}
         self._terms: dict[tuple[int, bool], bytes] = {}
         self._site_parts: dict[frozenset[str], bytes] = {}
+        self._lists: dict[tuple[int, bool], tuple[Any, bytes]] = {}  # kept alive with their token
+        self._feeds: dict[tuple[Any, ...], bytes] = {}
 
     # --- values ---------------------------------------------------------------------------------
     def article(self, article: Article) -> bytes:
@@ -200,16 +204,21 @@ class Fingerprinter:
         if kind is str:
             data = value.encode()
             return b"s%d:" % len(data) + data
-        if value is None or kind is int or kind is float or kind is bool or \
-                isinstance(value, (datetime, date, time, timedelta)):
-            data = (kind.__name__ + repr(value)).encode()
-            return b"r%d:" % len(data) + data
         if kind is Article:
             return b"A" + self.article(value)
+        if kind in _PLAIN:
+            data = (kind.__name__ + repr(value)).encode()
+            return b"r%d:" % len(data) + data
+        if kind is tuple or kind is list:
+            if len(value) <= _SHORT:
+                return b"L%d:" % len(value) + b"".join([self.value(item, members) for item in value])
+            hit = self._lists.get((id(value), members))  # e.g. a listing's page paths, shared by its pages
+            if hit is None or hit[0] is not value:
+                token = b"H" + _h(b"".join([self.value(item, members) for item in value]))
+                hit = self._lists[(id(value), members)] = (value, token)
+            return hit[1]
         if kind is Term or kind is Person:
             return b"T" + self.member_list(value, members)
-        if kind is tuple or kind is list:
-            return b"L%d:" % len(value) + b"".join([self.value(item, members) for item in value])
         if kind is dict or kind is MappingProxyType:
             return b"M%d:" % len(value) + b"".join([self.value(k, members) + self.value(v, members)
                                                     for k, v in value.items()])
@@ -256,8 +265,11 @@ class Fingerprinter:
         template, reads = self.templates.info(page.template)
         members = MEMBERS in reads
         try:
-            head = self.value((page.path, page.template, page.kind, page.title, page.source, page.updated,
-                               page.feeds), members)
+            feeds = self._feeds.get(page.feeds)  # equal tuples on most pages: encoded once
+            if feeds is None:
+                feeds = self._feeds[page.feeds] = self.value(page.feeds, members)
+            head = self.value((page.path, page.template, page.kind, page.title, page.source, page.updated),
+                              members) + feeds
             context = self.value(dict(page.context), members)
         except Unwalkable:
             return None

@@ -22,6 +22,15 @@ from .config import SiteConfig
 from .content import Parsed, parse_data, parse_settings, read_data
 
 ARTICLES_FILE = "articles"
+SHARDS = 16  # the parsed articles are kept in this many files, by a hash of their path
+
+
+def shard_of(source: str) -> int:
+    return hashlib.blake2b(source.encode(), digest_size=1).digest()[0] % SHARDS
+
+
+def shard_file(root: Path, number: int) -> Path:
+    return root / cache.CACHE_DIR / f"{ARTICLES_FILE}-{number:x}"
 POOL_THRESHOLD = 64  # fewer articles to convert than this: forking workers costs more than it saves
 
 Progress = Callable[[str, int, int], None]
@@ -83,13 +92,14 @@ def parse_sources(paths: Sequence[Path], root: Path, config: SiteConfig, *, use_
                   jobs: int = 1, progress: Progress | None = None) -> tuple[list[Parsed], ParseStats]:
     """One :class:`Parsed` per path, in the order given; the same result with or without the cache
     and for any number of jobs."""
-    cache_file = root / cache.CACHE_DIR / ARTICLES_FILE
     stamp = _settings_stamp(config)
     saved: dict[str, Any] = {}
+    shards: list[Any] = [None] * SHARDS
     if use_cache:
-        loaded = cache.load(cache_file, ARTICLES_FILE)
-        if isinstance(loaded, dict):
-            saved = loaded
+        for number in range(SHARDS):
+            shards[number] = cache.load(shard_file(root, number), ARTICLES_FILE)
+            if isinstance(shards[number], dict):
+                saved.update(shards[number])
     results: list[Parsed | None] = [None] * len(paths)
     fresh: dict[str, Any] = {}  # what the next build can reuse
     todo: list[tuple[int, str, bytes, bytes]] = []
@@ -137,6 +147,12 @@ def parse_sources(paths: Sequence[Path], root: Path, config: SiteConfig, *, use_
             continue
         results[index] = _decode(article, problems)
         fresh[source] = (key, article, problems)
-    if use_cache and (fresh != saved):
-        cache.save(cache_file, ARTICLES_FILE, fresh)
+    if use_cache:
+        parts: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
+        for source, record in fresh.items():
+            parts[shard_of(source)][source] = record
+        for number, part in enumerate(parts):
+            before = shards[number] if isinstance(shards[number], dict) else {}
+            if part != before:  # an edit rewrites one shard, not the whole cache
+                cache.save(shard_file(root, number), ARTICLES_FILE, part)
     return [r for r in results if r is not None], ParseStats(len(todo), cached)

@@ -24,9 +24,20 @@ THEME_DIR = Path(__file__).parent / "theme"
 TEMPLATES_DIR = "templates"
 
 
-def make_environment(root: Path, site: Site, urls: Urls, generator: str) -> jinja2.Environment:
+def make_environment(root: Path, site: Site, urls: Urls, generator: str,
+                     compiled: Path | None = None) -> jinja2.Environment:
+    """``compiled``: a folder for Jinja's compiled templates (keyed by each template's source, so
+    an edit recompiles it), which saves compiling the theme on every build that renders a page."""
     search = [str(root / TEMPLATES_DIR), str(THEME_DIR / TEMPLATES_DIR)]
+    bytecode = None
+    if compiled is not None:
+        try:
+            compiled.mkdir(parents=True, exist_ok=True)
+            bytecode = jinja2.FileSystemBytecodeCache(str(compiled))
+        except OSError:
+            bytecode = None
     env = jinja2.Environment(
+        bytecode_cache=bytecode,
         loader=jinja2.FileSystemLoader(search),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -108,11 +108,12 @@ def recover(output: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _inside(base: Path, relative: str) -> Path:
-    target = base.joinpath(*relative.split("/"))
-    if os.path.commonpath([os.path.abspath(target), os.path.abspath(base)]) != os.path.abspath(base):
+def _inside(base: str, relative: str) -> str:
+    """``base/relative``, refused unless every part is a plain name (no ``..``, no absolute path)."""
+    if not relative or relative.startswith("/") or "\x00" in relative or \
+            any(part in ("", ".", "..") for part in relative.split("/")):
         raise ValueError(f"refusing to write outside the output folder: {relative}")
-    return target
+    return base + "/" + relative
 
 
 def _output_error(output: Path, exc: OSError) -> OutputError:
@@ -163,9 +164,9 @@ def previous_files(output: Path) -> dict[str, OldFile]:
     return _listing(output)[0]
 
 
-def _listing(folder: Path) -> tuple[dict[str, OldFile], set[str], list[str]]:
+def _listing(folder: Path, sizes: bool = True) -> tuple[dict[str, OldFile], set[str], list[str]]:
     """Under ``folder``: regular files (relative path -> file), folders, and anything else (symlinks,
-    devices ...), which is never followed."""
+    devices ...), which is never followed. Without ``sizes`` only inodes are known (no stat calls)."""
     found: dict[str, OldFile] = {}
     folders: set[str] = set()
     others: list[str] = []
@@ -177,14 +178,15 @@ def _listing(folder: Path) -> tuple[dict[str, OldFile], set[str], list[str]]:
         try:
             with os.scandir(current) as entries:
                 for entry in entries:
-                    info = entry.stat(follow_symlinks=False)
-                    if stat.S_ISDIR(info.st_mode):
+                    if entry.is_dir(follow_symlinks=False):
                         folders.add(prefix + entry.name)
                         todo.append((prefix + entry.name + "/", entry.path))
-                    elif stat.S_ISREG(info.st_mode):
-                        found[prefix + entry.name] = OldFile(entry.path, _file_stat(info))
-                    else:
+                    elif not entry.is_file(follow_symlinks=False):
                         others.append(entry.path)
+                    elif sizes:
+                        found[prefix + entry.name] = OldFile(entry.path, _file_stat(entry.stat(follow_symlinks=False)))
+                    else:
+                        found[prefix + entry.name] = OldFile(entry.path, FileStat(-1, -1, entry.inode()))
         except OSError:
             continue  # unreadable: its files are simply written anew
     return found, folders, others
@@ -202,7 +204,7 @@ def _same_bytes(path: str, data: bytes) -> bool:
         return False
 
 
-def _staging_from(spare: Path | None, staging: Path, wanted: set[str]) -> tuple[dict[str, OldFile], set[Path]]:
+def _staging_from(spare: Path | None, staging: Path, wanted: set[str]) -> tuple[dict[str, OldFile], set[str]]:
     """The staging folder: the spare tree (an older output) when there is one, with everything this
     build does not want removed, else a new empty folder. Returns its files and folders. Reusing a tree
     saves creating and deleting a folder per article, the slowest part of writing a big site."""
@@ -213,8 +215,8 @@ def _staging_from(spare: Path | None, staging: Path, wanted: set[str]) -> tuple[
             shutil.rmtree(spare, ignore_errors=True)
     if not staging.is_dir():
         staging.mkdir()
-        return {}, {staging}
-    files, folders, others = _listing(staging)
+        return {}, {str(staging)}
+    files, folders, others = _listing(staging, sizes=False)
     for path in others:  # a symlink planted in the spare must not lead a write out of the output
         os.unlink(path)
     wanted_folders = {"/".join(parts[:n]) for parts in (path.split("/") for path in wanted)
@@ -226,7 +228,8 @@ def _staging_from(spare: Path | None, staging: Path, wanted: set[str]) -> tuple[
         if not (gone and relative.startswith(gone[-1] + "/")):
             shutil.rmtree(staging / relative)
             gone.append(relative)
-    return files, {staging} | {staging / relative for relative in folders & wanted_folders}
+    base = str(staging)
+    return files, {base} | {base + "/" + relative for relative in folders & wanted_folders}
 
 
 def _write_and_swap(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Path],
@@ -237,28 +240,32 @@ def _write_and_swap(output: Path, pages: Mapping[str, bytes], static: Mapping[st
     files: dict[str, FileStat] = {}
     try:
         staged, made = _staging_from(spare, staging, {*static, *reused, *pages})
+        base = str(staging)
 
-        def target_of(relative: str) -> Path:
-            target = _inside(staging, relative)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
+        def target_of(relative: str) -> str:
+            target = _inside(base, relative)
+            parent = os.path.dirname(target)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
             return target
 
-        def link_previous(relative: str, target: Path) -> None:
+        def link_previous(relative: str, target: str) -> FileStat:
             """The new file is the previous output's: nothing to do if the spare holds that very file."""
             old = previous[relative]
             here = staged.get(relative)
             if here is not None:
                 if here.stat.inode == old.stat.inode:
-                    return
+                    return old.stat
                 os.unlink(target)
             try:
                 os.link(old.path, target, follow_symlinks=False)
+                return old.stat  # the same file: same size, mtime and inode
             except OSError:  # no hard links here: a copy keeps the bytes (and the mtime)
                 shutil.copy2(old.path, target)
+                return _file_stat(os.stat(target))
 
-        def fresh(relative: str, target: Path) -> Path:
+        def fresh(relative: str, target: str) -> str:
             """Never write into a file of the spare: it may be a hard link to a file of the live output."""
             if relative in staged:
                 os.unlink(target)
@@ -273,19 +280,17 @@ def _write_and_swap(output: Path, pages: Mapping[str, bytes], static: Mapping[st
             else:
                 shutil.copy2(source, fresh(relative, target))
         for relative in sorted(reused):
-            target = target_of(relative)
-            link_previous(relative, target)
-            files[relative] = _file_stat(os.stat(target))
+            files[relative] = link_previous(relative, target_of(relative))
         for relative, data in sorted(pages.items()):
             target = target_of(relative)
             old = previous.get(relative)
             if old is not None and old.stat.size == len(data) and _same_bytes(old.path, data):
-                link_previous(relative, target)
+                files[relative] = link_previous(relative, target)
                 kept += 1
             else:
                 with open(fresh(relative, target), "wb") as handle:
                     handle.write(data)
-            files[relative] = _file_stat(os.stat(target))
+                files[relative] = _file_stat(os.stat(target))
         if finish is not None:
             finish(staging)
         with _signals_held():
