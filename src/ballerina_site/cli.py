@@ -357,7 +357,8 @@ def _show_rebuild(outcome: "Rebuilt") -> None:
         return
     served = f"; saved -> served in {outcome.served_after * 1000:.0f} ms" if outcome.served_after is not None else ""
     verb = "rebuilt" if changes is not None else "built"
-    _say(f"{verb} {_plural(outcome.report.pages, 'page')} in {outcome.seconds * 1000:.0f} ms{served}{what}")
+    rendered = f" ({outcome.report.pages - outcome.report.reused} rendered)" if outcome.report.reused else ""
+    _say(f"{verb} {_plural(outcome.report.pages, 'page')}{rendered} in {outcome.seconds * 1000:.0f} ms{served}{what}")
 
 
 def _is_loopback(host: str) -> bool:
