@@ -143,11 +143,13 @@ def load_site(options: BuildOptions) -> LoadedSite:
     profiles, profile_problems = load_author_file(root, config.authors_file)
     problems += profile_problems
     memo_file = root / cache.CACHE_DIR / RELATED_FILE
-    memo = (cache.load(memo_file, RELATED_FILE) or {}) if options.cache else None
-    memo_key = memo.get("key") if isinstance(memo, dict) else None
-    site, site_problems = assemble_site(articles, config, selection, tag_data, profiles,
-                                        memo if isinstance(memo, dict) else None)
-    if isinstance(memo, dict) and memo.get("key") != memo_key:
+    memo = None
+    if options.cache:
+        loaded = cache.load(memo_file, RELATED_FILE)
+        memo = loaded if isinstance(loaded, dict) else {}
+    memo_key = memo.get("key") if memo is not None else None
+    site, site_problems = assemble_site(articles, config, selection, tag_data, profiles, memo)
+    if memo is not None and memo.get("key") != memo_key:
         cache.save(memo_file, RELATED_FILE, memo)
     problems += site_problems
     if any(p.is_error for p in problems):  # also name URL clashes among the articles that did parse

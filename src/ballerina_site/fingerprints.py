@@ -24,7 +24,7 @@ import hashlib
 from datetime import date, datetime, time, timedelta
 from importlib import metadata
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
@@ -281,6 +281,3 @@ class Fingerprinter:
         empty = b"" if feed.articles else repr(now).encode()
         return _h(b"feed", self.base, head, empty, *(self.article(a) for a in feed.articles))
 
-
-def fingerprint_all(fingerprinter: Fingerprinter, pages: Iterable[Page]) -> Mapping[str, bytes | None]:
-    return {page.output: fingerprinter.page(page) for page in pages}
