@@ -2,12 +2,16 @@
 previous output (pages it does not render again) gives exactly the bytes of a clean, serial,
 cache-less build of the same state. The edits reach every kind of input a page can depend on:
 articles, templates (the theme's and ones that read ``site`` or a term's members in other ways),
-config, tag and author data files, and hand edits to the output itself."""
+config, tag and author data files, hand edits to the output itself, and the clock (a scheduled article
+going live, the news sitemap's window). Before each build, the "nothing changed" check (uptodate.py)
+gets its chance: it must never skip a build that would change a byte. Some edits change nothing, or
+change a file's bytes but not its size or mtime, to tempt it."""
 
 from __future__ import annotations
 
+import os
 import shutil
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -15,7 +19,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ballerina_site import parsing, render
-from ballerina_site.build import BuildOptions, build
+from ballerina_site.build import BuildOptions, build, skip_if_unchanged
 from ballerina_site.errors import SiteError
 
 from conftest import article, write_site
@@ -52,7 +56,12 @@ EDITS = st.one_of(
     st.tuples(st.just("data"), st.sampled_from(["tags.yaml", "authors.yaml"]), st.integers(0, 2)),
     st.tuples(st.just("tamper"), st.sampled_from(["index.html", "tags/ballerina/index.html", "feed.xml"])),
     st.tuples(st.just("config"), st.sampled_from(["title", "page_size", "timezone", "author", "markdown",
-                                                  "words_per_minute"])),
+                                                  "words_per_minute", "news"])),
+    st.tuples(st.just("nothing")),
+    st.tuples(st.just("sneak"), st.integers(0, 40)),  # same size, same mtime, other bytes
+    st.tuples(st.just("stray"), st.sampled_from(["stray.txt", "tags/stray/index.html"])),  # in the output
+    st.tuples(st.just("schedule"), st.integers(0, 40), st.integers(1, 6)),  # dated 2026-01-0N: future
+    st.tuples(st.just("clock"), st.integers(0, 3)),  # the clock moves on N days
 )
 
 
@@ -88,6 +97,20 @@ def apply(site: Path, edit: tuple, step: int) -> None:
             target.unlink(missing_ok=True)
         else:
             target.write_text(DATA[edit[1]][edit[2]], encoding="utf-8")
+    elif kind in ("nothing", "clock"):
+        return
+    elif kind == "stray":
+        target = site / "public" / edit[1]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("left here by hand", encoding="utf-8")
+    elif kind == "sneak" and files:
+        path = files[edit[1] % len(files)]
+        before = path.stat()
+        data = bytearray(path.read_bytes())
+        last = max(i for i, byte in enumerate(data) if chr(byte).isalpha())
+        data[last] = ord("x") if data[last] != ord("x") else ord("y")
+        path.write_bytes(bytes(data))
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     elif kind == "tamper":  # someone edits the output by hand: the next build puts it right
         target = site / "public" / edit[1]
         if target.is_file():
@@ -95,7 +118,8 @@ def apply(site: Path, edit: tuple, step: int) -> None:
     elif kind == "config":
         line = {"title": f"title: Renamed {step}\n", "page_size": f"page_size: {1 + step % 3}\n",
                 "timezone": "timezone: Asia/Tokyo\n", "author": "author: {name: Desk}\n",
-                "markdown": "markdown: {unsafe_html: false}\n", "words_per_minute": "words_per_minute: 2\n"}[edit[1]]
+                "markdown": "markdown: {unsafe_html: false}\n", "words_per_minute": "words_per_minute: 2\n",
+                "news": "sitemap: {news: true}\n"}[edit[1]]
         config = (site / "site.yaml").read_text(encoding="utf-8")
         key = line.split(":")[0] + ":"
         kept = [entry for entry in config.splitlines(keepends=True) if not entry.startswith(key)]
@@ -118,14 +142,17 @@ def apply(site: Path, edit: tuple, step: int) -> None:
             day = edit[2]
             lines = [f"date: 2025-{1 + day // 28:02d}-{1 + day % 28:02d}" if line.startswith("date:") else line
                      for line in lines]
+        elif kind == "schedule":
+            lines = [f"date: 2026-01-0{edit[2]}T12:00:00Z" if line.startswith("date:") else line for line in lines]
         else:
             body = "\n" + edit[2] + "\n"
         path.write_text("\n".join(lines) + "\n---\n" + body, encoding="utf-8")
 
 
-def outcome(options: BuildOptions) -> tuple[str, object]:
+def outcome(options: BuildOptions, may_skip: bool = False) -> tuple[str, object]:
     try:
-        build(options)
+        if not (may_skip and skip_if_unchanged(options)):
+            build(options)
         return "ok", tree(options.output_dir)
     except SiteError as exc:
         return "error", sorted(str(p) for p in exc.problems)
@@ -143,6 +170,8 @@ def outcome(options: BuildOptions) -> tuple[str, object]:
 @example(edits=[("author", 0, "Ann Lee"), ("author", 1, "ann  lee"), ("redate", 0, 80)])  # shown spelling
 @example(edits=[("data", "tags.yaml", 0), ("data", "tags.yaml", 1)])
 @example(edits=[("tamper", "index.html"), ("tamper", "feed.xml")])
+@example(edits=[("nothing",), ("sneak", 0), ("stray", "tags/stray/index.html"), ("nothing",)])
+@example(edits=[("schedule", 1, 2), ("clock", 1), ("clock", 1), ("config", "news"), ("clock", 2)])
 def test_cached_parallel_rebuilds_equal_clean_builds(tmp_path_factory: pytest.TempPathFactory, monkeypatch, edits):
     monkeypatch.setattr(parsing, "POOL_THRESHOLD", 1)
     monkeypatch.setattr(render, "RENDER_POOL_THRESHOLD", 1)
@@ -152,10 +181,14 @@ def test_cached_parallel_rebuilds_equal_clean_builds(tmp_path_factory: pytest.Te
                                  f"Body of story {i}.\n\n## Part\n\n- one\n- two\n")
         for i in range(5)}, CONFIG)
     build(BuildOptions(root=site, now=NOW, cache=True, jobs=2, record_urls=False))
+    now = NOW
     for step, edit in enumerate(edits):
         apply(site, edit, step)
-        fast = outcome(BuildOptions(root=site, now=NOW, cache=True, jobs=1 + step % 2, record_urls=False))
+        if edit[0] == "clock":
+            now += timedelta(days=edit[1], hours=1)
+        fast = outcome(BuildOptions(root=site, now=now, cache=True, jobs=1 + step % 2, record_urls=False),
+                       may_skip=True)
         shutil.rmtree(root / "clean", ignore_errors=True)
-        clean = outcome(BuildOptions(root=site, output=root / "clean", now=NOW, record_urls=False))
+        clean = outcome(BuildOptions(root=site, output=root / "clean", now=now, record_urls=False))
         assert fast[0] == clean[0], (edit, fast, clean)
         assert fast[1] == clean[1], edit  # the same bytes, or the same problems

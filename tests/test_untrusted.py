@@ -44,13 +44,14 @@ def test_hostile_names_stay_inside_the_output(line: str, tmp_path: Path, capsys:
     code, lines = run(capsys, "build", "--source", str(site))
     assert code == 0, lines
     # by design outside the output: the build lock beside it, the record of published URLs, and the
-    # build cache of parsed articles and the record of output files (names that no slug can steer)
+    # build cache of parsed articles and the records of inputs and output files (names no slug can steer)
     written = files_under(tmp_path) - before - {"site/.ballerina.lock", "site/urls.lock", "site/.ballerina-cache",
                                                 "site/.ballerina-cache/.gitignore",
                                                 "site/.ballerina-cache/related"}
-    records = {name for name in written if re.fullmatch(r"site/\.ballerina-cache/outputs-[0-9a-f]{16}", name)}
+    records = {name for name in written
+               if re.fullmatch(r"site/\.ballerina-cache/(outputs|uptodate)-[0-9a-f]{16}", name)}
     shards = {name for name in written if re.fullmatch(r"site/\.ballerina-cache/articles-[0-9a-f]", name)}
-    assert len(records) == 1 and len(shards) == 1, written  # one article: one shard
+    assert len(records) == 2 and len(shards) == 1, written  # one article: one shard
     compiled = {name for name in written
                 if re.fullmatch(r"site/\.ballerina-cache/templates(/__jinja2_[0-9a-f]{40}\.cache)?", name)}
     written -= records | shards | compiled  # compiled templates are named by a hash of the template name

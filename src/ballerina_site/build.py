@@ -7,11 +7,11 @@ import gc
 import os
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
-from . import __version__, cache
+from . import __version__, cache, uptodate
 from .assemble import Selection, assemble_site
 from .authors import load_author_file
 from .config import SiteConfig, load_config
@@ -28,10 +28,12 @@ from .redirects import RedirectPlan, load_lock, netlify_redirects, plan_redirect
 from .render import THEME_DIR, make_environment, render_all
 from .seo import guideline_warnings
 from .sitemaps import render_sitemaps
-from .schedule import BUILD_INFO, build_info
+from .summary import BuildSummary, summarize
+from .schedule import BUILD_INFO, build_info, following_changes
 from .search import SearchIndex, index_folder, require_pagefind
 from .search import check_paths as check_search_paths
 from .taxonomy import load_tag_data
+from .uptodate import clock_moments, steady_until
 from .urls import Urls
 from .writer import OldFile, claim_output, write_site
 
@@ -203,6 +205,7 @@ class RenderedSite:
     redirects: RedirectPlan  # old URLs that now redirect, and the urls.lock record to keep
     reused: frozenset[str] = frozenset()  # pages and feeds to keep from the previous output unrendered
     fingerprints: Mapping[str, bytes | None] = field(default_factory=dict)  # output path -> fingerprint
+    steady_until: float | None = None  # a timestamp: from then on, the clock alone changes the output
 
 
 def render_site(options: BuildOptions, previous: Mapping[str, OldFile] | None = None) -> RenderedSite:
@@ -259,7 +262,11 @@ def render_site(options: BuildOptions, previous: Mapping[str, OldFile] | None = 
         problems.append(Problem(f"static/{clash}", None, f"static file clashes with a generated page {clash}",
                                 "rename or remove the static file"))
     problems = gate(problems, options.strict)
-    return RenderedSite(loaded, rendered, static, tuple(problems), plan, reused, fingerprints)
+    moments = clock_moments((*site.articles, *site.scheduled, *site.expired, *site.drafts), config.sitemap.news)
+    if any(not feed.articles for _, feed, _ in feeds):  # an empty feed is dated by the build itself
+        moments.append(now + timedelta(microseconds=1))
+    return RenderedSite(loaded, rendered, static, tuple(problems), plan, reused, fingerprints,
+                        steady_until(now, moments))
 
 
 def check(options: BuildOptions) -> RenderedSite:
@@ -286,11 +293,29 @@ def build(options: BuildOptions) -> BuildReport:
         return _build(options)
 
 
+def options_key(options: BuildOptions) -> str:
+    """The options that shape the output (the clock is judged apart, see uptodate.py)."""
+    return repr((str(options.output_dir.absolute()), options.base_url, options.drafts, options.future,
+                 options.expired, options.strict, options.search, options.record_urls))
+
+
+def skip_if_unchanged(options: BuildOptions) -> BuildSummary | None:
+    """The last build's summary, when it is still the truth (see uptodate.py); None: build."""
+    if not options.cache:
+        return None
+    return uptodate.skip_if_unchanged(options.root, options.output_dir, options_key(options), build_time(options))
+
+
 def _build(options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
+    now = build_time(options)
+    options = replace(options, now=now)
     output = options.output_dir
-    raise_if_errors(check_output_dir(options.root, output))
+    root = options.root
+    raise_if_errors(check_output_dir(root, output))
+    inputs = uptodate.input_stats(root) if options.cache else {}  # before reading any of them
     with claim_output(output) as previous:  # one build at a time from here: it decides what to keep
+        uptodate.forget(root, output)
         rendered = render_site(options, previous if options.cache else None)
         config = rendered.loaded.site.config
         indexed: list[SearchIndex] = []
@@ -304,15 +329,23 @@ def _build(options: BuildOptions) -> BuildReport:
                             claimed=previous, reused=rendered.reused,
                             spare=spare_tree(options.root, output) if options.cache else None)
         if options.cache:
-            save_records(options.root, output, rendered.fingerprints, report.files or {})
-    lock_written = (save_lock(options.root / config.redirects.lock_file, rendered.redirects.lock)
-                    if options.record_urls else False)
-    site = rendered.loaded.site
-    return BuildReport(output, report.pages, report.static_files, len(site.articles),
-                       time.perf_counter() - started, rendered.warnings, site, rendered.redirects,
-                       indexed[0] if indexed else None, lock_written, rendered.loaded.parse, report.kept,
-                       len(rendered.reused))
+            save_records(root, output, rendered.fingerprints, report.files or {})
+        lock_written = (save_lock(root / config.redirects.lock_file, rendered.redirects.lock)
+                        if options.record_urls else False)
+        site = rendered.loaded.site
+        built = BuildReport(output, report.pages, report.static_files, len(site.articles),
+                            time.perf_counter() - started, rendered.warnings, site, rendered.redirects,
+                            indexed[0] if indexed else None, lock_written, rendered.loaded.parse, report.kept,
+                            len(rendered.reused))
+        if options.cache and report.files is not None:
+            named = [config.tags_file, config.authors_file, config.redirects.lock_file]
+            inputs.update(uptodate.named_stats(root, [name for name in named if "/" in name]))
+            inputs.update(uptodate.named_stats(root, [config.redirects.lock_file]))  # as this build left it
+            uptodate.save(root, output, options_key=options_key(options), inputs=inputs, files=report.files,
+                          built_at=now, until=rendered.steady_until,
+                          following=following_changes(site), generator=GENERATOR, summary=summarize(built))
+    return built
 
 
 __all__ = ["BuildOptions", "BuildReport", "RenderedSite", "SiteError", "build", "check", "load_site",
-           "render_site"]
+           "render_site", "skip_if_unchanged"]

@@ -19,6 +19,7 @@ from .errors import Problem, SiteError
 
 if TYPE_CHECKING:
     from .model import Site
+    from .summary import BuildSummary
     from .preview import Rebuilt
 
 
@@ -201,8 +202,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import BuildOptions, build
-
+    from .build import BuildOptions, build, skip_if_unchanged
+    from .summary import summarize
     from .workers import default_jobs
 
     progress = _Progress(not args.quiet and sys.stderr.isatty())
@@ -210,52 +211,58 @@ def cmd_build(args: argparse.Namespace) -> int:
                            drafts=args.drafts, future=args.future, expired=args.expired, search=args.search,
                            strict=args.strict, cache=not args.no_cache, jobs=args.jobs or default_jobs(),
                            progress=progress)
-    try:
-        report = build(options)
-    finally:
-        progress.clear()
-    _print_problems(report.warnings)
-    site = report.site
-    for article in site.scheduled:
-        print(f"scheduled: {article.source} publishes {article.goes_live.isoformat()}")
-    for article in site.expired:
-        print(f"expired: {article.source} expired {article.expiry_date.isoformat() if article.expiry_date else ''}")
-    plan = report.redirects
-    if plan is not None:
-        for article, old in plan.moved:
-            print(f"moved: {article.source} from {old} (the old URL redirects)")
-        for source, url in plan.forgotten:
-            print(f"gone: {source} was published at {url}; its file is gone, so that URL now gives 404 "
-                  f"(add it to another article's `aliases` to redirect it)")
-    if site.next_change is not None:
-        print(f"next change: {site.next_change.isoformat()} (rebuild then; see build-info.json)")
-    extra = []
-    if report.search is not None:
-        extra.append(f"search index of {report.search.pages} page{'s' * (report.search.pages != 1)}")
-    if plan is not None and plan.redirects:
-        extra.append(f"{len(plan.redirects)} redirect{'s' * (len(plan.redirects) != 1)}")
-    if site.scheduled:
-        extra.append(f"{len(site.scheduled)} scheduled")
-    if site.expired:
-        extra.append(f"{len(site.expired)} expired")
-    if site.drafts:
-        extra.append(f"{len(site.drafts)} draft{'s' * (len(site.drafts) != 1)} left out")
-    if report.warnings:
-        extra.append(f"{len(report.warnings)} warning{'s' * (len(report.warnings) != 1)}")
-    if report.reused:
-        extra.append(f"{report.pages - report.reused} rendered, {report.reused} reused unrendered")
-    if report.kept:
-        written = report.pages + report.static_files - report.kept
-        extra.append(f"{written} file{'s' * (written != 1)} written, {report.kept} unchanged kept")
-    if report.parse.cached:
-        extra.append(f"{report.parse.cached} of {report.parse.cached + report.parse.parsed} articles "
-                     "from the build cache")
-    print(f"built {report.pages} pages from {report.articles} article{'s' * (report.articles != 1)}"
-          f" and copied {report.static_files} static files to {report.output} in {report.seconds:.2f} s"
-          + (f" ({', '.join(extra)})" if extra else ""))
-    if args.check:
-        return _check_output(site, report.output)
+    summary = None if args.check else skip_if_unchanged(options)
+    report = None
+    if summary is None:
+        try:
+            report = build(options)
+        finally:
+            progress.clear()
+        summary = summarize(report)
+    _print_summary(summary)
+    if args.check and report is not None:
+        return _check_output(report.site, report.output)
     return 0
+
+
+def _print_summary(summary: BuildSummary) -> None:
+    _print_problems(summary.warnings)
+    for source, when in summary.scheduled:
+        print(f"scheduled: {source} publishes {when}")
+    for source, when in summary.expired:
+        print(f"expired: {source} expired {when}")
+    for source, old in summary.moved:
+        print(f"moved: {source} from {old} (the old URL redirects)")
+    for source, url in summary.forgotten:
+        print(f"gone: {source} was published at {url}; its file is gone, so that URL now gives 404 "
+              f"(add it to another article's `aliases` to redirect it)")
+    if summary.next_change is not None:
+        print(f"next change: {summary.next_change} (rebuild then; see build-info.json)")
+    extra = []
+    if summary.up_to_date:
+        extra.append("nothing changed since the last build")
+    if summary.search_pages is not None:
+        extra.append(f"search index of {summary.search_pages} page{'s' * (summary.search_pages != 1)}")
+    if summary.redirects:
+        extra.append(f"{summary.redirects} redirect{'s' * (summary.redirects != 1)}")
+    if summary.scheduled:
+        extra.append(f"{len(summary.scheduled)} scheduled")
+    if summary.expired:
+        extra.append(f"{len(summary.expired)} expired")
+    if summary.drafts:
+        extra.append(f"{summary.drafts} draft{'s' * (summary.drafts != 1)} left out")
+    if summary.warnings:
+        extra.append(f"{len(summary.warnings)} warning{'s' * (len(summary.warnings) != 1)}")
+    if summary.reused:
+        extra.append(f"{summary.pages - summary.reused} rendered, {summary.reused} reused unrendered")
+    if summary.kept:
+        written = summary.pages + summary.static_files - summary.kept
+        extra.append(f"{written} file{'s' * (written != 1)} written, {summary.kept} unchanged kept")
+    if summary.cached:
+        extra.append(f"{summary.cached} of {summary.cached + summary.parsed} articles from the build cache")
+    print(f"built {summary.pages} pages from {summary.articles} article{'s' * (summary.articles != 1)}"
+          f" and copied {summary.static_files} static files to {summary.output} in {summary.seconds:.2f} s"
+          + (f" ({', '.join(extra)})" if extra else ""))
 
 
 def _check_output(site: Site, output: Path) -> int:

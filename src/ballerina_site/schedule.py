@@ -19,12 +19,20 @@ def utc_stamp(value: datetime) -> str:
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def following_changes(site: Site) -> list[str]:
+    """The upcoming publish and expiry times, soonest first, as build-info.json states them."""
+    return [utc_stamp(moment) for moment in sorted({change.at for change in site.upcoming})]
+
+
 def build_info(site: Site, built_at: datetime, generator: str) -> bytes:
-    following = sorted({change.at for change in site.upcoming})
+    return info_bytes(following_changes(site), built_at, generator)
+
+
+def info_bytes(following: list[str], built_at: datetime, generator: str) -> bytes:
     data = {
         "generator": generator,
         "built_at": utc_stamp(built_at),
-        "next_change": utc_stamp(following[0]) if following else None,
-        "upcoming_changes": [utc_stamp(moment) for moment in following[:20]],
+        "next_change": following[0] if following else None,
+        "upcoming_changes": following[:20],
     }
     return (json.dumps(data, indent=2) + "\n").encode("utf-8")

@@ -55,7 +55,7 @@ class WriteReport:
     pages: int
     static_files: int
     kept: int = 0  # files whose bytes were unchanged: linked from the previous output, not rewritten
-    files: Mapping[str, FileStat] | None = None  # each page's file as it is in the new output
+    files: Mapping[str, FileStat] | None = None  # every file of the new output, as it is there
 
 
 def _siblings(output: Path, marker: str) -> list[Path]:
@@ -161,10 +161,10 @@ def write_site(output: Path, pages: Mapping[str, bytes], static: Mapping[str, Pa
 def previous_files(output: Path) -> dict[str, OldFile]:
     """Regular files of the previous output by relative path; symlinks, and anything under a
     symlinked folder, are left out, so nothing outside the output is ever reused."""
-    return _listing(output)[0]
+    return listing(output)[0]
 
 
-def _listing(folder: Path, sizes: bool = True) -> tuple[dict[str, OldFile], set[str], list[str]]:
+def listing(folder: Path, sizes: bool = True) -> tuple[dict[str, OldFile], set[str], list[str]]:
     """Under ``folder``: regular files (relative path -> file), folders, and anything else (symlinks,
     devices ...), which is never followed. Without ``sizes`` only inodes are known (no stat calls)."""
     found: dict[str, OldFile] = {}
@@ -216,7 +216,7 @@ def _staging_from(spare: Path | None, staging: Path, wanted: set[str]) -> tuple[
     if not staging.is_dir():
         staging.mkdir()
         return {}, {str(staging)}
-    files, folders, others = _listing(staging, sizes=False)
+    files, folders, others = listing(staging, sizes=False)
     for path in others:  # a symlink planted in the spare must not lead a write out of the output
         os.unlink(path)
     wanted_folders = {"/".join(parts[:n]) for parts in (path.split("/") for path in wanted)
@@ -275,10 +275,11 @@ def _write_and_swap(output: Path, pages: Mapping[str, bytes], static: Mapping[st
             target = target_of(relative)
             old = previous.get(relative)
             if old is not None and old.stat.size == source.stat().st_size and _same_bytes(old.path, source.read_bytes()):
-                link_previous(relative, target)
+                files[relative] = link_previous(relative, target)
                 kept += 1
             else:
                 shutil.copy2(source, fresh(relative, target))
+                files[relative] = _file_stat(os.stat(target))
         for relative in sorted(reused):
             files[relative] = link_previous(relative, target_of(relative))
         for relative, data in sorted(pages.items()):
@@ -293,6 +294,8 @@ def _write_and_swap(output: Path, pages: Mapping[str, bytes], static: Mapping[st
                 files[relative] = _file_stat(os.stat(target))
         if finish is not None:
             finish(staging)
+            for relative, made_file in listing(staging)[0].items():  # what ``finish`` added
+                files.setdefault(relative, made_file.stat)
         with _signals_held():
             _swap(staging, output, spare)  # also drops the previous output, so an interrupt cannot half-delete it
     except BaseException:
