@@ -4,7 +4,8 @@ else with Python-Markdown, spread over worker processes when there is enough of 
 Markdown conversion is most of a cold build's time, and none of it needs redoing for an unchanged
 file. The cache key of an article is a hash of its path, its bytes, the config values parsing reads
 (:func:`content.parse_settings`), this package's code and the versions of the libraries that shape
-the result; any change to one of them misses the cache and parses again.
+the result; any change to one of them misses the cache and parses again. A file whose size, mtime,
+ctime and inode are those recorded with its entry, under the same settings and code, is not even read.
 """
 
 from __future__ import annotations
@@ -88,6 +89,27 @@ def _decode(article: Any, problems: Any) -> Parsed:
                   tuple(cache.decode_problem(p) for p in problems))
 
 
+def _file_stat(path: Path) -> tuple[int, int, int, int]:
+    """Size, mtime, ctime and inode: the ctime, which nothing can set back, tells an edit that
+    kept size and mtime."""
+    try:
+        info = path.stat()
+    except OSError:
+        return (-1, -1, -1, -1)
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def _take(record: tuple[Any, ...], index: int, results: list[Parsed | None], fresh: dict[str, Any],
+          source: str) -> bool:
+    """Use a cached record; False when it is damaged (the file is then parsed again)."""
+    try:
+        results[index] = _decode(record[1], record[2])
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return False
+    fresh[source] = record
+    return True
+
+
 def parse_sources(paths: Sequence[Path], root: Path, config: SiteConfig, *, use_cache: bool = False,
                   jobs: int = 1, progress: Progress | None = None) -> tuple[list[Parsed], ParseStats]:
     """One :class:`Parsed` per path, in the order given; the same result with or without the cache
@@ -106,22 +128,23 @@ def parse_sources(paths: Sequence[Path], root: Path, config: SiteConfig, *, use_
     total = len(paths)
     done = 0
     for index, path in enumerate(paths):
+        seen = _file_stat(path)
+        record = saved.get(path.relative_to(root).as_posix()) if use_cache else None
+        if isinstance(record, tuple) and len(record) == 5 and record[3] == seen and record[4] == stamp \
+                and _take(record, index, results, fresh, path.relative_to(root).as_posix()):
+            done += 1  # the very file parsed before: not even read
+            continue
         source, data = read_data(path, root)
         if isinstance(data, Parsed):
             results[index] = data
             done += 1
             continue
         key = hashlib.blake2b(stamp + source.encode() + b"\0" + data, digest_size=16).digest()
-        record = saved.get(source)
-        if isinstance(record, tuple) and len(record) == 3 and record[0] == key:
-            try:
-                results[index] = _decode(record[1], record[2])
-                fresh[source] = record
-                done += 1
-                continue
-            except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-                pass  # a damaged record: parse again
-        todo.append((index, source, data, key))
+        if isinstance(record, tuple) and len(record) == 5 and record[0] == key \
+                and _take((key, record[1], record[2], seen, stamp), index, results, fresh, source):
+            done += 1
+            continue
+        todo.append((index, source, data, key, seen))
     cached = done
     if progress:
         progress("parsing", done, total)
@@ -132,7 +155,7 @@ def parse_sources(paths: Sequence[Path], root: Path, config: SiteConfig, *, use_
         if progress:
             progress("parsing", done, total)
 
-    pending = [(source, data) for _, source, data, _ in todo]
+    pending = [(source, data) for _, source, data, _, _ in todo]
     if jobs > 1 and len(pending) >= POOL_THRESHOLD:
         outcome = [item for part in workers.run(_parse_chunk, workers.chunks(pending, jobs), config, jobs, step)
                    for item in part]
@@ -141,12 +164,12 @@ def parse_sources(paths: Sequence[Path], root: Path, config: SiteConfig, *, use_
         for source, data in pending:
             outcome.append((source, *_encode(parse_data(source, data, config))))
             step(1)
-    for (index, source, data, key), (_, article, problems) in zip(todo, outcome):
+    for (index, source, data, key, seen), (_, article, problems) in zip(todo, outcome):
         if problems is None:  # not encodable: parse here and do not keep it
             results[index] = parse_data(source, data, config)
             continue
         results[index] = _decode(article, problems)
-        fresh[source] = (key, article, problems)
+        fresh[source] = (key, article, problems, seen, stamp)
     if use_cache:
         parts: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
         for source, record in fresh.items():
