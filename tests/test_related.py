@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import random
 from datetime import datetime, timezone
 
 from ballerina_site.assemble import Selection, assemble_site
 from ballerina_site.config import SiteConfig
 from ballerina_site.content import parse_article
+from ballerina_site.model import Term
 from ballerina_site.related import RelatedIndex
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -99,3 +101,74 @@ def test_window_bounds_the_work_on_a_common_tag():
     assert len(candidates) == 19  # the 20 nearest in time, minus itself
     assert names(site.keep_reading(middle)) == names(c.article for c in candidates[:3])
     assert all(c.seconds_apart <= 11 * 60 for c in candidates)
+
+
+def test_scores_that_round_alike_tie_even_from_different_shared_tags():
+    # N = 8, df(p) = 6, df(q) = 7, df(r) = 2: ln(1 + 8/6) + ln(1 + 8/7) = ln(1 + 8/2) exactly, but the
+    # float sums differ in the last bit. Rounded to 9 decimals they tie, so time decides, not the raw
+    # float (which would put "only-r" first).
+    site = build(
+        make("target", "2025-01-10", "p, q, r"),
+        make("both", "2025-01-09", "p, q"),
+        *(make(f"filler{i}", f"2025-01-0{i}", "p, q") for i in range(1, 5)),
+        make("just-q", "2025-01-05", "q"),
+        make("only-r", "2024-01-01", "r"),
+        keep_reading=6,
+    )
+    target = next(a for a in site.articles if a.slug == "target")
+    index = RelatedIndex(site.articles, site.tags, site.categories, 200)
+    scores = {c.article.slug: c.score for c in index.candidates(target)}
+    assert scores["only-r"] != scores["both"] and round(scores["only-r"], 9) == round(scores["both"], 9)
+    expected = ["both", "filler4", "filler3", "filler2", "filler1", "only-r"]
+    assert names(site.keep_reading(target)) == expected
+    assert names(c.article for c in index.candidates(target))[:6] == expected
+    ranked, more = index._ranked(target, 2)
+    assert names(ranked) == expected and more  # the whole tied level, and "just-q" left over
+
+
+def reference_keep_reading(index: RelatedIndex, article, count: int) -> list[str]:
+    """Keep Reading straight from the full ranking of :meth:`RelatedIndex.candidates`."""
+    excluded = set(article.related_exclude)
+    chosen: list = []
+    pinned = [index.by_slug.get(slug) for slug in article.related]
+    ranked = [c.article for c in index.candidates(article)]
+    for other in (*pinned, *ranked, *index.articles):
+        if (other is not None and other is not article and other.slug not in excluded
+                and other not in chosen and len(chosen) < count):
+            chosen.append(other)
+    return names(chosen)
+
+
+def test_fast_ranking_matches_the_full_ranking():
+    rng = random.Random(20250110)
+    for corpus in range(6):
+        vocabulary = [f"t{i}" for i in range(rng.randint(2, 7))]
+        articles = []
+        for i in range(rng.randint(20, 45)):
+            tags = ", ".join(rng.sample(vocabulary, rng.randint(0, min(4, len(vocabulary)))))
+            pins = [f"a{rng.randrange(45):02d}" for _ in range(rng.choice((0, 0, 0, 1, 2)))]
+            drop = [f"a{rng.randrange(45):02d}" for _ in range(rng.choice((0, 0, 0, 1, 3)))]
+            extra = (f"related: [{', '.join(pins)}]\n" if pins else "") + (
+                f"related_exclude: [{', '.join(drop)}]\n" if drop else "")
+            if rng.random() < 0.3:  # a slug that sorts apart from the file name
+                extra += f"slug: z{99 - i:02d}\n"
+            articles.append(make(f"a{i:02d}", f"2025-0{rng.randint(1, 3)}-0{rng.randint(1, 4)}", tags,
+                                 rng.choice(("", "News", "Reviews")), extra))
+        site = build(*articles)
+        # Terms in a shuffled order too: the window then picks members that are not a range of dates.
+        shuffled = ([Term(t.label, t.description, tuple(rng.sample(t.articles, len(t.articles))))
+                     for t in site.tags],
+                    [Term(t.label, t.description, tuple(rng.sample(t.articles, len(t.articles))))
+                     for t in site.categories])
+        for tags, categories in ((site.tags, site.categories), shuffled):
+            for window in (0, 3, 8, 200):
+                index = RelatedIndex(site.articles, tags, categories, window)
+                for article in site.articles:
+                    full = [c.article for c in index.candidates(article)]
+                    for need in (1, 2, 5):
+                        ranked, more = index._ranked(article, need)
+                        assert ranked == full[:len(ranked)]
+                        assert len(ranked) >= min(need, len(full)) and more == (len(full) > len(ranked))
+                    for count in (1, 3, 6):
+                        assert names(index.keep_reading(article, count)) == reference_keep_reading(
+                            index, article, count), (corpus, window, article.slug, count)
