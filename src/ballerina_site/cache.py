@@ -35,8 +35,53 @@ def digest(data: bytes) -> bytes:
 
 # --- files ---------------------------------------------------------------------------------------
 
+_remembered: dict[str, tuple[tuple[int, int, int, int], Any]] | None = None  # see keep_in_memory
+
+
+def keep_in_memory() -> None:
+    """For a long-running process (the live preview): keep what each cache file held, and while the
+    file's size, mtime, ctime and inode say it is the very file read or written last, give that
+    back instead of reading it again. A build alone does without: it would only hold memory longer."""
+    global _remembered
+    if _remembered is None:
+        _remembered = {}
+
+
+def in_memory() -> bool:
+    return _remembered is not None
+
+
+def _signature(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def _fresh_copy(value: Any) -> Any:
+    """Callers may change the top level of what they load (never the values inside)."""
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, list):
+        return list(value)
+    return value
+
+
 def load(path: Path, kind: str) -> Any | None:
     """The payload of a cache file, or None when it is missing, damaged, foreign or outdated."""
+    if _remembered is not None:
+        signature = _signature(path)
+        hit = _remembered.get(f"{kind}:{path}")
+        if hit is not None and signature is not None and hit[0] == signature:
+            return _fresh_copy(hit[1])
+    value = _read(path, kind)
+    if _remembered is not None and value is not None and signature is not None:
+        _remembered[f"{kind}:{path}"] = (signature, _fresh_copy(value))
+    return value
+
+
+def _read(path: Path, kind: str) -> Any | None:
     try:
         data = path.read_bytes()
     except OSError:
@@ -68,6 +113,10 @@ def save(path: Path, kind: str, value: Any) -> bool:
             handle.write(hashlib.blake2b(payload, digest_size=_CHECKSUM_SIZE).digest())
             handle.write(payload)
         os.replace(temp, path)
+        if _remembered is not None:
+            signature = _signature(path)
+            if signature is not None:
+                _remembered[f"{kind}:{path}"] = (signature, _fresh_copy(value))
         return True
     except (OSError, ValueError):
         return False

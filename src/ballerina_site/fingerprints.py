@@ -84,6 +84,9 @@ def site_reads(tree: nodes.Template) -> frozenset[str]:
     return frozenset(found)
 
 
+_PARSED: dict[bytes, tuple[frozenset[str] | None, frozenset[str]]] = {}  # by a hash of the source
+
+
 class Templates:
     """Per template: a hash of its source and of everything it pulls in, and the site parts they read."""
 
@@ -99,14 +102,18 @@ class Templates:
             except jinja2.TemplateNotFound:
                 self._own[name] = (b"missing", frozenset(), frozenset())
                 return self._own[name]
-            try:
-                tree = self.env.parse(source)
-                refs = list(meta.find_referenced_templates(tree))
-                pulled = None if any(ref is None for ref in refs) else frozenset(refs)  # None: any template
-                reads = site_reads(tree)
-            except jinja2.TemplateSyntaxError:
-                pulled, reads = frozenset(), frozenset({WHOLE_SITE})
-            self._own[name] = (_h(b"t", source.encode("utf-8")), pulled, reads)
+            own = _h(b"t", source.encode("utf-8"))
+            known = _PARSED.get(own)  # the live preview parses each template once per edit, not per build
+            if known is None:
+                try:
+                    tree = self.env.parse(source)
+                    refs = list(meta.find_referenced_templates(tree))
+                    pulled = None if any(ref is None for ref in refs) else frozenset(refs)  # None: any
+                    reads = site_reads(tree)
+                except jinja2.TemplateSyntaxError:
+                    pulled, reads = frozenset(), frozenset({WHOLE_SITE})
+                known = _PARSED[own] = (pulled, reads)
+            self._own[name] = (own, *known)
         return self._own[name]
 
     def info(self, name: str) -> tuple[bytes, frozenset[str]]:

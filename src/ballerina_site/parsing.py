@@ -84,9 +84,19 @@ def _encode(parsed: Parsed) -> tuple[Any, Any]:
         return None, None
 
 
+_decoded: dict[int, tuple[Any, Parsed]] = {}  # with cache.keep_in_memory: a record's decoded article
+
+
 def _decode(article: Any, problems: Any) -> Parsed:
-    return Parsed(None if article is None else cache.decode_article(article),
-                  tuple(cache.decode_problem(p) for p in problems))
+    if cache.in_memory():  # the same record object as last build (kept by cache.py): same article
+        hit = _decoded.get(id(article))
+        if hit is not None and hit[0] is article:
+            return hit[1]
+    parsed = Parsed(None if article is None else cache.decode_article(article),
+                    tuple(cache.decode_problem(p) for p in problems))
+    if cache.in_memory() and article is not None:
+        _decoded[id(article)] = (article, parsed)
+    return parsed
 
 
 def _file_stat(path: Path) -> tuple[int, int, int, int]:

@@ -14,6 +14,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from . import cache
 from .build import BuildOptions, BuildReport, build
 from .config import SiteConfig, load_config
 from .errors import Problem, SiteError
@@ -88,6 +89,7 @@ class Preview:
 
     def __init__(self, options: ServeOptions):
         self.options = options
+        cache.keep_in_memory()  # rebuilds skip reading and decoding the build cache files they wrote
         self.live: LiveReload | None = None
         self.server: PreviewServer | None = None
         self.watcher: Watcher | None = None
