@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ballerina_site import parsing, render
+from ballerina_site import cache, parsing, render
 from ballerina_site.build import BuildOptions, build, skip_if_unchanged
 from ballerina_site.errors import SiteError
 
@@ -159,20 +159,28 @@ def outcome(options: BuildOptions, may_skip: bool = False) -> tuple[str, object]
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(edits=st.lists(EDITS, min_size=1, max_size=4))
+@given(edits=st.lists(EDITS, min_size=1, max_size=4), in_memory=st.booleans())
 # Each dependency class at least once, whatever the random draw: a member's summary on another page
 # of its tag, the newest titles through ``site.articles``, tag counts through ``site.tags``, an
 # author's profile and the spelling of their name in feeds of other articles, a hand edit to the output.
-@example(edits=[("config", "page_size"), ("template", "term.html", 3), ("body", 0, "Changed.")])
-@example(edits=[("template", "base.html", 3), ("retitle", 1, "New headline")])
-@example(edits=[("template", "partials/card.html", 3), ("add", 5, ["Amélie"])])
-@example(edits=[("author", 0, "Ann Lee"), ("data", "authors.yaml", 0), ("data", "authors.yaml", 1)])
-@example(edits=[("author", 0, "Ann Lee"), ("author", 1, "ann  lee"), ("redate", 0, 80)])  # shown spelling
-@example(edits=[("data", "tags.yaml", 0), ("data", "tags.yaml", 1)])
-@example(edits=[("tamper", "index.html"), ("tamper", "feed.xml")])
-@example(edits=[("nothing",), ("sneak", 0), ("stray", "tags/stray/index.html"), ("nothing",)])
-@example(edits=[("schedule", 1, 2), ("clock", 1), ("clock", 1), ("config", "news"), ("clock", 2)])
-def test_cached_parallel_rebuilds_equal_clean_builds(tmp_path_factory: pytest.TempPathFactory, monkeypatch, edits):
+@example(edits=[("config", "page_size"), ("template", "term.html", 3), ("body", 0, "Changed.")],
+         in_memory=False)
+@example(edits=[("template", "base.html", 3), ("retitle", 1, "New headline")], in_memory=True)
+@example(edits=[("template", "partials/card.html", 3), ("add", 5, ["Amélie"])], in_memory=False)
+@example(edits=[("author", 0, "Ann Lee"), ("data", "authors.yaml", 0), ("data", "authors.yaml", 1)],
+         in_memory=True)
+@example(edits=[("author", 0, "Ann Lee"), ("author", 1, "ann  lee"), ("redate", 0, 80)],  # shown spelling
+         in_memory=False)
+@example(edits=[("data", "tags.yaml", 0), ("data", "tags.yaml", 1)], in_memory=True)
+@example(edits=[("tamper", "index.html"), ("tamper", "feed.xml")], in_memory=False)
+@example(edits=[("nothing",), ("sneak", 0), ("stray", "tags/stray/index.html"), ("nothing",)],
+         in_memory=True)
+@example(edits=[("schedule", 1, 2), ("clock", 1), ("clock", 1), ("config", "news"), ("clock", 2)],
+         in_memory=False)
+def test_cached_parallel_rebuilds_equal_clean_builds(tmp_path_factory: pytest.TempPathFactory, monkeypatch, edits,
+                                                     in_memory):
+    """``in_memory``: as the live preview builds, keeping cache files and decoded articles in memory."""
+    monkeypatch.setattr(cache, "_remembered", {} if in_memory else None)
     monkeypatch.setattr(parsing, "POOL_THRESHOLD", 1)
     monkeypatch.setattr(render, "RENDER_POOL_THRESHOLD", 1)
     root = tmp_path_factory.mktemp("prop")

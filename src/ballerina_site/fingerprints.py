@@ -183,8 +183,9 @@ class Fingerprinter:
         token = self._articles.get(id(article))
         if token is None:
             person = self.site.author_of(article)
-            fields = [b"s" + value.encode("utf-8", "surrogatepass") if type(value) is str else b"r" + repr(value).encode()
-                      for value in map(article.__getattribute__, _field_names(Article))]  # as repr(), faster
+            values = map(article.__getattribute__, _field_names(Article))
+            fields = [b"s" + value.encode("utf-8", "surrogatepass") if type(value) is str  # faster than repr()
+                      else b"r" + repr(value).encode() for value in values]
             token = self._articles[id(article)] = _h(b"A", *fields, self._profile(person) if person else b"")
         return token
 
