@@ -9,19 +9,143 @@ from __future__ import annotations
 import traceback
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
+from weakref import WeakSet
 
 import jinja2
+from jinja2 import meta
+from jinja2.runtime import Context
+from jinja2.utils import internalcode, missing
 
 from . import workers
 from .errors import Problem
-from .model import Site
+from .model import Article, Label, Person, Site, Term
 from .pages import Page
 from .seo import page_meta
 from .urls import Urls
 
 THEME_DIR = Path(__file__).parent / "theme"
 TEMPLATES_DIR = "templates"
+
+MEMOIZED_PARTIALS = frozenset({"partials/card.html"})
+"""Partials that pages include again and again with the same inputs: an article's card is on the
+home page, its tag, category and author listings and under the articles that recommend it."""
+
+_VALUE_TYPES = frozenset({str, int, bool, type(None), Article, Label, Term, Person})
+"""Values a rendering can be keyed by: immutable, and equal only when they render alike (the model's
+frozen objects compare by identity, labels by value). The type is part of the key, as ``True == 1``;
+floats are left out, as ``0.0 == -0.0``."""
+_GLOBAL = ("global",)  # the build-wide global of that name: the same on every page
+_UNDEFINED = ("undefined",)
+
+
+def _frozen(value: Any) -> tuple[Any, ...] | None:
+    """``value`` as part of a memo key, or None if it is not known to be immutable."""
+    kind = type(value)
+    if kind in _VALUE_TYPES:
+        return (kind, value)
+    if kind is tuple:
+        items = tuple(_frozen(item) for item in value)
+        return None if None in items else (tuple, items)
+    if value is missing:
+        return _UNDEFINED
+    return None
+
+
+class _Context(Context):
+    """A template context that calls the build's own helpers (``url()`` and the like) directly.
+
+    ``Context.call`` looks each callable over for Jinja's ``pass_context``-style markers first, which
+    costs more than a memoised link, and a page makes some forty such calls. Any other callable goes
+    the usual way."""
+
+    @internalcode
+    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - as Jinja names it
+        if __self.environment.direct_calls.get(id(__obj)) is __obj:  # type: ignore[attr-defined]
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
+            return __obj(*args, **kwargs)
+        return super().call(__obj, *args, **kwargs)
+
+
+class _Environment(jinja2.Environment):
+    """Renders each of :data:`MEMOIZED_PARTIALS` once per distinct set of inputs, and reuses the text.
+
+    A template's inputs are the context variables that it, or any template it pulls in, reads (as
+    Jinja's own analysis finds them). The memo is used only when every input is a build-wide global
+    or an immutable value (see :func:`_frozen`): an input like a page or a loop, a template pulled in
+    by a computed name, and the partial is rendered as usual. So a site's own version of a partial is
+    safe whatever it reads."""
+
+    context_class = _Context
+
+    def __init__(self, **options: Any):
+        super().__init__(**options)
+        self._memoized: WeakSet[jinja2.Template] = WeakSet()
+        self.direct_calls: dict[int, Callable[..., Any]] = {}
+
+    def add_helpers(self, **helpers: Callable[..., Any]) -> None:
+        """Globals that are plain functions (no ``pass_context`` or the like): templates call them
+        without Jinja's checks, see :class:`_Context`."""
+        self.globals.update(helpers)
+        self.direct_calls.update((id(helper), helper) for helper in helpers.values())
+
+    def get_template(self, name: str | jinja2.Template, parent: str | None = None,
+                     globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
+        template = super().get_template(name, parent, globals)
+        if template.name in MEMOIZED_PARTIALS and template not in self._memoized:
+            self._memoized.add(template)
+            inputs = self._inputs(template.name)
+            if inputs is not None:
+                template.root_render_func = self._memoizing(template.root_render_func, inputs)
+        return template
+
+    def _inputs(self, name: str) -> tuple[str, ...] | None:
+        """The context variables ``name`` and every template it pulls in read; None if unknown."""
+        names: set[str] = set()
+        todo, seen = [name], set()
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            try:
+                tree = self.parse(self.loader.get_source(self, current)[0])  # type: ignore[union-attr]
+            except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):
+                return None  # rendering reports it
+            names |= meta.find_undeclared_variables(tree)
+            for pulled in meta.find_referenced_templates(tree):
+                if pulled is None:
+                    return None
+                todo.append(pulled)
+        return tuple(sorted(names))
+
+    def _memoizing(self, render: Callable[[Context], Iterator[str]],
+                   inputs: tuple[str, ...]) -> Callable[[Context], Iterator[str]]:
+        constants: Mapping[str, Any] = self.globals
+        rendered: dict[tuple[Any, ...], str] = {}
+
+        def key(context: Context) -> tuple[Any, ...] | None:
+            parts = []
+            for name in inputs:
+                value = context.resolve_or_missing(name)
+                part = _GLOBAL if name in constants and value is constants[name] else _frozen(value)
+                if part is None:
+                    return None
+                parts.append(part)
+            return tuple(parts)
+
+        def root(context: Context) -> Iterator[str]:
+            found = key(context)
+            if found is None:
+                yield from render(context)
+                return
+            text = rendered.get(found)
+            if text is None:
+                text = rendered[found] = "".join(render(context))
+            yield text
+
+        return root
 
 
 def make_environment(root: Path, site: Site, urls: Urls, generator: str,
@@ -36,7 +160,7 @@ def make_environment(root: Path, site: Site, urls: Urls, generator: str,
             bytecode = jinja2.FileSystemBytecodeCache(str(compiled))
         except OSError:
             bytecode = None
-    env = jinja2.Environment(
+    env = _Environment(
         bytecode_cache=bytecode,
         loader=jinja2.FileSystemLoader(search),
         autoescape=True,
@@ -59,8 +183,9 @@ def make_environment(root: Path, site: Site, urls: Urls, generator: str,
         text = show_date(value)
         return f"{text} at {local(value).strftime(config.time_format)}" if has_time else text
 
-    env.globals.update(site=site, config=config, url=urls.href, abs_url=urls.absolute, generator=generator,
-                       feed=urls.feed, page_meta=lambda page: page_meta(page, site, urls))
+    env.globals.update(site=site, config=config, generator=generator)
+    env.add_helpers(url=urls.href, abs_url=urls.absolute, feed=urls.feed,
+                    page_meta=lambda page: page_meta(page, site, urls))
     env.filters.update(date=show_date, datetime=show_datetime,
                        isoformat=lambda value: value.isoformat(),
                        month=lambda value: value.strftime("%B %Y"))

@@ -20,8 +20,7 @@ from .urls import Urls
 
 HEADLINE_MAX = 110  # Google's limit for an article headline in structured data
 LISTING_KINDS = {"home", "tag", "category", "author", "tag_index", "category_index", "author_index", "archive"}
-_SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
-                0x2028: "\\u2028", 0x2029: "\\u2029"}
+_SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +38,15 @@ class Meta:
 
 
 def json_script(data: Any) -> str:
-    """JSON that cannot end the ``<script>`` element it sits in, whatever its strings hold."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+    """JSON that cannot end the ``<script>`` element it sits in, whatever its strings hold.
+
+    One ``str.replace`` per character found: ``str.translate`` with these replacements takes longer
+    than all the rest of the page's meta."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, replacement in _SCRIPT_SAFE:
+        if character in text:
+            text = text.replace(character, replacement)
+    return text
 
 
 def headline(title: str) -> str:

@@ -1,13 +1,13 @@
 """``sitemap.xml`` (split behind an index past the per-file limit), ``news-sitemap.xml`` and
-``robots.txt``: bytes in memory, built with ``xml.etree`` so no title can break the XML."""
+``robots.txt``: bytes in memory, written by the XML writer in feeds.py, which escapes every value so
+no title can break the XML."""
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 from typing import Iterable, Sequence
 
-from .feeds import rfc3339, serialize_xml, sub_element
+from .feeds import attributes, branch, leaf, rfc3339, xml_document
 from .model import Article, Site
 from .pages import Page
 from .urls import Urls, output_file
@@ -21,24 +21,22 @@ NEWS_WINDOW = timedelta(hours=48)
 NEWS_MAX_URLS = 1000  # Google News reads at most this many per news sitemap
 
 
+def _located(tag: str, loc: str, lastmod: datetime | None) -> str:
+    """A ``<url>`` or ``<sitemap>``: where, and when it last changed if known."""
+    parts = [leaf("loc", loc)]
+    if lastmod is not None:
+        parts.append(leaf("lastmod", rfc3339(lastmod)))
+    return branch(tag, parts, 1)
+
+
 def urlset(entries: Iterable[tuple[str, datetime | None]]) -> bytes:
-    root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
-    for loc, lastmod in entries:
-        url = sub_element(root, "url")
-        sub_element(url, "loc", loc)
-        if lastmod is not None:
-            sub_element(url, "lastmod", rfc3339(lastmod))
-    return serialize_xml(root)
+    items = [_located("url", loc, lastmod) for loc, lastmod in entries]
+    return xml_document(branch("urlset", items, 0, attributes({"xmlns": SITEMAP_NS}, clean=False)))
 
 
 def sitemap_index(parts: Iterable[tuple[str, datetime | None]]) -> bytes:
-    root = ET.Element("sitemapindex", {"xmlns": SITEMAP_NS})
-    for loc, lastmod in parts:
-        sitemap = sub_element(root, "sitemap")
-        sub_element(sitemap, "loc", loc)
-        if lastmod is not None:
-            sub_element(sitemap, "lastmod", rfc3339(lastmod))
-    return serialize_xml(root)
+    items = [_located("sitemap", loc, lastmod) for loc, lastmod in parts]
+    return xml_document(branch("sitemapindex", items, 0, attributes({"xmlns": SITEMAP_NS}, clean=False)))
 
 
 def news_language(site: Site) -> str:
@@ -53,18 +51,16 @@ def news_articles(site: Site, now: datetime) -> list[Article]:
 
 
 def news_sitemap(site: Site, urls: Urls, now: datetime) -> bytes:
-    root = ET.Element("urlset", {"xmlns": SITEMAP_NS, "xmlns:news": NEWS_NS})
     name = site.config.sitemap.news_name or site.config.publisher_name
+    language = news_language(site)
+    items = []
     for article in news_articles(site, now):
-        url = sub_element(root, "url")
-        sub_element(url, "loc", urls.absolute(article))
-        news = sub_element(url, "news:news")
-        publication = sub_element(news, "news:publication")
-        sub_element(publication, "news:name", name)
-        sub_element(publication, "news:language", news_language(site))
-        sub_element(news, "news:publication_date", rfc3339(article.date))
-        sub_element(news, "news:title", article.title)
-    return serialize_xml(root)
+        publication = branch("news:publication", [leaf("news:name", name), leaf("news:language", language)], 3)
+        news = branch("news:news", [publication, leaf("news:publication_date", rfc3339(article.date)),
+                                    leaf("news:title", article.title)], 2)
+        items.append(branch("url", [leaf("loc", urls.absolute(article)), news], 1))
+    root = attributes({"xmlns": SITEMAP_NS, "xmlns:news": NEWS_NS}, clean=False)
+    return xml_document(branch("urlset", items, 0, root))
 
 
 def robots_txt(site: Site, urls: Urls) -> bytes:

@@ -23,9 +23,11 @@ WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10
                     *(f"lpt{i}" for i in range(1, 10))}
 
 
+@lru_cache(maxsize=1 << 14)
 def slugify(text: str) -> str:
     """Slugs are ASCII path segments: ``Amélie`` -> ``amelie``, ``Léon: The Professional`` ->
-    ``leon-the-professional``; an empty result means the text has nothing to make a URL from."""
+    ``leon-the-professional``; an empty result means the text has nothing to make a URL from.
+    (Remembered: every article names its tags, and most tags are on many articles.)"""
     slug = _slugify(text, max_length=120, word_boundary=True)
     if slug in WINDOWS_RESERVED:
         slug += "-"
@@ -66,11 +68,27 @@ def output_file(site_path: str) -> str:
     return path.lstrip("/")
 
 
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+_MEMO_TYPES = frozenset({str, Article, Label, Term, Person})
+"""Targets whose link is a pure function of the target itself: a plain string, or a model object that
+is frozen (articles, terms and people hash by identity, labels by value). ``Markup`` and other str
+subclasses are left out: ``posixpath.join`` keeps their type, which decides whether a template
+escapes the result."""
+
+
 class Urls:
+    """Site paths, links and absolute URLs for one build's config.
+
+    A page links to the same few hundred targets (its tags, the site's sections) that every other
+    page links to, so ``href`` and ``absolute`` remember each first-page link they work out: a build
+    asks for the same link thousands of times, and one instance serves one build."""
+
     def __init__(self, config: SiteConfig):
         self.config = config
         self.base_path = config.base_path
         self.origin = config.origin
+        self._hrefs: dict[Any, str] = {}
+        self._absolutes: dict[Any, str] = {}
 
     # --- site paths -----------------------------------------------------------------------
     def article(self, article: Article) -> str:
@@ -130,12 +148,28 @@ class Urls:
 
     def href(self, target: Any, page: int = 1) -> str:
         """A link for a page or file of this site; full URLs and fragments pass through."""
-        if isinstance(target, str) and (re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I)
-                                        or target.startswith(("#", "//"))):
+        if page == 1 and type(target) in _MEMO_TYPES:
+            link = self._hrefs.get(target)
+            if link is None:
+                link = self._hrefs[target] = self._href(target, page)
+            return link
+        return self._href(target, page)
+
+    def _href(self, target: Any, page: int) -> str:
+        if isinstance(target, str) and (_SCHEME.match(target) or target.startswith(("#", "//"))):
             return target
         return posixpath.join(self.base_path, self.site_path(target, page).lstrip("/"))
 
     def absolute(self, target: Any, page: int = 1) -> str:
+        """The full URL of a page or file of this site, for feeds, sitemaps and share links."""
+        if page == 1 and type(target) in _MEMO_TYPES:
+            url = self._absolutes.get(target)
+            if url is None:
+                url = self._absolutes[target] = self._absolute(target, page)
+            return url
+        return self._absolute(target, page)
+
+    def _absolute(self, target: Any, page: int) -> str:
         link = self.href(target, page)
         return link if "://" in link or link.startswith("//") else self.origin + link
 
