@@ -21,22 +21,22 @@ import hashlib
 import os
 import sys
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from . import cache
 from .schedule import BUILD_INFO, info_bytes
+from .sitemaps import NEWS_WINDOW
 from .summary import BuildSummary, from_plain, to_plain, unchanged_since
-from .writer import FileStat, listing, output_lock, recover
+from .writer import FileStat, listing, output_lock, recover, same_bytes
 
 KIND = "uptodate"
 FORMAT = 1
 PACKAGE = Path(__file__).resolve().parent
 WATCHED_FOLDERS = ("content", "templates", "static")  # inputs read whole, beside site-level files
 LIBRARIES = ("jinja2", "markupsafe", "markdown", "pyyaml", "python-slugify", "text-unidecode")
-NEWS_WINDOW = timedelta(hours=48)  # the news sitemap lists the articles of the last 48 hours
 
 Stats = dict[str, tuple[int, int, int, int]]
 
@@ -185,7 +185,7 @@ def skip_if_unchanged(root: Path, output: Path, options_key: str, now: datetime)
         data = info_bytes(following, now, generator)
         target = os.path.join(str(output), BUILD_INFO)
         written = 0
-        if BUILD_INFO in files and not _same(target, data):
+        if BUILD_INFO in files and not same_bytes(target, data):
             temp = os.path.join(str(output), f".{BUILD_INFO}.{os.getpid()}.tmp")
             with open(temp, "wb") as handle:
                 handle.write(data)
@@ -198,10 +198,3 @@ def skip_if_unchanged(root: Path, output: Path, options_key: str, now: datetime)
             written = 1
     return unchanged_since(summary, time.perf_counter() - started, written)
 
-
-def _same(path: str, data: bytes) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(len(data) + 1) == data
-    except OSError:
-        return False

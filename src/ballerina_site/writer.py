@@ -196,7 +196,7 @@ def _file_stat(info: os.stat_result) -> FileStat:
     return FileStat(info.st_size, info.st_mtime_ns, info.st_ino)
 
 
-def _same_bytes(path: str, data: bytes) -> bool:
+def same_bytes(path: str, data: bytes) -> bool:
     try:
         with open(path, "rb") as handle:
             return handle.read(len(data) + 1) == data
@@ -274,7 +274,7 @@ def _write_and_swap(output: Path, pages: Mapping[str, bytes], static: Mapping[st
         for relative, source in sorted(static.items()):
             target = target_of(relative)
             old = previous.get(relative)
-            if old is not None and old.stat.size == source.stat().st_size and _same_bytes(old.path, source.read_bytes()):
+            if old is not None and old.stat.size == source.stat().st_size and same_bytes(old.path, source.read_bytes()):
                 files[relative] = link_previous(relative, target)
                 kept += 1
             else:
@@ -285,7 +285,7 @@ def _write_and_swap(output: Path, pages: Mapping[str, bytes], static: Mapping[st
         for relative, data in sorted(pages.items()):
             target = target_of(relative)
             old = previous.get(relative)
-            if old is not None and old.stat.size == len(data) and _same_bytes(old.path, data):
+            if old is not None and old.stat.size == len(data) and same_bytes(old.path, data):
                 files[relative] = link_previous(relative, target)
                 kept += 1
             else:
