@@ -272,6 +272,39 @@ def test_parallel_rendering_gives_the_same_bytes_and_the_same_problems(tmp_path,
     assert tree(tmp_path / "parallel") == clean  # the failed builds left the output as it was
 
 
+def test_a_template_fault_found_while_pages_are_staged_keeps_the_output_and_the_spare(tmp_path, monkeypatch):
+    """Workers write pages into the staging folder as they render them: a fault found half-way must
+    still leave the live output as it was, no staging folder behind, and the next build whole."""
+    from ballerina_site import render
+    from ballerina_site.errors import SiteError
+
+    monkeypatch.setattr(render, "RENDER_POOL_THRESHOLD", 1)
+    site = make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    options = BuildOptions(root=site, output=out, now=NOW, cache=True, jobs=2, record_urls=False)
+    build(options)
+    (site / "content" / "a01.md").write_text(article("Story 1 again", "2025-01-02"), encoding="utf-8")
+    build(options)  # now the output before last waits as the spare tree
+    published = tree(out)
+    spares = list((site / CACHE_DIR).glob("spare-*"))
+    assert len(spares) == 1
+    broken = site / "templates" / "partials"
+    broken.mkdir(parents=True)
+    theme = render.THEME_DIR / "templates" / "partials" / "card.html"
+    (broken / "card.html").write_text("{{ item.no_such_field.x }}\n" + theme.read_text(encoding="utf-8"),
+                                      encoding="utf-8")
+    (site / "content" / "a02.md").write_text(article("Story 2 again", "2025-01-03"), encoding="utf-8")
+    with pytest.raises(SiteError) as caught:
+        build(options)
+    assert any("no_such_field" in str(problem) for problem in caught.value.problems)
+    assert tree(out) == published
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == []
+    assert spares[0].is_dir()  # the staging folder went back to being the spare
+    shutil.rmtree(broken)
+    build(options)
+    assert tree(out) == clean_build(site, tmp_path / "clean")
+
+
 def test_the_spare_tree_never_changes_a_published_file_in_place(tmp_path):
     """Builds start from the output before last (kept in the cache folder), whose unchanged files are
     hard links to the live ones: a changed page must be a new file, never a write into the old one;

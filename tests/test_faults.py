@@ -138,12 +138,13 @@ def test_two_real_builds_at_once_leave_one_whole_output(tmp_path: Path) -> None:
     assert leftovers(site) == []
 
 
-def test_a_failing_disk_keeps_the_previous_output(tmp_path: Path) -> None:
+@pytest.mark.parametrize("count", [30, 150])  # pages written by this process; by the rendering workers
+def test_a_failing_disk_keeps_the_previous_output(count: int, tmp_path: Path) -> None:
     """A write that fails half-way (here: a file-size limit, as a full disk would) changes nothing."""
-    site = big_site(tmp_path / "site", count=30)
+    site = big_site(tmp_path / "site", count=count)
     assert run_cli("build", "--source", str(site), env=ENV).returncode == 0
     before = snapshot(site / "public")
-    big_site(site, count=30, word="after")
+    big_site(site, count=count, word="after")
 
     def limit() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

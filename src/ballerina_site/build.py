@@ -35,7 +35,7 @@ from .search import check_paths as check_search_paths
 from .taxonomy import load_tag_data
 from .uptodate import clock_moments, steady_until
 from .urls import Urls
-from .writer import OldFile, claim_output, write_site
+from .writer import OldFile, Staged, Staging, claim_output
 
 DEFAULT_OUTPUT = "public"
 STATIC_DIR = "static"
@@ -199,7 +199,7 @@ class RenderedSite:
     """A whole site in memory: every page's bytes and every static file, ready to write or to check."""
 
     loaded: LoadedSite
-    pages: Mapping[str, bytes]  # output path -> bytes
+    pages: Mapping[str, bytes | Staged]  # output path -> bytes, or the file already staged
     static: Mapping[str, Path]  # output path -> file to copy
     warnings: tuple[Problem, ...]
     redirects: RedirectPlan  # old URLs that now redirect, and the urls.lock record to keep
@@ -208,11 +208,14 @@ class RenderedSite:
     steady_until: float | None = None  # a timestamp: from then on, the clock alone changes the output
 
 
-def render_site(options: BuildOptions, previous: Mapping[str, OldFile] | None = None) -> RenderedSite:
-    """Everything a build does except writing; raises :class:`SiteError` with every problem found.
+def render_site(options: BuildOptions, previous: Mapping[str, OldFile] | None = None,
+                staging: Staging | None = None) -> RenderedSite:
+    """Everything a build does except the swap; raises :class:`SiteError` with every problem found.
 
     With the cache on, every page and feed gets a fingerprint; given the ``previous`` output's files,
-    those whose fingerprint and file are as recorded are not rendered but listed in ``reused``."""
+    those whose fingerprint and file are as recorded are not rendered but listed in ``reused``.
+    With ``staging``, pages are written into it as they are rendered (feeds and sitemaps are left
+    for :meth:`Staging.complete`); without, nothing is written."""
     root = options.root
     now = build_time(options)
     loaded = load_site(replace(options, now=now))
@@ -245,8 +248,11 @@ def render_site(options: BuildOptions, previous: Mapping[str, OldFile] | None = 
         fingerprints.update((path, fingerprinter.feed(feed, kind, now)) for path, feed, kind in feeds)
         if previous:
             reused = unchanged(fingerprints, load_records(root, options.output_dir), previous)
-    rendered, render_problems = render_all(env, [page for page in pages if page.output not in reused], root,
-                                           options.jobs, options.progress)
+    todo = [page for page in pages if page.output not in reused]
+    if staging is not None:
+        staging.prepare({*(page.output for page in todo), *(path for path, _, _ in feeds), *reused, *static})
+    rendered, render_problems = render_all(env, todo, root, options.jobs, options.progress,
+                                           staging.put if staging is not None else None)
     problems += render_problems
     generated = {**render_feeds(site, urls, now, [file for file in feeds if file[0] not in reused]),
                  **render_sitemaps(pages, site, urls, now), BUILD_INFO: build_info(site, now, GENERATOR)}
@@ -316,18 +322,18 @@ def _build(options: BuildOptions) -> BuildReport:
     inputs = uptodate.input_stats(root) if options.cache else {}  # before reading any of them
     with claim_output(output) as previous:  # one build at a time from here: it decides what to keep
         uptodate.forget(root, output)
-        rendered = render_site(options, previous if options.cache else None)
-        config = rendered.loaded.site.config
-        indexed: list[SearchIndex] = []
-        binary = require_pagefind() if config.search else None
+        with Staging(output, previous, spare_tree(root, output) if options.cache else None) as staging:
+            rendered = render_site(options, previous if options.cache else None, staging)
+            config = rendered.loaded.site.config
+            indexed: list[SearchIndex] = []
+            binary = require_pagefind() if config.search else None
 
-        def index_staged(folder: Path) -> None:
-            """Runs on the staged output, before the swap: a failed index keeps the previous site."""
-            indexed.append(index_folder(folder, config.language, binary))
+            def index_staged(folder: Path) -> None:
+                """Runs on the staged output, before the swap: a failed index keeps the previous site."""
+                indexed.append(index_folder(folder, config.language, binary))
 
-        report = write_site(output, rendered.pages, rendered.static, index_staged if binary is not None else None,
-                            claimed=previous, reused=rendered.reused,
-                            spare=spare_tree(options.root, output) if options.cache else None)
+            report = staging.complete(rendered.pages, rendered.static, rendered.reused,
+                                      index_staged if binary is not None else None)
         if options.cache:
             save_records(root, output, rendered.fingerprints, report.files or {})
         lock_written = (save_lock(root / config.redirects.lock_file, rendered.redirects.lock)

@@ -19,8 +19,7 @@ EXTENSION_CONFIGS = {"toc": {"slugify": slugify_unicode, "permalink": False}}
 _TAG = re.compile(r"<[^>]+>")
 _BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|h[1-6]|br|hr|tr|td|th|blockquote|pre|figure|figcaption|dd|dt)\b[^>]*>", re.I)
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
-_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w++(?:['’]\w++)*+")  # possessive: nothing follows, so the same words, found faster
 SUMMARY_MAX_CHARS = 320
 
 
@@ -111,9 +110,12 @@ def local_links(body_html: str) -> list[str]:
     return [html.unescape(target) for target in _LINK_ATTR.findall(body_html)]
 
 
+def _without_tags(fragment: str) -> str:
+    return html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", fragment)))
+
+
 def plain_text(fragment: str) -> str:
-    text = _TAG.sub("", _BLOCK_TAG.sub(" ", fragment))
-    return _SPACE.sub(" ", html.unescape(text)).strip()
+    return " ".join(_without_tags(fragment).split())  # split() and regex \s agree on every code point
 
 
 def first_paragraph(body_html: str) -> str:
@@ -133,4 +135,4 @@ def shorten(text: str, limit: int) -> str:
 
 
 def count_words(body_html: str) -> int:
-    return len(_WORD.findall(plain_text(body_html)))
+    return len(_WORD.findall(_without_tags(body_html)))  # spacing does not change the count

@@ -9,7 +9,7 @@ from __future__ import annotations
 import traceback
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence, TypeVar
 from weakref import WeakSet
 
 import jinja2
@@ -215,6 +215,8 @@ def _shown(filename: str | None, root: Path) -> str:
 
 
 Failure = tuple[tuple[str | None, int | None, str], Problem]
+R = TypeVar("R")
+Sink = Callable[[str, bytes], Any]  # output path, page bytes -> what stands for the page
 
 
 def render_page(env: jinja2.Environment, page: Page, root: Path) -> bytes | Failure:
@@ -238,13 +240,14 @@ def render_page(env: jinja2.Environment, page: Page, root: Path) -> bytes | Fail
     return html.encode("utf-8")
 
 
-def collect(pages: Sequence[Page], results: Iterable[bytes | Failure]) -> tuple[dict[str, bytes], list[Problem]]:
-    """Pages' bytes by output path, and one problem per distinct fault, naming the first page it broke."""
-    files: dict[str, bytes] = {}
+def collect(pages: Sequence[Page], results: Iterable[R | Failure]) -> tuple[dict[str, R], list[Problem]]:
+    """Pages' bytes (or what the sink made of them) by output path, and one problem per distinct
+    fault, naming the first page it broke."""
+    files: dict[str, R] = {}
     problems: list[Problem] = []
     seen: set[tuple[str | None, int | None, str]] = set()
     for page, result in zip(pages, results):
-        if isinstance(result, bytes):
+        if not isinstance(result, tuple):  # a Failure is the only tuple
             files[page.output] = result
         elif result[0] not in seen:
             seen.add(result[0])
@@ -252,31 +255,35 @@ def collect(pages: Sequence[Page], results: Iterable[bytes | Failure]) -> tuple[
     return files, problems
 
 
-def render_pages(env: jinja2.Environment, pages: Iterable[Page], root: Path) -> tuple[dict[str, bytes], list[Problem]]:
-    """Render every page in this process; one problem per distinct template fault."""
-    pages = list(pages)
-    return collect(pages, (render_page(env, page, root) for page in pages))
-
-
 RENDER_POOL_THRESHOLD = 200  # fewer pages than this: forking workers costs more than it saves
 
 
-def _render_chunk(chunk: Sequence[int]) -> list[bytes | Failure]:
-    """In a forked worker: the environment, pages and root were shared by the parent before the fork."""
-    env, pages, root = workers.shared()
-    return [render_page(env, pages[index], root) for index in chunk]
+def _render_one(env: jinja2.Environment, page: Page, root: Path, sink: Sink | None) -> Any:
+    result = render_page(env, page, root)
+    if sink is None or isinstance(result, tuple):
+        return result
+    return sink(page.output, result)
+
+
+def _render_chunk(chunk: Sequence[int]) -> list[Any]:
+    """In a forked worker: the environment, pages, root and sink were shared by the parent before the fork."""
+    env, pages, root, sink = workers.shared()
+    return [_render_one(env, pages[index], root, sink) for index in chunk]
 
 
 def render_all(env: jinja2.Environment, pages: Sequence[Page], root: Path, jobs: int = 1,
-               progress: Callable[[str, int, int], None] | None = None) -> tuple[dict[str, bytes], list[Problem]]:
+               progress: Callable[[str, int, int], None] | None = None,
+               sink: Sink | None = None) -> tuple[dict[str, Any], list[Problem]]:
     """Render every page, over ``jobs`` forked workers when there are enough pages; the same bytes and
-    the same problems (in page order) either way."""
+    the same problems (in page order) either way. With a ``sink``, each page's bytes go to it where
+    they were rendered (e.g. into the staging folder), and what it returns stands for the page: the
+    bytes of a whole site are then never held in one process."""
     pages = list(pages)
     total = len(pages)
     if jobs <= 1 or total < RENDER_POOL_THRESHOLD:
         results = []
         for page in pages:
-            results.append(render_page(env, page, root))
+            results.append(_render_one(env, page, root, sink))
             if progress and len(results) % 100 == 0:
                 progress("rendering", len(results), total)
         return collect(pages, results)
@@ -289,5 +296,5 @@ def render_all(env: jinja2.Environment, pages: Sequence[Page], root: Path, jobs:
             progress("rendering", done, total)
 
     indices = list(range(total))
-    parts = workers.run(_render_chunk, workers.chunks(indices, jobs), (env, pages, root), jobs, step)
+    parts = workers.run(_render_chunk, workers.chunks(indices, jobs), (env, pages, root, sink), jobs, step)
     return collect(pages, [result for part in parts for result in part])

@@ -8,13 +8,14 @@ little work, the same function runs in this process; the output bytes are the sa
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -73,10 +74,31 @@ def _worker_start(parent: int) -> None:
         os._exit(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _DEFERRED)  # forked while the parent deferred them
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     os.close(devnull)
+
+
+_DEFERRED = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while the workers are forked, and take them after. A Python signal
+    handler that runs inside ``os.fork`` runs in an after-fork hook, whose exceptions CPython drops:
+    the interrupt would be lost and the build run on. The pool's threads, started meanwhile, keep
+    them blocked, so they always reach the main thread."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)  # a held signal's handler runs right here
 
 
 def _in_pool(func: Callable[[T], list[R]], tasks: Sequence[T], jobs: int,
@@ -85,7 +107,8 @@ def _in_pool(func: Callable[[T], list[R]], tasks: Sequence[T], jobs: int,
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
                                initializer=_worker_start, initargs=(os.getpid(),))
     try:
-        futures = {pool.submit(func, task): index for index, task in enumerate(tasks)}
+        with _signals_deferred():
+            futures = {pool.submit(func, task): index for index, task in enumerate(tasks)}
         ordered: list[list[R] | None] = [None] * len(tasks)
         for future in as_completed(futures):
             ordered[futures[future]] = future.result()
