@@ -249,23 +249,47 @@ def _decode_label(item: tuple[str, str, str]) -> Label:
     return label
 
 
+def _decode_labels(value: Any) -> tuple[Label, ...]:
+    return tuple(map(_decode_label, value))
+
+
+def _decode_optional_label(value: Any) -> Label | None:
+    return _decode_label(value) if value else None
+
+
+def _decode_optional_datetime(value: Any) -> datetime | None:
+    return decode_datetime(value) if value else None
+
+
+def _decode_mapping(value: Any) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(decode_value(value) if value else {})
+
+
+def _decode_plain(value: Any) -> Any:
+    return value if isinstance(value, tuple) else decode_value(value)
+
+
+def _decoder(name: str) -> Any:
+    if name in _LABEL_LISTS:
+        return _decode_labels
+    if name in _LABELS_ONE:
+        return _decode_optional_label
+    if name in _DATETIMES:
+        return _decode_optional_datetime
+    if name in _MAPPINGS:
+        return _decode_mapping
+    return _decode_plain
+
+
+_DECODERS = tuple(_decoder(name) for name in _ARTICLE_FIELDS)  # chosen once, not per field per article
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
 def decode_article(record: tuple[Any, ...]) -> Article:
     if not isinstance(record, tuple) or len(record) != len(_ARTICLE_FIELDS):
         raise ValueError("cache record of another shape")
-    values = []
-    for name, value in zip(_ARTICLE_FIELDS, record):
-        if name in _LABEL_LISTS:
-            value = tuple(_decode_label(label) for label in value)
-        elif name in _LABELS_ONE:
-            value = _decode_label(value) if value else None
-        elif name in _DATETIMES:
-            value = decode_datetime(value) if value else None
-        elif name in _MAPPINGS:
-            value = MappingProxyType(decode_value(value) if value else {})
-        elif not isinstance(value, tuple):
-            value = decode_value(value)
-        values.append(value)
-    return Article(*values)
+    return Article(*[value if type(value) in _SCALARS and decode is _decode_plain else decode(value)
+                     for decode, value in zip(_DECODERS, record)])
 
 
 def encode_problem(problem: Problem) -> tuple[Any, ...]:

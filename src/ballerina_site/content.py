@@ -81,13 +81,21 @@ def escaping_links(root: Path, folder: str) -> list[Problem]:
     base = root / folder
     if not base.is_dir():
         return []
-    problems = []
-    for path in sorted(base.rglob("*")):
-        if path.is_symlink() and leaves_site(path, root):
-            problems.append(Problem(path.relative_to(root).as_posix(), None,
-                                    "symlink points outside the site folder; refused",
-                                    f"copy the file into {folder}/ instead of linking to it"))
-    return problems
+    links: list[Path] = []
+    todo = [str(base)]
+    while todo:  # os.scandir knows a symlink from the directory entry: no stat per file
+        try:
+            with os.scandir(todo.pop()) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        links.append(Path(entry.path))
+                    elif entry.is_dir():
+                        todo.append(entry.path)
+        except OSError:  # unreadable: whatever is in it cannot be read either
+            continue
+    return [Problem(path.relative_to(root).as_posix(), None, "symlink points outside the site folder; refused",
+                    f"copy the file into {folder}/ instead of linking to it")
+            for path in sorted(links) if leaves_site(path, root)]
 
 
 def decode(data: bytes, source: str) -> str | Problem:
