@@ -272,6 +272,47 @@ def test_parallel_rendering_gives_the_same_bytes_and_the_same_problems(tmp_path,
     assert tree(tmp_path / "parallel") == clean  # the failed builds left the output as it was
 
 
+class _BrokenPool:
+    """A pool whose workers all die (killed by the OOM killer, say)."""
+
+    def __init__(self, *args, **kwargs):
+        self._processes = {}
+
+    def submit(self, func, *args):
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        future = Future()
+        future.set_exception(BrokenProcessPool("a worker died"))
+        return future
+
+    def shutdown(self, wait=True, cancel_futures=False):
+        pass
+
+
+def _no_processes(*args, **kwargs):
+    raise OSError(11, "Resource temporarily unavailable")
+
+
+@pytest.mark.parametrize("pool", [_BrokenPool, _no_processes])
+def test_when_the_workers_cannot_run_this_process_does_the_work_once(tmp_path, monkeypatch, pool):
+    """Feeds are made by this process while the workers render; if the pool breaks or cannot start,
+    everything is done here instead: the same bytes, and the feeds made once."""
+    from ballerina_site import build as build_module, render, workers
+
+    site = make_site(tmp_path / "site")
+    clean = clean_build(site, tmp_path / "clean")
+    monkeypatch.setattr(render, "RENDER_POOL_THRESHOLD", 1)
+    monkeypatch.setattr(parsing, "POOL_THRESHOLD", 1)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", pool)
+    calls = []
+    real = build_module.render_feeds
+    monkeypatch.setattr(build_module, "render_feeds", lambda *args: calls.append(1) or real(*args))
+    build(BuildOptions(root=site, output=tmp_path / "out", now=NOW, jobs=2, record_urls=False))
+    assert tree(tmp_path / "out") == clean
+    assert calls == [1]
+
+
 def test_a_template_fault_found_while_pages_are_staged_keeps_the_output_and_the_spare(tmp_path, monkeypatch):
     """Workers write pages into the staging folder as they render them: a fault found half-way must
     still leave the live output as it was, no staging folder behind, and the next build whole."""

@@ -251,11 +251,17 @@ def render_site(options: BuildOptions, previous: Mapping[str, OldFile] | None = 
     todo = [page for page in pages if page.output not in reused]
     if staging is not None:
         staging.prepare({*(page.output for page in todo), *(path for path, _, _ in feeds), *reused, *static})
+    generated: dict[str, bytes] = {}
+
+    def side_outputs() -> None:
+        """Feeds and sitemaps, made while the workers render the pages."""
+        generated.update(render_feeds(site, urls, now, [file for file in feeds if file[0] not in reused]))
+        generated.update(render_sitemaps(pages, site, urls, now))
+        generated[BUILD_INFO] = build_info(site, now, GENERATOR)
+
     rendered, render_problems = render_all(env, todo, root, options.jobs, options.progress,
-                                           staging.put if staging is not None else None)
+                                           staging.put if staging is not None else None, side_outputs)
     problems += render_problems
-    generated = {**render_feeds(site, urls, now, [file for file in feeds if file[0] not in reused]),
-                 **render_sitemaps(pages, site, urls, now), BUILD_INFO: build_info(site, now, GENERATOR)}
     if plan.redirects:
         generated["_redirects"] = netlify_redirects(plan.redirects, urls)
     if "robots.txt" in static:  # the site's own robots.txt wins over the generated one

@@ -273,14 +273,18 @@ def _render_chunk(chunk: Sequence[int]) -> list[Any]:
 
 def render_all(env: jinja2.Environment, pages: Sequence[Page], root: Path, jobs: int = 1,
                progress: Callable[[str, int, int], None] | None = None,
-               sink: Sink | None = None) -> tuple[dict[str, Any], list[Problem]]:
+               sink: Sink | None = None,
+               meanwhile: Callable[[], None] | None = None) -> tuple[dict[str, Any], list[Problem]]:
     """Render every page, over ``jobs`` forked workers when there are enough pages; the same bytes and
     the same problems (in page order) either way. With a ``sink``, each page's bytes go to it where
     they were rendered (e.g. into the staging folder), and what it returns stands for the page: the
-    bytes of a whole site are then never held in one process."""
+    bytes of a whole site are then never held in one process. ``meanwhile``: other work for this
+    process while the workers render (see :func:`workers.run`)."""
     pages = list(pages)
     total = len(pages)
     if jobs <= 1 or total < RENDER_POOL_THRESHOLD:
+        if meanwhile is not None:
+            meanwhile()
         results = []
         for page in pages:
             results.append(_render_one(env, page, root, sink))
@@ -296,5 +300,6 @@ def render_all(env: jinja2.Environment, pages: Sequence[Page], root: Path, jobs:
             progress("rendering", done, total)
 
     indices = list(range(total))
-    parts = workers.run(_render_chunk, workers.chunks(indices, jobs), (env, pages, root, sink), jobs, step)
+    parts = workers.run(_render_chunk, workers.chunks(indices, jobs), (env, pages, root, sink), jobs, step,
+                        meanwhile)
     return collect(pages, [result for part in parts for result in part])
