@@ -50,8 +50,10 @@ EDITS = st.one_of(
     st.tuples(st.just("redate"), st.integers(0, 40), st.integers(0, 80)),
     st.tuples(st.just("body"), st.integers(0, 40),
               st.sampled_from(["Changed.", "Another *body* with <b>raw</b>.", ""])),
+    st.tuples(st.just("append"), st.integers(0, 40),  # the summary (first paragraph) stays the same
+              st.sampled_from(["More words.", "A [link](https://x.example/) and <em>raw</em>."])),
     st.tuples(st.just("template"), st.sampled_from(["partials/card.html", "base.html", "term.html"]),
-              st.integers(0, 3)),
+              st.integers(0, 4)),
     st.tuples(st.just("author"), st.integers(0, 40), st.sampled_from(["Ann Lee", "ann  lee", "Bo"])),
     st.tuples(st.just("data"), st.sampled_from(["tags.yaml", "authors.yaml"]), st.integers(0, 2)),
     st.tuples(st.just("tamper"), st.sampled_from(["index.html", "tags/ballerina/index.html", "feed.xml"])),
@@ -70,6 +72,12 @@ EDITS = st.one_of(
 READS_MORE = {"base.html": "{% for a in site.articles[:2] %}{{ a.title }} {{ a.summary }}{% endfor %}",
               "term.html": "{{ term.articles | map(attribute='summary') | join(' ') }}",
               "partials/card.html": "{{ site.tags | map(attribute='count') | join(',') }}"}
+# Variant 4 reads the body of articles on listing pages, each by another route: an attribute, a
+# filter taking its name, a name computed at render time.
+READS_BODY = {"partials/card.html": "{{ item | attr('body' ~ '_html') | length }}",
+              "term.html": "{{ term.articles | map(attribute='body_html') | map('length') | join(',') }}",
+              "base.html": "{% if pager is defined %}{% for a in pager.items %}{{ a.body_html | length }} "
+                           "{% endfor %}{% endif %}"}
 DATA = {"tags.yaml": ["ballerina:\n  description: Dance.\n", "ballerina:\n  description: Fight.\n"],
         "authors.yaml": ["Ann Lee:\n  bio: Writes.\n", "Ann Lee:\n  bio: Edits.\n  url: https://ann.example/\n"]}
 
@@ -88,7 +96,8 @@ def apply(site: Path, edit: tuple, step: int) -> None:
             target.unlink(missing_ok=True)  # back to the theme's own
         else:
             original = (render.THEME_DIR / "templates" / edit[1]).read_text(encoding="utf-8")
-            extra = READS_MORE[edit[1]] if edit[2] == 3 else f"<!-- variant {edit[2]} -->"
+            extra = (READS_MORE[edit[1]] if edit[2] == 3 else READS_BODY[edit[1]] if edit[2] == 4
+                     else f"<!-- variant {edit[2]} -->")
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(original.replace("</", extra + "</", 1), encoding="utf-8")
     elif kind == "data":
@@ -144,6 +153,8 @@ def apply(site: Path, edit: tuple, step: int) -> None:
                      for line in lines]
         elif kind == "schedule":
             lines = [f"date: 2026-01-0{edit[2]}T12:00:00Z" if line.startswith("date:") else line for line in lines]
+        elif kind == "append":
+            body = body.rstrip("\n") + "\n\n" + edit[2] + "\n"
         else:
             body = "\n" + edit[2] + "\n"
         path.write_text("\n".join(lines) + "\n---\n" + body, encoding="utf-8")
@@ -166,6 +177,10 @@ def outcome(options: BuildOptions, may_skip: bool = False) -> tuple[str, object]
 @example(edits=[("config", "page_size"), ("template", "term.html", 3), ("body", 0, "Changed.")],
          in_memory=False)
 @example(edits=[("template", "base.html", 3), ("retitle", 1, "New headline")], in_memory=True)
+@example(edits=[("append", 0, "More words."), ("template", "partials/card.html", 4), ("append", 1, "More words.")],
+         in_memory=True)  # a body shown on listings: through a name made at render time,
+@example(edits=[("template", "term.html", 4), ("append", 2, "More words.")], in_memory=False)  # a filter's string,
+@example(edits=[("template", "base.html", 4), ("append", 3, "More words.")], in_memory=True)  # a template extended
 @example(edits=[("template", "partials/card.html", 3), ("add", 5, ["Amélie"])], in_memory=False)
 @example(edits=[("author", 0, "Ann Lee"), ("data", "authors.yaml", 0), ("data", "authors.yaml", 1)],
          in_memory=True)

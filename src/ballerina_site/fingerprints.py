@@ -15,6 +15,15 @@ the file now in the output was written (see incremental.py). A fingerprint hashe
     other use of ``site`` as the whole site.
 A page whose context holds a value this module cannot walk gets no fingerprint and is always
 rendered, so a new kind of page is correct before it is fast.
+
+On pages other than an article's own, an article counts without the fields only its own page
+shows (``body_html``, ``word_count``, ``links``, ``key_lines``), each unless the page's templates may
+read it: they name it (as an attribute, or inside any string), or reach an attribute by a name made at
+render time (``x[key]``, ``attr(name)``, ``map(attribute=name)``...) or a dunder. Printed whole, an
+article shows none of them (its repr leaves them out), and the Python helpers that templates call
+read them only for the article's own page. So editing an article's text re-renders its page and the
+pages that show it in Keep Reading, not every listing it is on, while its summary, title, reading
+time and the rest stay the same.
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ WHOLE_SITE = "*"
 MEMBERS = "#members"  # a template mentions ``articles``: terms and authors count with their members
 _PROFILE_LISTS = ("tags", "categories", "authors")
 _FREE = ("config",)  # in every fingerprint already
+_WHOLE_ARTICLE_KINDS = frozenset({"article", "redirect"})
 
 
 class Unwalkable(TypeError):
@@ -45,11 +55,8 @@ class Unwalkable(TypeError):
 
 
 def _h(*parts: bytes) -> bytes:
-    hasher = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        hasher.update(b"%d:" % len(part))
-        hasher.update(part)
-    return hasher.digest()
+    """One hash of the parts, each prefixed by its length (one update: a third of the calls)."""
+    return hashlib.blake2b(b"".join([b"%d:%s" % (len(part), part) for part in parts]), digest_size=16).digest()
 
 
 def _is_site_attr(node: nodes.Node) -> bool:
@@ -84,6 +91,39 @@ def site_reads(tree: nodes.Template) -> frozenset[str]:
     return frozenset(found)
 
 
+_ALL_FIELDS = "#fields:*"  # a template may reach any field of an article
+_OPTIONAL = {"body_html": ("body_html",), "word_count": ("word_count",), "links": ("links",),
+             "key_lines": ("key_lines", "line_of")}
+"""Article fields no Python helper reads on pages other than the article's own (its page and its
+redirect pages count the article whole): by field, the names through which a template reaches it."""
+_BY_NAME = frozenset({"attr", "map", "selectattr", "rejectattr", "sort", "groupby", "sum", "unique", "min",
+                      "max", "join", "dictsort"})  # Jinja filters and tests that take an attribute's name
+
+
+def field_reads(tree: nodes.Template) -> frozenset[str]:
+    """Which of the :data:`_OPTIONAL` article fields a template may read (``#fields:<name>``), or
+    ``#fields:*`` for any, judged from its syntax alone and on the safe side: a field counts when its
+    name is an attribute or inside any string; any field when an attribute is reached by a name made
+    at render time (``x[key]``, ``attr(name)``, ``map(attribute=name)``...) or through a dunder."""
+    found: set[str] = set()
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Const, nodes.Filter, nodes.Test)):
+        if isinstance(node, nodes.Getattr):
+            if node.attr.startswith("__"):
+                return frozenset({_ALL_FIELDS})
+            found.update(f"#fields:{field}" for field, names in _OPTIONAL.items() if node.attr in names)
+        elif isinstance(node, nodes.Const):
+            if isinstance(node.value, str):
+                found.update(f"#fields:{field}" for field, names in _OPTIONAL.items()
+                             if any(name in node.value for name in names))
+        elif isinstance(node, nodes.Getitem):
+            if not isinstance(node.arg, (nodes.Const, nodes.Slice)):
+                return frozenset({_ALL_FIELDS})
+        elif node.name in _BY_NAME and (node.dyn_args is not None or node.dyn_kwargs is not None or not all(
+                isinstance(arg, nodes.Const) for arg in (*node.args, *(kw.value for kw in node.kwargs)))):
+            return frozenset({_ALL_FIELDS})
+    return frozenset(found)
+
+
 _PARSED: dict[bytes, tuple[frozenset[str] | None, frozenset[str]]] = {}  # by a hash of the source
 
 
@@ -109,9 +149,9 @@ class Templates:
                     tree = self.env.parse(source)
                     refs = list(meta.find_referenced_templates(tree))
                     pulled = None if any(ref is None for ref in refs) else frozenset(refs)  # None: any
-                    reads = site_reads(tree)
+                    reads = site_reads(tree) | field_reads(tree)
                 except jinja2.TemplateSyntaxError:
-                    pulled, reads = frozenset(), frozenset({WHOLE_SITE})
+                    pulled, reads = frozenset(), frozenset({WHOLE_SITE, _ALL_FIELDS})
                 known = _PARSED[own] = (pulled, reads)
             self._own[name] = (own, *known)
         return self._own[name]
@@ -164,7 +204,28 @@ def _field_names(kind: type) -> tuple[str, ...]:
     return names
 
 
-_KNOWN_ARTICLES: dict[str, tuple[Article, bytes, bytes]] = {}  # by source: article, its profile, its token
+_FIELD_SETS: dict[frozenset[str], tuple[str, ...]] = {}
+
+
+def fields_shown(reads: frozenset[str]) -> tuple[str, ...]:
+    """The article fields that count on a page whose templates read ``reads``, always in field order
+    (the same tuple object for the same set, so it can key memos)."""
+    key = reads & ({_ALL_FIELDS} | {f"#fields:{field}" for field in _OPTIONAL})
+    found = _FIELD_SETS.get(key)
+    if found is None:
+        every = _field_names(Article)
+        found = _FIELD_SETS[key] = every if _ALL_FIELDS in key else tuple(
+            name for name in every if name not in _OPTIONAL or f"#fields:{name}" in key)
+    return found
+
+
+ALL_FIELDS = fields_shown(frozenset({_ALL_FIELDS}))
+_BASE_FIELDS = tuple(name for name in ALL_FIELDS if name not in _OPTIONAL)
+_OPTIONAL_IN: dict[int, tuple[str, ...]] = {}  # by id of an interned field set
+
+
+_KNOWN_ARTICLES: dict[tuple[str, int], tuple[Article, bytes, bytes]] = {}  # by source and
+# the fields that count: article, its profile, its token
 _EXACT = frozenset({str, int, bool, type(None), Label})  # == on these means the very same value
 
 
@@ -181,11 +242,26 @@ def _same(a: Any, b: Any) -> bool:
     return kind is tuple and len(a) == len(b) and all(map(_same, a, b))
 
 
-def _same_article(a: Article, b: Article) -> bool:
+def _same_article(a: Article, b: Article, fields: tuple[str, ...]) -> bool:
     """In the live preview most articles come back as the very objects, or with fields rebuilt equal
     (merged tag labels): comparing them is ten times cheaper than hashing them again."""
-    return a is b or all(map(_same, map(a.__getattribute__, _field_names(Article)),
-                             map(b.__getattribute__, _field_names(Article))))
+    return a is b or all(map(_same, map(a.__getattribute__, fields), map(b.__getattribute__, fields)))
+
+
+def _encoded(value: Any) -> bytes:
+    if type(value) is str:
+        return b"s" + value.encode("utf-8", "surrogatepass")  # faster than repr()
+    return b"r" + repr(value).encode()
+
+
+_NAMES: dict[int, bytes] = {}
+
+
+def _names(fields: tuple[str, ...]) -> bytes:
+    found = _NAMES.get(id(fields))
+    if found is None:
+        found = _NAMES[id(fields)] = ",".join(fields).encode()
+    return found
 
 
 class Fingerprinter:
@@ -196,29 +272,47 @@ class Fingerprinter:
         self.site = site
         self.templates = Templates(env)
         self.base = _h(code_stamp(), _versions(), generator.encode(), repr(site.config).encode())
-        self._articles: dict[int, bytes] = {}
-        self._terms: dict[tuple[int, bool], bytes] = {}
+        self._articles: dict[int, dict[int, bytes]] = {}  # by field set, by article
+        self._profiles: dict[int, bytes] = {}
+        self._bases: dict[int, bytes] = {}  # by id: the site holds every article for the whole build
+        self._terms: dict[tuple[int, bool, int], bytes] = {}
         self._site_parts: dict[frozenset[str], bytes] = {}
-        self._lists: dict[tuple[int, bool], tuple[Any, bytes]] = {}  # kept alive with their token
+        self._lists: dict[tuple[int, bool, int], tuple[Any, bytes]] = {}  # kept alive with their token
         self._feeds: dict[tuple[Any, ...], bytes] = {}
 
     # --- values ---------------------------------------------------------------------------------
-    def article(self, article: Article) -> bytes:
-        token = self._articles.get(id(article))
+    def article(self, article: Article, fields: tuple[str, ...] = ALL_FIELDS) -> bytes:
+        """``fields``: those that count on the page (see :func:`fields_shown`)."""
+        memo = self._articles.get(id(fields))  # field sets are interned: their ids suffice
+        if memo is None:
+            memo = self._articles[id(fields)] = {}
+        token = memo.get(id(article))
         if token is None:
-            person = self.site.author_of(article)
-            profile = self._profile(person) if person else b""
-            known = _KNOWN_ARTICLES.get(article.source)
-            if known is not None and known[1] == profile and _same_article(known[0], article):
-                token = known[2]  # as in the last build of this process (the live preview)
-            else:
-                values = map(article.__getattribute__, _field_names(Article))
-                fields = [b"s" + value.encode("utf-8", "surrogatepass") if type(value) is str  # faster than repr()
-                          else b"r" + repr(value).encode() for value in values]
-                token = _h(b"A", *fields, profile)
-                _KNOWN_ARTICLES[article.source] = (article, profile, token)
-            self._articles[id(article)] = token
+            token = memo[id(article)] = self._article_token(article, fields)
         return token
+
+    def _article_token(self, article: Article, fields: tuple[str, ...]) -> bytes:
+        person = self.site.author_of(article)
+        profile = self._person_profile(person) if person else b""
+        known = _KNOWN_ARTICLES.get((article.source, id(fields)))
+        if known is not None and known[1] == profile and _same_article(known[0], article, fields):
+            return known[2]  # as in the last build of this process (the live preview)
+        base = self._bases.get(id(article))
+        if base is None:  # the fields every page counts, hashed once whatever else a page counts
+            base = self._bases[id(article)] = _h(b"B", *map(_encoded, map(article.__getattribute__, _BASE_FIELDS)),
+                                                 profile)
+        optional = _OPTIONAL_IN.get(id(fields))
+        if optional is None:
+            optional = _OPTIONAL_IN[id(fields)] = tuple(name for name in fields if name in _OPTIONAL)
+        token = _h(b"A", _names(optional), base, *map(_encoded, map(article.__getattribute__, optional)))
+        _KNOWN_ARTICLES[(article.source, id(fields))] = (article, profile, token)
+        return token
+
+    def _person_profile(self, person: Person) -> bytes:
+        found = self._profiles.get(id(person))
+        if found is None:
+            found = self._profiles[id(person)] = self._profile(person)
+        return found
 
     @staticmethod
     def _profile(value: Term | Person) -> bytes:
@@ -226,18 +320,18 @@ class Fingerprinter:
             return repr((value.label, value.description, value.count)).encode()
         return repr((value.slug, value.name, value.bio, value.url, value.image, value.count)).encode()
 
-    def member_list(self, value: Term | Person, members: bool) -> bytes:
+    def member_list(self, value: Term | Person, members: bool, fields: tuple[str, ...] = ALL_FIELDS) -> bytes:
         """A term or author as its profile, and with its members' contents when ``members``."""
-        key = (id(value), members)
+        key = (id(value), members, id(fields))
         token = self._terms.get(key)
         if token is None:
             parts = [self._profile(value)]
             if members:
-                parts += [self.article(article) for article in value.articles]
+                parts += [self.article(article, fields) for article in value.articles]
             token = self._terms[key] = _h(b"T", *parts)
         return token
 
-    def value(self, value: Any, members: bool) -> bytes:
+    def value(self, value: Any, members: bool, fields: tuple[str, ...] = ALL_FIELDS) -> bytes:
         """A self-delimiting encoding of ``value``: articles and terms as fixed-size hashes, the rest
         spelled out, so a page costs one hash however deep its context."""
         kind = type(value)
@@ -245,29 +339,29 @@ class Fingerprinter:
             data = value.encode()
             return b"s%d:" % len(data) + data
         if kind is Article:
-            return b"A" + self.article(value)
+            return b"A" + self.article(value, fields)
         if kind in _PLAIN:
             data = (kind.__name__ + repr(value)).encode()
             return b"r%d:" % len(data) + data
         if kind is tuple or kind is list:
             if len(value) <= _SHORT:
-                return b"L%d:" % len(value) + b"".join([self.value(item, members) for item in value])
-            hit = self._lists.get((id(value), members))  # e.g. a listing's page paths, shared by its pages
+                return b"L%d:" % len(value) + b"".join([self.value(item, members, fields) for item in value])
+            hit = self._lists.get((id(value), members, id(fields)))  # e.g. a listing's page paths, shared by its pages
             if hit is None or hit[0] is not value:
-                token = b"H" + _h(b"".join([self.value(item, members) for item in value]))
-                hit = self._lists[(id(value), members)] = (value, token)
+                token = b"H" + _h(b"".join([self.value(item, members, fields) for item in value]))
+                hit = self._lists[(id(value), members, id(fields))] = (value, token)
             return hit[1]
         if kind is Term or kind is Person:
-            return b"T" + self.member_list(value, members)
+            return b"T" + self.member_list(value, members, fields)
         if kind is dict or kind is MappingProxyType:
-            return b"M%d:" % len(value) + b"".join([self.value(k, members) + self.value(v, members)
+            return b"M%d:" % len(value) + b"".join([self.value(k, members, fields) + self.value(v, members, fields)
                                                     for k, v in value.items()])
         if isinstance(value, Site):
             return b"S" + self.site_part(frozenset({WHOLE_SITE}))
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             names = _field_names(kind)
             return b"D%d:" % len(names) + kind.__qualname__.encode() + b":" + \
-                b"".join([self.value(getattr(value, name), members) for name in names])
+                b"".join([self.value(getattr(value, name), members, fields) for name in names])
         raise Unwalkable(kind.__name__)
 
     def site_part(self, reads: frozenset[str]) -> bytes:
@@ -277,14 +371,16 @@ class Fingerprinter:
             return token
         site = self.site
         members = MEMBERS in reads
+        fields = fields_shown(reads)
         parts: list[bytes] = []
         for name in sorted(reads):
-            if name in _FREE or name == MEMBERS:
+            if name in _FREE or name == MEMBERS or name.startswith("#fields:"):
                 continue
             if name == "articles#len":
                 parts.append(b"count%d" % len(site.articles))
             elif name in _PROFILE_LISTS:
-                parts.append(name.encode() + _h(*(self.member_list(item, members) for item in getattr(site, name))))
+                parts.append(name.encode() + _h(*(self.member_list(item, members, fields)
+                                                  for item in getattr(site, name))))
             else:  # site.articles, site.months, site.related, site passed on whole ...
                 parts.append(b"whole" + self._whole())
         token = self._site_parts[reads] = _h(*parts)
@@ -304,13 +400,15 @@ class Fingerprinter:
         """The page's fingerprint, or None when it must be rendered whatever happened before."""
         template, reads = self.templates.info(page.template)
         members = MEMBERS in reads
+        # an article's own page (and its redirects) shows it whole: the helpers read more of it there
+        fields = ALL_FIELDS if page.kind in _WHOLE_ARTICLE_KINDS else fields_shown(reads)
         try:
-            feeds = self._feeds.get(page.feeds)  # equal tuples on most pages: encoded once
+            feeds = self._feeds.get((page.feeds, members, id(fields)))  # equal tuples on most pages: encoded once
             if feeds is None:
-                feeds = self._feeds[page.feeds] = self.value(page.feeds, members)
+                feeds = self._feeds[(page.feeds, members, id(fields))] = self.value(page.feeds, members, fields)
             head = self.value((page.path, page.template, page.kind, page.title, page.source, page.updated),
-                              members) + feeds
-            context = self.value(dict(page.context), members)
+                              members, fields) + feeds
+            context = self.value(dict(page.context), members, fields)
         except Unwalkable:
             return None
         return _h(b"page", self.base, template, self.site_part(reads), head, context)

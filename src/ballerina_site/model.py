@@ -33,8 +33,8 @@ class Article:
     has_time: bool  # False when the front matter gave only a day
     updated: datetime | None
     summary: str
-    body_html: str
-    word_count: int
+    body_html: str = field(repr=False)  # repr=False: printed whole, an article shows only what listings may
+    word_count: int = field(repr=False)
     reading_minutes: int
     tags: tuple[Label, ...] = ()
     category: Label | None = None
@@ -48,8 +48,8 @@ class Article:
     expiry_date: datetime | None = None  # left out of builds from this time on
     aliases: tuple[str, ...] = ()  # old site paths that redirect here
     extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY)  # the editor's own front matter keys
-    key_lines: Mapping[str, int] = field(default_factory=lambda: EMPTY)  # front matter key -> file line
-    links: tuple[tuple[str, int], ...] = ()  # local link and image targets in the body, with file lines
+    key_lines: Mapping[str, int] = field(default_factory=lambda: EMPTY, repr=False)  # front matter key -> line
+    links: tuple[tuple[str, int], ...] = field(default=(), repr=False)  # local targets in the body, with lines
 
     @property
     def sort_key(self) -> tuple[float, str]:
