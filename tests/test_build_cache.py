@@ -313,6 +313,24 @@ def test_when_the_workers_cannot_run_this_process_does_the_work_once(tmp_path, m
     assert calls == [1]
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_first_build_fingerprints_pages_where_it_renders_them(tmp_path, monkeypatch, jobs):
+    """With nothing to keep, the first build fingerprints each page in the process that renders it:
+    the next build keeps every page whose inputs did not change, whichever process it was."""
+    from ballerina_site import render
+
+    monkeypatch.setattr(render, "RENDER_POOL_THRESHOLD", 1)
+    site = make_site(tmp_path / "site")
+    options = BuildOptions(root=site, output=tmp_path / "out", now=NOW, cache=True, jobs=jobs, record_urls=False)
+    first = build(options)
+    assert first.reused == 0
+    path = site / "content" / "a03.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA late paragraph.\n", encoding="utf-8")
+    edited = build(options)
+    assert edited.pages - edited.reused < 20 < edited.pages  # the page, its Keep Reading neighbours, feeds
+    assert tree(tmp_path / "out") == clean_build(site, tmp_path / "clean")
+
+
 def test_a_template_fault_found_while_pages_are_staged_keeps_the_output_and_the_spare(tmp_path, monkeypatch):
     """Workers write pages into the staging folder as they render them: a fault found half-way must
     still leave the live output as it was, no staging folder behind, and the next build whole."""

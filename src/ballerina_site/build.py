@@ -242,12 +242,16 @@ def render_site(options: BuildOptions, previous: Mapping[str, OldFile] | None = 
     feeds = feed_files(plan_feeds(site, urls))
     fingerprints: dict[str, bytes | None] = {}
     reused: frozenset[str] = frozenset()
+    fingerprint_later = None
     if options.cache:
         fingerprinter = Fingerprinter(env, site, GENERATOR)
-        fingerprints = {page.output: fingerprinter.page(page) for page in pages}
         fingerprints.update((path, fingerprinter.feed(feed, kind, now)) for path, feed, kind in feeds)
-        if previous:
-            reused = unchanged(fingerprints, load_records(root, options.output_dir), previous)
+        records = load_records(root, options.output_dir) if previous else {}
+        if records:  # some pages may be kept: their fingerprints decide which, before rendering
+            fingerprints.update((page.output, fingerprinter.page(page)) for page in pages)
+            reused = unchanged(fingerprints, records, previous or {})
+        else:  # every page is rendered: each is fingerprinted for the next build where it is rendered
+            fingerprint_later = fingerprinter.page
     todo = [page for page in pages if page.output not in reused]
     if staging is not None:
         staging.prepare({*(page.output for page in todo), *(path for path, _, _ in feeds), *reused, *static})
@@ -259,8 +263,10 @@ def render_site(options: BuildOptions, previous: Mapping[str, OldFile] | None = 
         generated.update(render_sitemaps(pages, site, urls, now))
         generated[BUILD_INFO] = build_info(site, now, GENERATOR)
 
-    rendered, render_problems = render_all(env, todo, root, options.jobs, options.progress,
-                                           staging.put if staging is not None else None, side_outputs)
+    rendered, render_problems, later = render_all(env, todo, root, options.jobs, options.progress,
+                                                  staging.put if staging is not None else None, side_outputs,
+                                                  fingerprint_later)
+    fingerprints.update(later)
     problems += render_problems
     if plan.redirects:
         generated["_redirects"] = netlify_redirects(plan.redirects, urls)

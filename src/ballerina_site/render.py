@@ -258,28 +258,32 @@ def collect(pages: Sequence[Page], results: Iterable[R | Failure]) -> tuple[dict
 RENDER_POOL_THRESHOLD = 200  # fewer pages than this: forking workers costs more than it saves
 
 
-def _render_one(env: jinja2.Environment, page: Page, root: Path, sink: Sink | None) -> Any:
+def _render_one(env: jinja2.Environment, page: Page, root: Path, sink: Sink | None,
+                also: Callable[[Page], Any] | None) -> Any:
     result = render_page(env, page, root)
-    if sink is None or isinstance(result, tuple):
-        return result
-    return sink(page.output, result)
+    if sink is not None and not isinstance(result, tuple):
+        result = sink(page.output, result)
+    return result if also is None else (result, also(page))
 
 
 def _render_chunk(chunk: Sequence[int]) -> list[Any]:
-    """In a forked worker: the environment, pages, root and sink were shared by the parent before the fork."""
-    env, pages, root, sink = workers.shared()
-    return [_render_one(env, pages[index], root, sink) for index in chunk]
+    """In a forked worker: the environment, pages, root, sink and ``also`` were shared by the parent
+    before the fork."""
+    env, pages, root, sink, also = workers.shared()
+    return [_render_one(env, pages[index], root, sink, also) for index in chunk]
 
 
 def render_all(env: jinja2.Environment, pages: Sequence[Page], root: Path, jobs: int = 1,
                progress: Callable[[str, int, int], None] | None = None,
                sink: Sink | None = None,
-               meanwhile: Callable[[], None] | None = None) -> tuple[dict[str, Any], list[Problem]]:
+               meanwhile: Callable[[], None] | None = None,
+               also: Callable[[Page], Any] | None = None) -> tuple[dict[str, Any], list[Problem], dict[str, Any]]:
     """Render every page, over ``jobs`` forked workers when there are enough pages; the same bytes and
     the same problems (in page order) either way. With a ``sink``, each page's bytes go to it where
     they were rendered (e.g. into the staging folder), and what it returns stands for the page: the
     bytes of a whole site are then never held in one process. ``meanwhile``: other work for this
-    process while the workers render (see :func:`workers.run`)."""
+    process while the workers render (see :func:`workers.run`). ``also``: a value computed for each
+    page where it is rendered (e.g. its fingerprint), returned by output path."""
     pages = list(pages)
     total = len(pages)
     if jobs <= 1 or total < RENDER_POOL_THRESHOLD:
@@ -287,19 +291,22 @@ def render_all(env: jinja2.Environment, pages: Sequence[Page], root: Path, jobs:
             meanwhile()
         results = []
         for page in pages:
-            results.append(_render_one(env, page, root, sink))
+            results.append(_render_one(env, page, root, sink, also))
             if progress and len(results) % 100 == 0:
                 progress("rendering", len(results), total)
-        return collect(pages, results)
-    done = 0
+    else:
+        done = 0
 
-    def step(count: int) -> None:
-        nonlocal done
-        done += count
-        if progress:
-            progress("rendering", done, total)
+        def step(count: int) -> None:
+            nonlocal done
+            done += count
+            if progress:
+                progress("rendering", done, total)
 
-    indices = list(range(total))
-    parts = workers.run(_render_chunk, workers.chunks(indices, jobs), (env, pages, root, sink), jobs, step,
-                        meanwhile)
-    return collect(pages, [result for part in parts for result in part])
+        parts = workers.run(_render_chunk, workers.chunks(list(range(total)), jobs),
+                            (env, pages, root, sink, also), jobs, step, meanwhile)
+        results = [result for part in parts for result in part]
+    if also is None:
+        return (*collect(pages, results), {})
+    return (*collect(pages, [result for result, _ in results]),
+            {page.output: extra for page, (_, extra) in zip(pages, results)})
