@@ -331,6 +331,23 @@ def test_a_first_build_fingerprints_pages_where_it_renders_them(tmp_path, monkey
     assert tree(tmp_path / "out") == clean_build(site, tmp_path / "clean")
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_touched_files_are_read_but_not_converted_again(tmp_path, monkeypatch, jobs):
+    """A checkout or a sync tool gives every file a new mtime: each is read (here or by a worker)
+    and, its bytes being the same, taken from the build cache; a file really changed is converted."""
+    monkeypatch.setattr(parsing, "POOL_THRESHOLD", 1)
+    site = make_site(tmp_path / "site")
+    options = BuildOptions(root=site, output=tmp_path / "out", now=NOW, cache=True, jobs=jobs, record_urls=False)
+    build(options)
+    files = sorted((site / "content").glob("*.md"))
+    for path in files:
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    files[3].write_text(files[3].read_text(encoding="utf-8") + "\nA late paragraph.\n", encoding="utf-8")
+    report = build(options)
+    assert (report.parse.parsed, report.parse.cached) == (1, len(files) - 1)
+    assert tree(tmp_path / "out") == clean_build(site, tmp_path / "clean")
+
+
 def test_a_template_fault_found_while_pages_are_staged_keeps_the_output_and_the_spare(tmp_path, monkeypatch):
     """Workers write pages into the staging folder as they render them: a fault found half-way must
     still leave the live output as it was, no staging folder behind, and the next build whole."""

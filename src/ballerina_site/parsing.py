@@ -20,7 +20,7 @@ from typing import Any, Callable, Sequence
 
 from . import cache, workers
 from .config import SiteConfig
-from .content import Parsed, parse_data, parse_settings, read_data
+from .content import Parsed, parse_data, parse_settings, read_data, read_source
 
 ARTICLES_FILE = "articles"
 SHARDS = 16  # the parsed articles are kept in this many files, by a hash of their path
@@ -65,15 +65,30 @@ def _settings_stamp(config: SiteConfig) -> bytes:
     return hashlib.blake2b(repr(parse_settings(config)).encode() + code_stamp(), digest_size=16).digest()
 
 
-def _parse_chunk(chunk: Sequence[tuple[str, bytes]]) -> list[tuple[str, Any, Any]]:
-    """In a worker: parse and encode each article (encoded, because results cross a pipe).
-    An article the cache cannot encode comes back as None and is parsed again in the parent."""
-    config: SiteConfig = workers.shared()
-    out = []
-    for source, data in chunk:
-        parsed = parse_data(source, data, config)
-        out.append((source, *_encode(parsed)))
-    return out
+def _key(stamp: bytes, source: str, data: bytes) -> bytes:
+    return hashlib.blake2b(stamp + source.encode() + b"\0" + data, digest_size=16).digest()
+
+
+Outcome = tuple[Any, ...]  # ("unread", Parsed) | ("same", key) | ("parsed", key, article, problems)
+
+
+def _read_and_parse(source: str, path: Path, expected: bytes | None, root: Path, config: SiteConfig,
+                    stamp: bytes) -> Outcome:
+    """Read a file and parse it unless its key is ``expected`` (the recorded one); the article comes
+    back encoded, as results cross a pipe (None if the cache cannot encode it: the parent parses it)."""
+    _, data = read_data(path, root)
+    if isinstance(data, Parsed):  # too big, unreadable
+        return ("unread", data)
+    key = _key(stamp, source, data)
+    if key == expected:
+        return ("same", key)
+    return ("parsed", key, *_encode(parse_data(source, data, config)))
+
+
+def _parse_chunk(chunk: Sequence[tuple[str, str, bytes | None]]) -> list[Outcome]:
+    """In a worker: read, key and parse each file, so reading and hashing are spread too."""
+    root, config, stamp = workers.shared()
+    return [_read_and_parse(source, Path(path), expected, root, config, stamp) for source, path, expected in chunk]
 
 
 def _encode(parsed: Parsed) -> tuple[Any, Any]:
@@ -134,27 +149,20 @@ def parse_sources(paths: Sequence[Path], root: Path, config: SiteConfig, *, use_
                 saved.update(shards[number])
     results: list[Parsed | None] = [None] * len(paths)
     fresh: dict[str, Any] = {}  # what the next build can reuse
-    todo: list[tuple[int, str, bytes, bytes]] = []
+    todo: list[tuple[int, str, Any, tuple[int, int, int, int]]] = []  # index, source, record, stat
     total = len(paths)
     done = 0
     for index, path in enumerate(paths):
-        seen = _file_stat(path)
-        record = saved.get(path.relative_to(root).as_posix()) if use_cache else None
-        if isinstance(record, tuple) and len(record) == 5 and record[3] == seen and record[4] == stamp \
-                and _take(record, index, results, fresh, path.relative_to(root).as_posix()):
+        seen = _file_stat(path)  # before the file is read, wherever that happens
+        source = path.relative_to(root).as_posix()
+        record = saved.get(source) if use_cache else None
+        if not (isinstance(record, tuple) and len(record) == 5):
+            record = None
+        if record is not None and record[3] == seen and record[4] == stamp \
+                and _take(record, index, results, fresh, source):
             done += 1  # the very file parsed before: not even read
             continue
-        source, data = read_data(path, root)
-        if isinstance(data, Parsed):
-            results[index] = data
-            done += 1
-            continue
-        key = hashlib.blake2b(stamp + source.encode() + b"\0" + data, digest_size=16).digest()
-        if isinstance(record, tuple) and len(record) == 5 and record[0] == key \
-                and _take((key, record[1], record[2], seen, stamp), index, results, fresh, source):
-            done += 1
-            continue
-        todo.append((index, source, data, key, seen))
+        todo.append((index, source, record, seen))
     cached = done
     if progress:
         progress("parsing", done, total)
@@ -165,21 +173,33 @@ def parse_sources(paths: Sequence[Path], root: Path, config: SiteConfig, *, use_
         if progress:
             progress("parsing", done, total)
 
-    pending = [(source, data) for _, source, data, _, _ in todo]
+    pending = [(source, str(paths[index]), record[0] if record is not None else None)
+               for index, source, record, _ in todo]
     if jobs > 1 and len(pending) >= POOL_THRESHOLD:
-        outcome = [item for part in workers.run(_parse_chunk, workers.chunks(pending, jobs), config, jobs, step)
-                   for item in part]
+        outcomes = [item for part in workers.run(_parse_chunk, workers.chunks(pending, jobs),
+                                                 (root, config, stamp), jobs, step)
+                    for item in part]
     else:
-        outcome = []
-        for source, data in pending:
-            outcome.append((source, *_encode(parse_data(source, data, config))))
+        outcomes = []
+        for source, path, expected in pending:
+            outcomes.append(_read_and_parse(source, Path(path), expected, root, config, stamp))
             step(1)
-    for (index, source, data, key, seen), (_, article, problems) in zip(todo, outcome):
-        if problems is None:  # not encodable: parse here and do not keep it
-            results[index] = parse_data(source, data, config)
-            continue
-        results[index] = _decode(article, problems)
-        fresh[source] = (key, article, problems, seen, stamp)
+    parsed = 0
+    for (index, source, record, seen), outcome in zip(todo, outcomes):
+        if outcome[0] == "unread":
+            results[index] = outcome[1]
+            cached += 1
+        elif outcome[0] == "same" and _take((outcome[1], record[1], record[2], seen, stamp), index, results,
+                                            fresh, source):
+            cached += 1  # touched, not changed
+        elif outcome[0] == "same" or outcome[3] is None:  # a damaged record; or not encodable: not kept
+            results[index] = read_source(paths[index], root, config)
+            parsed += 1
+        else:
+            _, key, article, problems = outcome
+            results[index] = _decode(article, problems)
+            fresh[source] = (key, article, problems, seen, stamp)
+            parsed += 1
     if use_cache:
         parts: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
         for source, record in fresh.items():
@@ -188,4 +208,4 @@ def parse_sources(paths: Sequence[Path], root: Path, config: SiteConfig, *, use_
             before = shards[number] if isinstance(shards[number], dict) else {}
             if part != before:  # an edit rewrites one shard, not the whole cache
                 cache.save(shard_file(root, number), ARTICLES_FILE, part)
-    return [r for r in results if r is not None], ParseStats(len(todo), cached)
+    return [r for r in results if r is not None], ParseStats(parsed, cached)
