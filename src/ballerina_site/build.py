@@ -196,7 +196,8 @@ def check_output_dir(root: Path, output: Path) -> list[Problem]:
 
 @dataclass(frozen=True, slots=True)
 class RenderedSite:
-    """A whole site in memory: every page's bytes and every static file, ready to write or to check."""
+    """A whole site, ready to swap in or to check: every page's bytes (in a build, most pages are
+    already in the staging folder: their :class:`Staged` stands for them) and every static file."""
 
     loaded: LoadedSite
     pages: Mapping[str, bytes | Staged]  # output path -> bytes, or the file already staged
