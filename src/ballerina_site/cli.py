@@ -242,25 +242,25 @@ def _print_summary(summary: BuildSummary) -> None:
     if summary.up_to_date:
         extra.append("nothing changed since the last build")
     if summary.search_pages is not None:
-        extra.append(f"search index of {summary.search_pages} page{'s' * (summary.search_pages != 1)}")
+        extra.append(f"search index of {_count(summary.search_pages, 'page')}")
     if summary.redirects:
-        extra.append(f"{summary.redirects} redirect{'s' * (summary.redirects != 1)}")
+        extra.append(_count(summary.redirects, "redirect"))
     if summary.scheduled:
         extra.append(f"{len(summary.scheduled)} scheduled")
     if summary.expired:
         extra.append(f"{len(summary.expired)} expired")
     if summary.drafts:
-        extra.append(f"{summary.drafts} draft{'s' * (summary.drafts != 1)} left out")
+        extra.append(f"{_count(summary.drafts, 'draft')} left out")
     if summary.warnings:
-        extra.append(f"{len(summary.warnings)} warning{'s' * (len(summary.warnings) != 1)}")
+        extra.append(_count(len(summary.warnings), "warning"))
     if summary.reused:
         extra.append(f"{summary.pages - summary.reused} rendered, {summary.reused} reused unrendered")
     if summary.kept:
         written = summary.pages + summary.static_files - summary.kept
-        extra.append(f"{written} file{'s' * (written != 1)} written, {summary.kept} unchanged kept")
+        extra.append(f"{_count(written, 'file')} written, {summary.kept} unchanged kept")
     if summary.cached:
         extra.append(f"{summary.cached} of {summary.cached + summary.parsed} articles from the build cache")
-    print(f"built {summary.pages} pages from {summary.articles} article{'s' * (summary.articles != 1)}"
+    print(f"built {summary.pages} pages from {_count(summary.articles, 'article')}"
           f" and copied {summary.static_files} static files to {summary.output} in {summary.seconds:.2f} s"
           + (f" ({', '.join(extra)})" if extra else ""))
 
@@ -275,11 +275,11 @@ def _check_output(site: Site, output: Path) -> int:
     report = check_links(output, site.config.base_url, sources)
     for broken in report.broken:
         print(broken, file=sys.stderr)
-    summary = (f"checked {report.links} internal link{'s' * (report.links != 1)} on {report.pages} "
-               f"page{'s' * (report.pages != 1)} in {output}")
+    summary = (f"checked {_count(report.links, 'internal link')} on {_count(report.pages, 'page')} "
+               f"in {output}")
     if report.broken:
         count = len(report.broken)
-        print(f"{summary}: {count} broken link{'s' * (count != 1)}", file=sys.stderr)
+        print(f"{summary}: {_count(count, 'broken link')}", file=sys.stderr)
         return 1
     print(f"{summary}: all good")
     return 0
@@ -345,10 +345,6 @@ def _say(text: str, error: bool = False) -> None:
     print(text, file=sys.stderr if error else sys.stdout, flush=True)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' * (count != 1)}"
-
-
 def _show_rebuild(outcome: "Rebuilt") -> None:
     changes = outcome.changes
     what = ""
@@ -360,12 +356,12 @@ def _show_rebuild(outcome: "Rebuilt") -> None:
         _say(str(problem), error=True)
     if outcome.report is None:
         errors = sum(p.is_error for p in outcome.problems)
-        _say(f"build failed: {_plural(errors, 'error')}{what}; still serving the last good build", error=True)
+        _say(f"build failed: {_count(errors, 'error')}{what}; still serving the last good build", error=True)
         return
     served = f"; saved -> served in {outcome.served_after * 1000:.0f} ms" if outcome.served_after is not None else ""
     verb = "rebuilt" if changes is not None else "built"
     rendered = f" ({outcome.report.pages - outcome.report.reused} rendered)" if outcome.report.reused else ""
-    _say(f"{verb} {_plural(outcome.report.pages, 'page')}{rendered} in {outcome.seconds * 1000:.0f} ms{served}{what}")
+    _say(f"{verb} {_count(outcome.report.pages, 'page')}{rendered} in {outcome.seconds * 1000:.0f} ms{served}{what}")
 
 
 def _is_loopback(host: str) -> bool:

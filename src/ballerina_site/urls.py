@@ -76,6 +76,16 @@ subclasses are left out: ``posixpath.join`` keeps their type, which decides whet
 escapes the result."""
 
 
+def _remembered(memo: dict[Any, str], make: Any, target: Any, page: int) -> str:
+    """``make(target, page)``, remembered in ``memo`` for the first page of a :data:`_MEMO_TYPES` target."""
+    if page != 1 or type(target) not in _MEMO_TYPES:
+        return make(target, page)
+    found = memo.get(target)
+    if found is None:
+        found = memo[target] = make(target, page)
+    return found
+
+
 class Urls:
     """Site paths, links and absolute URLs for one build's config.
 
@@ -148,12 +158,7 @@ class Urls:
 
     def href(self, target: Any, page: int = 1) -> str:
         """A link for a page or file of this site; full URLs and fragments pass through."""
-        if page == 1 and type(target) in _MEMO_TYPES:
-            link = self._hrefs.get(target)
-            if link is None:
-                link = self._hrefs[target] = self._href(target, page)
-            return link
-        return self._href(target, page)
+        return _remembered(self._hrefs, self._href, target, page)
 
     def _href(self, target: Any, page: int) -> str:
         if isinstance(target, str) and (_SCHEME.match(target) or target.startswith(("#", "//"))):
@@ -162,12 +167,7 @@ class Urls:
 
     def absolute(self, target: Any, page: int = 1) -> str:
         """The full URL of a page or file of this site, for feeds, sitemaps and share links."""
-        if page == 1 and type(target) in _MEMO_TYPES:
-            url = self._absolutes.get(target)
-            if url is None:
-                url = self._absolutes[target] = self._absolute(target, page)
-            return url
-        return self._absolute(target, page)
+        return _remembered(self._absolutes, self._absolute, target, page)
 
     def _absolute(self, target: Any, page: int) -> str:
         link = self.href(target, page)

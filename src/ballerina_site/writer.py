@@ -124,7 +124,7 @@ def _output_error(output: Path, exc: OSError) -> OutputError:
 @contextlib.contextmanager
 def claim_output(output: Path) -> Iterator[dict[str, OldFile]]:
     """Hold the output's lock (see :func:`output_lock`) and yield the previous output's files, for a
-    build that decides what to keep before it writes; pass them to :func:`write_site` as ``claimed``."""
+    build that decides what to keep before it writes (see :class:`Staging`)."""
     output = output.absolute()
     with contextlib.ExitStack() as held:
         try:
@@ -135,25 +135,6 @@ def claim_output(output: Path) -> Iterator[dict[str, OldFile]]:
         except OSError as exc:
             raise _output_error(output, exc) from None
         yield previous
-
-
-def write_site(output: Path, pages: Mapping[str, bytes | Staged], static: Mapping[str, Path],
-               finish: Callable[[Path], None] | None = None, *, claimed: Mapping[str, OldFile] | None = None,
-               reused: Collection[str] = (), spare: Path | None = None) -> WriteReport:
-    """Write ``pages`` (output path -> bytes) and copy ``static`` (output path -> source file); keep
-    the previous output's files named in ``reused`` as they are (``claimed`` must be given, from
-    :func:`claim_output`, whose lock the caller holds). ``spare``: where to keep the replaced output
-    as the starting tree of the next build (on the output's file system), instead of deleting it.
-
-    ``finish`` runs on the complete staging folder before the swap (e.g. the search indexer); if it
-    raises, the staging folder is dropped and the previous output stays as it was."""
-    output = output.absolute()
-    if claimed is None:
-        with claim_output(output) as previous:
-            return write_site(output, pages, static, finish, claimed=previous, reused=reused, spare=spare)
-    with Staging(output, claimed, spare) as staging:
-        staging.prepare({*static, *reused, *pages})
-        return staging.complete(pages, static, reused, finish)
 
 
 def previous_files(output: Path) -> dict[str, OldFile]:
