@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from ballerina_site import parsing
+from ballerina_site import build as build_module, cli, parsing
+from ballerina_site import listing as listing_module
 from ballerina_site.build import BuildOptions, build
 from ballerina_site.cache import CACHE_DIR
 
@@ -189,18 +190,35 @@ def test_progress_counter_in_a_terminal_and_quiet(tmp_path):
     assert "parsing" not in quiet
 
 
+@pytest.fixture(params=["cli", "big-site listing"])
+def build_cli(request, monkeypatch, capsys):
+    """``ballerina-site build`` as a user runs it; or in this process as for a big site, whose output
+    and spare tree another process lists (see listing.py) — which must then really list them."""
+    def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        if request.param == "cli":
+            return run_cli(*args, env=env)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setattr(build_module, "BACKGROUND_LISTING", 0)
+        monkeypatch.setattr(listing_module, "listing", None)  # the fallback in this process would fail
+        code = cli.main(list(args))
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out, err)
+    return run
+
+
 def states(folder: Path) -> dict[str, tuple[int, int]]:
     return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
             for p in folder.rglob("*") if p.is_file()}
 
 
-def test_unchanged_files_are_not_rewritten(tmp_path):
+def test_unchanged_files_are_not_rewritten(tmp_path, build_cli):
     site = make_site(tmp_path / "site")
     env = {"SOURCE_DATE_EPOCH": str(int(NOW.timestamp()))}
-    assert run_cli("build", "--source", str(site), env=env).returncode == 0
+    assert build_cli("build", "--source", str(site), env=env).returncode == 0
     out = site / "public"
     first = states(out)
-    again = run_cli("build", "--source", str(site), env=env)
+    again = build_cli("build", "--source", str(site), env=env)
     assert again.returncode == 0, again.stderr
     assert f"0 files written, {len(first)} unchanged kept" in again.stdout
     assert re.search(r"\b[1-9]\d* rendered, \d+ reused unrendered", again.stdout)  # sitemaps: always made
@@ -208,7 +226,7 @@ def test_unchanged_files_are_not_rewritten(tmp_path):
 
     path = site / "content" / "a03.md"
     path.write_text(path.read_text(encoding="utf-8") + "\nA late paragraph.\n", encoding="utf-8")
-    edited = run_cli("build", "--source", str(site), env=env)
+    edited = build_cli("build", "--source", str(site), env=env)
     assert edited.returncode == 0, edited.stderr
     now = states(out)
     page = "2025/01/04/a03/index.html"
@@ -219,16 +237,16 @@ def test_unchanged_files_are_not_rewritten(tmp_path):
     assert tree(out) == clean_build(site, tmp_path / "clean")
 
     (site / "content" / "a05.md").unlink()
-    deleted = run_cli("build", "--source", str(site), env=env)
+    deleted = build_cli("build", "--source", str(site), env=env)
     assert deleted.returncode == 0, deleted.stderr
     assert "2025/01/06/a05/index.html" in first and not (out / "2025/01/06/a05/index.html").exists()
     assert tree(out) == clean_build(site, tmp_path / "clean2")
 
 
-def test_files_behind_a_symlink_in_the_old_output_are_not_reused(tmp_path):
+def test_files_behind_a_symlink_in_the_old_output_are_not_reused(tmp_path, build_cli):
     site = make_site(tmp_path / "site")
     env = {"SOURCE_DATE_EPOCH": str(int(NOW.timestamp()))}
-    assert run_cli("build", "--source", str(site), env=env).returncode == 0
+    assert build_cli("build", "--source", str(site), env=env).returncode == 0
     out = site / "public"
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -237,7 +255,7 @@ def test_files_behind_a_symlink_in_the_old_output_are_not_reused(tmp_path):
     (out / "index.html").unlink()
     (out / "index.html").symlink_to(outside / "2025/01/04/a03/index.html")
     before = states(outside)
-    result = run_cli("build", "--source", str(site), env=env)
+    result = build_cli("build", "--source", str(site), env=env)
     assert result.returncode == 0, result.stderr
     assert not (out / "2025").is_symlink() and not (out / "index.html").is_symlink()
     inside = {state[0] for state in states(out).values()}
@@ -381,7 +399,7 @@ def test_a_template_fault_found_while_pages_are_staged_keeps_the_output_and_the_
     assert tree(out) == clean_build(site, tmp_path / "clean")
 
 
-def test_the_spare_tree_never_changes_a_published_file_in_place(tmp_path):
+def test_the_spare_tree_never_changes_a_published_file_in_place(tmp_path, build_cli):
     """Builds start from the output before last (kept in the cache folder), whose unchanged files are
     hard links to the live ones: a changed page must be a new file, never a write into the old one;
     pages of deleted articles go; a symlink planted in the spare tree leads nowhere."""
@@ -389,7 +407,7 @@ def test_the_spare_tree_never_changes_a_published_file_in_place(tmp_path):
     env = {"SOURCE_DATE_EPOCH": str(int(NOW.timestamp()))}
     out = site / "public"
     for _ in range(2):
-        assert run_cli("build", "--source", str(site), env=env).returncode == 0
+        assert build_cli("build", "--source", str(site), env=env).returncode == 0
         (site / "content" / "a01.md").write_bytes((site / "content" / "a01.md").read_bytes())  # a save
     spares = list((site / CACHE_DIR).glob("spare-*"))
     assert len(spares) == 1 and (spares[0] / "index.html").is_file()
@@ -403,7 +421,7 @@ def test_the_spare_tree_never_changes_a_published_file_in_place(tmp_path):
         outside.mkdir()
         (spares[0] / "tags").rename(tmp_path / "moved")
         (spares[0] / "tags").symlink_to(outside, target_is_directory=True)
-        result = run_cli("build", "--source", str(site), env=env)
+        result = build_cli("build", "--source", str(site), env=env)
         assert result.returncode == 0, result.stderr
         assert reader.read() == published
     assert b"A late paragraph." in page.read_bytes()

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ballerina_site import cache, parsing, render
+from ballerina_site import build as build_module, cache, parsing, render
 from ballerina_site.build import BuildOptions, build, skip_if_unchanged
 from ballerina_site.errors import SiteError
 
@@ -194,8 +194,10 @@ def outcome(options: BuildOptions, may_skip: bool = False) -> tuple[str, object]
          in_memory=False)
 def test_cached_parallel_rebuilds_equal_clean_builds(tmp_path_factory: pytest.TempPathFactory, monkeypatch, edits,
                                                      in_memory):
-    """``in_memory``: as the live preview builds, keeping cache files and decoded articles in memory."""
+    """``in_memory``: as the live preview of a big site builds, keeping cache files and decoded articles
+    in memory, and listing the output and the spare tree in another process."""
     monkeypatch.setattr(cache, "_remembered", {} if in_memory else None)
+    monkeypatch.setattr(build_module, "BACKGROUND_LISTING", 0 if in_memory else 10**9)
     monkeypatch.setattr(parsing, "POOL_THRESHOLD", 1)
     monkeypatch.setattr(render, "RENDER_POOL_THRESHOLD", 1)
     root = tmp_path_factory.mktemp("prop")

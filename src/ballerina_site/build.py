@@ -42,6 +42,7 @@ STATIC_DIR = "static"
 GENERATOR = f"ballerina-site {__version__}"
 COMPILED_DIR = "templates"  # Jinja's compiled templates
 RELATED_FILE = "related"  # Keep Reading of every article, kept while no tag, date or slug changes
+BACKGROUND_LISTING = 500  # input files from which the output is listed by another process (see listing.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +248,8 @@ def render_site(options: BuildOptions, previous: Mapping[str, OldFile] | None = 
     if options.cache:
         fingerprinter = Fingerprinter(env, site, GENERATOR)
         fingerprints.update((path, fingerprinter.feed(feed, kind, now)) for path, feed, kind in feeds)
-        records = load_records(root, options.output_dir) if previous else {}
+        listed = previous is not None and options.output_dir.is_dir()  # (the listing itself may be under way)
+        records = load_records(root, options.output_dir) if listed else {}
         if records:  # some pages may be kept: their fingerprints decide which, before rendering
             fingerprints.update((page.output, fingerprinter.page(page)) for page in pages)
             reused = unchanged(fingerprints, records, previous or {})
@@ -333,9 +335,11 @@ def _build(options: BuildOptions) -> BuildReport:
     root = options.root
     raise_if_errors(check_output_dir(root, output))
     inputs = uptodate.input_stats(root) if options.cache else {}  # before reading any of them
-    with claim_output(output) as previous:  # one build at a time from here: it decides what to keep
+    spare = spare_tree(root, output) if options.cache else None
+    background = len(inputs) >= BACKGROUND_LISTING  # a big site: list its output on another core
+    with claim_output(output, spare, background) as previous:  # one build at a time from here
         uptodate.forget(root, output)
-        with Staging(output, previous, spare_tree(root, output) if options.cache else None) as staging:
+        with Staging(output, previous) as staging:
             rendered = render_site(options, previous if options.cache else None, staging)
             config = rendered.loaded.site.config
             indexed: list[SearchIndex] = []

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Mapping, NamedTuple
 
 from . import cache
-from .writer import FileStat, OldFile
+from .listing import FileStat, OldFile
 
 KIND = "outputs"
 

@@ -30,7 +30,8 @@ from . import cache
 from .schedule import BUILD_INFO, info_bytes
 from .sitemaps import NEWS_WINDOW
 from .summary import BuildSummary, from_plain, to_plain, unchanged_since
-from .writer import FileStat, listing, output_lock, recover, same_bytes
+from .listing import FileStat, listing
+from .writer import output_lock, recover, same_bytes
 
 KIND = "uptodate"
 FORMAT = 1

@@ -18,10 +18,12 @@ import errno
 import os
 import shutil
 import signal
-import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Collection, Iterator, Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import Callable, Collection, Iterator
+
+from .listing import FileStat, Listing, Lister, OldFile, file_stat, listing
 
 try:
     import fcntl
@@ -35,19 +37,6 @@ LOCK_NAME = ".ballerina.lock"
 
 class OutputError(Exception):
     """The output could not be written; the message says why and that the previous output is intact."""
-
-
-class FileStat(NamedTuple):
-    """What tells one version of an output file from another without reading it."""
-
-    size: int
-    mtime_ns: int
-    inode: int
-
-
-class OldFile(NamedTuple):
-    path: str  # real path in the previous output
-    stat: FileStat
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,58 +110,61 @@ def _output_error(output: Path, exc: OSError) -> OutputError:
                        f"the previous output in {output} is unchanged")
 
 
+class Previous(Mapping[str, OldFile]):
+    """The previous output's regular files by relative path (symlinks, and anything under a symlinked
+    folder, are left out, so nothing outside the output is ever reused), and the spare tree the next
+    staging folder starts from. A :class:`Lister` lists both, so the first look at either may wait."""
+
+    def __init__(self, output: Path, spare: Path | None, lister: Lister):
+        self.output = output
+        self.spare = spare
+        self._lister = lister
+        self._files: dict[str, OldFile] | None = None
+
+    @property
+    def files(self) -> dict[str, OldFile]:
+        if self._files is None:
+            self._files = self._lister.get(0).files
+        return self._files
+
+    def spare_listing(self) -> Listing:
+        """Inodes only; to be taken before the spare is moved (a listing under way would miss files)."""
+        if self.spare is None:
+            return Listing({}, set(), [])
+        return self._lister.get(1)
+
+    def __getitem__(self, relative: str) -> OldFile:
+        return self.files[relative]
+
+    def get(self, relative: str, default: OldFile | None = None) -> OldFile | None:  # type: ignore[override]
+        return self.files.get(relative, default)
+
+    def __contains__(self, relative: object) -> bool:
+        return relative in self.files
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.files)
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+
 @contextlib.contextmanager
-def claim_output(output: Path) -> Iterator[dict[str, OldFile]]:
+def claim_output(output: Path, spare: Path | None = None, background: bool = False) -> Iterator[Previous]:
     """Hold the output's lock (see :func:`output_lock`) and yield the previous output's files, for a
-    build that decides what to keep before it writes (see :class:`Staging`)."""
+    build that decides what to keep before it writes (see :class:`Staging`). ``background``: list the
+    output and the spare tree in another process meanwhile (worth it for a big site, see listing.py)."""
     output = output.absolute()
     with contextlib.ExitStack() as held:
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
             held.enter_context(output_lock(output))
             recover(output)
-            previous = previous_files(output)
+            folders = [(output, True)] + ([(spare, False)] if spare is not None else [])
+            lister = held.enter_context(Lister(folders, background))
         except OSError as exc:
             raise _output_error(output, exc) from None
-        yield previous
-
-
-def previous_files(output: Path) -> dict[str, OldFile]:
-    """Regular files of the previous output by relative path; symlinks, and anything under a
-    symlinked folder, are left out, so nothing outside the output is ever reused."""
-    return listing(output)[0]
-
-
-def listing(folder: Path, sizes: bool = True) -> tuple[dict[str, OldFile], set[str], list[str]]:
-    """Under ``folder``: regular files (relative path -> file), folders, and anything else (symlinks,
-    devices ...), which is never followed. Without ``sizes`` only inodes are known (no stat calls)."""
-    found: dict[str, OldFile] = {}
-    folders: set[str] = set()
-    others: list[str] = []
-    if folder.is_symlink() or not folder.is_dir():
-        return found, folders, others
-    todo = [("", str(folder))]
-    while todo:
-        prefix, current = todo.pop()
-        try:
-            with os.scandir(current) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        folders.add(prefix + entry.name)
-                        todo.append((prefix + entry.name + "/", entry.path))
-                    elif not entry.is_file(follow_symlinks=False):
-                        others.append(entry.path)
-                    elif sizes:
-                        found[prefix + entry.name] = OldFile(entry.path, _file_stat(entry.stat(follow_symlinks=False)))
-                    else:
-                        found[prefix + entry.name] = OldFile(entry.path, FileStat(-1, -1, entry.inode()))
-        except OSError:
-            continue  # unreadable: its files are simply written anew
-    return found, folders, others
-
-
-def _file_stat(info: os.stat_result) -> FileStat:
-    return FileStat(info.st_size, info.st_mtime_ns, info.st_ino)
+        yield Previous(output, spare, lister)
 
 
 def _write_file(path: str, data: bytes) -> FileStat:
@@ -182,7 +174,7 @@ def _write_file(path: str, data: bytes) -> FileStat:
         view = memoryview(data)
         while view:
             view = view[os.write(handle, view):]
-        return _file_stat(os.fstat(handle))
+        return file_stat(os.fstat(handle))
     finally:
         os.close(handle)
 
@@ -195,31 +187,37 @@ def same_bytes(path: str, data: bytes) -> bool:
         return False
 
 
-def _staging_from(spare: Path | None, staging: Path, wanted: set[str]) -> tuple[dict[str, OldFile], set[str]]:
+def _staging_from(previous: Previous, staging: Path, wanted: set[str]) -> tuple[dict[str, OldFile], set[str]]:
     """The staging folder: the spare tree (an older output) when there is one, with everything this
     build does not want removed, else a new empty folder. Returns its files and folders. Reusing a tree
     saves creating and deleting a folder per article, the slowest part of writing a big site."""
+    spare = previous.spare
+    listed: Listing | None = None
     if spare is not None and spare.is_dir() and not spare.is_symlink():
+        listed = previous.spare_listing()
         try:
             os.rename(spare, staging)
         except OSError:  # another file system, or in use: start afresh
             shutil.rmtree(spare, ignore_errors=True)
-    if not staging.is_dir():
+            listed = None
+    if listed is None:
+        shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
         return {}, {str(staging)}
-    files, folders, others = listing(staging, sizes=False)
-    for path in others:  # a symlink planted in the spare must not lead a write out of the output
-        os.unlink(path)
+    files, folders, others = listed
+    base = str(staging)
+    for relative in others:  # a symlink planted in the spare must not lead a write out of the output
+        os.unlink(base + "/" + relative)
     wanted_folders = {"/".join(parts[:n]) for parts in (path.split("/") for path in wanted)
                       for n in range(1, len(parts))}
     for relative in [r for r in files if r not in wanted]:
-        os.unlink(files.pop(relative).path)
+        del files[relative]
+        os.unlink(base + "/" + relative)
     gone: list[str] = []
     for relative in sorted(folders - wanted_folders):  # a parent sorts before its children
         if not (gone and relative.startswith(gone[-1] + "/")):
             shutil.rmtree(staging / relative)
             gone.append(relative)
-    base = str(staging)
     return files, {base} | {base + "/" + relative for relative in folders & wanted_folders}
 
 
@@ -239,10 +237,10 @@ class Staging:
     failure the staging folder becomes the spare again (its folders are worth keeping; its files are
     never trusted, see :meth:`put`) and the output is not touched."""
 
-    def __init__(self, output: Path, previous: Mapping[str, OldFile], spare: Path | None) -> None:
+    def __init__(self, output: Path, previous: Previous) -> None:
         self.output = output.absolute()
         self.previous = previous
-        self.spare = spare
+        self.spare = previous.spare
         self.folder = self.output.parent / f".{self.output.name}{BUILDING}{os.getpid()}"
         self._base = str(self.folder)
         self._staged: dict[str, OldFile] = {}
@@ -270,7 +268,7 @@ class Staging:
         Reusing a tree saves creating and deleting a folder per article, the slowest part of writing."""
         self._prepared = True  # from here on, whatever happens, the folder is cleaned up on exit
         try:
-            self._staged, self._made = _staging_from(self.spare, self.folder, wanted)
+            self._staged, self._made = _staging_from(self.previous, self.folder, wanted)
         except OSError as exc:
             raise _output_error(self.output, exc) from None
 
@@ -295,7 +293,7 @@ class Staging:
             return old.stat  # the same file: same size, mtime and inode
         except OSError:  # no hard links here: a copy keeps the bytes (and the mtime)
             shutil.copy2(old.path, target)
-            return _file_stat(os.stat(target))
+            return file_stat(os.stat(target))
 
     def _fresh(self, relative: str, target: str) -> str:
         """Never write into a file of the spare: it may be a hard link to a file of the live output."""
@@ -335,7 +333,7 @@ class Staging:
                     self.adopt(relative, Staged(self._link_previous(relative, target), True))
                 else:
                     shutil.copy2(source, self._fresh(relative, target))
-                    self.adopt(relative, Staged(_file_stat(os.stat(target)), False))
+                    self.adopt(relative, Staged(file_stat(os.stat(target)), False))
             for relative in sorted(reused):
                 self._files[relative] = self._link_previous(relative, self._target(relative))
             for relative, data in sorted(pages.items(), key=lambda item: item[0]):
