@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from ballerina_site.build import BuildOptions, build
 from ballerina_site.config import SiteConfig
-from ballerina_site.content import parse_article
+from ballerina_site.content import parse_article, source_name
 from ballerina_site.errors import Problem, SiteError
 from ballerina_site.model import Article
 from ballerina_site.urls import WINDOWS_RESERVED, safe_site_path, slugify
@@ -88,3 +88,19 @@ def test_every_output_path_of_any_site_is_inside_the_output(entries: list[dict[s
                 continue  # the build lock and the record of published URLs, by design beside the output
             assert path.resolve().is_relative_to(output), path
             assert os.path.commonpath([path.resolve(), output]) == str(output)
+
+
+segments = st.sampled_from(["site", "a b", "é", ".", "..", "content", "x.md", ".hidden", "s/"])
+
+
+@given(st.one_of(st.just("."), st.just("/"), st.lists(segments, min_size=1, max_size=3).map("/".join),
+                 st.lists(segments, min_size=1, max_size=3).map(lambda parts: "/" + "/".join(parts))),
+       st.lists(segments, min_size=1, max_size=4).map("/".join))
+def test_source_names_are_pathlibs_relative_paths(root: str, relative: str) -> None:
+    """The string shortcut names every file under any site folder as pathlib would."""
+    path = Path(root) / relative
+    try:
+        expected = path.relative_to(Path(root)).as_posix()
+    except ValueError:
+        return
+    assert source_name(path, Path(root)) == expected

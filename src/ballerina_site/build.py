@@ -15,7 +15,7 @@ from . import __version__, cache, uptodate
 from .assemble import Selection, assemble_site
 from .authors import load_author_file
 from .config import SiteConfig, load_config
-from .content import CONTENT_DIR, escaping_links, find_sources
+from .content import CONTENT_DIR, escaping_links, find_sources, source_name
 from .errors import Problem, SiteError, raise_if_errors
 from .links import check_links
 from .feeds import feed_files, plan_feeds, render_feeds
@@ -138,7 +138,7 @@ def load_site(options: BuildOptions) -> LoadedSite:
     selection = Selection(build_time(options), options.drafts, options.future, options.expired)
     unpublished = {a.source for a in articles if (a.draft and not selection.drafts)
                    or (a.date > selection.now and not selection.future)}
-    articles, link_problems = check_links(articles, {p.relative_to(root).as_posix() for p in sources},
+    articles, link_problems = check_links(articles, {source_name(p, root) for p in sources},
                                           static, root, urls, unpublished)
     problems += link_problems
     tag_data, tag_problems = load_tag_data(root, config.tags_file)

@@ -67,6 +67,19 @@ def find_sources(root: Path) -> list[Path]:
     return [path for _, path in sorted(found)]
 
 
+def source_name(path: Path, root: Path) -> str:
+    """How messages and the cache name an article file: its path from the site folder, with ``/``.
+    For the paths :func:`find_sources` makes (``root / ...``) a string slice, not pathlib's parsing,
+    which cost a tenth of a rebuild of 10,000 articles in the preview."""
+    text, base = str(path), str(root).rstrip("/")
+    if os.sep == "/":
+        if base == "." and not text.startswith(("/", "./", "../")) and text != "..":
+            return text
+        if text.startswith(base + "/") and len(text) > len(base) + 1:
+            return text[len(base) + 1:]
+    return path.relative_to(root).as_posix()
+
+
 def leaves_site(path: Path, root: Path) -> bool:
     """True when ``path`` (or a symlinked folder on the way to it) resolves outside the site."""
     try:
@@ -362,7 +375,7 @@ def parse_settings(config: SiteConfig) -> tuple[object, ...]:
 
 def read_data(path: Path, root: Path) -> tuple[str, bytes | Parsed]:
     """The source name and the file's bytes, or the problem reading them (too big, unreadable)."""
-    source = path.relative_to(root).as_posix()
+    source = source_name(path, root)
     try:
         size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, Mapping, Sequence
 
@@ -62,51 +62,58 @@ def last_change(articles: Sequence[Article]) -> datetime | None:
 
 
 def _listing(pagers: list[Pager], template: str, kind: str, title: str, updated: datetime | None,
-             **context: Any) -> list[Page]:
+             feeds: tuple[FeedLink, ...], **context: Any) -> list[Page]:
     pages = []
     for pager in pagers:
         shown = title if pager.number == 1 else f"{title} – page {pager.number}"
         pages.append(Page(pager.paths[pager.number - 1], template, kind, shown, {"pager": pager, **context},
-                          updated=updated))
+                          updated=updated, feeds=feeds))
     return pages
 
 
 def plan_pages(site: Site, urls: Urls) -> list[Page]:
     size = site.config.page_size
     newest = last_change(site.articles)
+    advertised: dict[tuple[int, ...], tuple[FeedLink, ...]] = {}  # a few hundred pairs for 10,000 articles
+
+    def feeds(*subjects: Any) -> tuple[FeedLink, ...]:
+        """The feeds a page links to: the site's, then its subjects' (see :func:`feed_links`)."""
+        key = tuple(map(id, subjects))  # the subjects live as long as the site: their ids are theirs
+        found = advertised.get(key)
+        if found is None:
+            found = advertised[key] = feed_links(site, urls, *subjects)
+        return found
+
     pages: list[Page] = []
-    pages += _listing(paginate(site.articles, size, urls.home), "index.html", "home", "All News", newest)
+    pages += _listing(paginate(site.articles, size, urls.home), "index.html", "home", "All News", newest, feeds())
     categories = {term.slug: term for term in site.categories}
     for article in site.articles:
         author = site.author_of(article)
         pages.append(Page(urls.article(article), "article.html", "article", article.title,
                           {"article": article, "keep_reading": site.keep_reading(article), "author": author},
                           article.source, article.updated or article.date,
-                          feed_links(site, urls, categories.get(article.category.slug) if article.category else None,
-                                     author)))
+                          feeds(categories.get(article.category.slug) if article.category else None, author)))
     for terms, kind, index_title, index_path in ((site.tags, "tag", "Tags", "/tags/"),
                                                  (site.categories, "category", "Categories", "/categories/")):
         for term in terms:
             pages += _listing(paginate(term.articles, size, lambda n, t=term: urls.term(t, n)),
-                              f"{kind}.html", kind, term.name, last_change(term.articles), term=term)
+                              f"{kind}.html", kind, term.name, last_change(term.articles), feeds(term), term=term)
         pages.append(Page(index_path, f"{kind}_index.html", f"{kind}_index", index_title, {"terms": terms},
-                          updated=newest))
+                          updated=newest, feeds=feeds()))
     for person in site.authors:
         pages += _listing(paginate(person.articles, size, lambda n, p=person: urls.author(p, n)),
-                          "author.html", "author", person.name, last_change(person.articles), person=person)
+                          "author.html", "author", person.name, last_change(person.articles), feeds(person),
+                          person=person)
     if site.authors:
         pages.append(Page(urls.AUTHORS, "author_index.html", "author_index", "Authors",
-                          {"authors": site.authors}, updated=newest))
-    pages.append(Page("/archive/", "archive.html", "archive", "Archive", {"months": site.months}, updated=newest))
-    pages.append(Page("/404.html", "404.html", "404", "Page not found", {"latest": site.articles[:5]}))
+                          {"authors": site.authors}, updated=newest, feeds=feeds()))
+    pages.append(Page("/archive/", "archive.html", "archive", "Archive", {"months": site.months}, updated=newest,
+                      feeds=feeds()))
+    pages.append(Page("/404.html", "404.html", "404", "Page not found", {"latest": site.articles[:5]},
+                      feeds=feeds()))
     if site.config.search:
-        pages.append(Page("/search/", "search.html", "search", "Search"))
-    return [page if page.feeds else replace(page, feeds=feed_links(site, urls, _subject(page)))
-            for page in pages]
-
-
-def _subject(page: Page) -> Any:
-    return page.context.get("term") or page.context.get("person")
+        pages.append(Page("/search/", "search.html", "search", "Search", feeds=feeds()))
+    return pages
 
 
 def redirect_pages(redirects: Sequence[Redirect]) -> list[Page]:

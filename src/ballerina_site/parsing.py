@@ -20,7 +20,7 @@ from typing import Any, Callable, Sequence
 
 from . import cache, workers
 from .config import SiteConfig
-from .content import Parsed, parse_data, parse_settings, read_data, read_source
+from .content import Parsed, parse_data, parse_settings, read_data, read_source, source_name
 
 ARTICLES_FILE = "articles"
 SHARDS = 16  # the parsed articles are kept in this many files, by a hash of their path
@@ -154,7 +154,7 @@ def parse_sources(paths: Sequence[Path], root: Path, config: SiteConfig, *, use_
     done = 0
     for index, path in enumerate(paths):
         seen = _file_stat(path)  # before the file is read, wherever that happens
-        source = path.relative_to(root).as_posix()
+        source = source_name(path, root)
         record = saved.get(source) if use_cache else None
         if not (isinstance(record, tuple) and len(record) == 5):
             record = None

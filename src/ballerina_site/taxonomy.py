@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable
@@ -103,8 +102,8 @@ def resolve_terms(articles: Iterable[Article], kind: TermKind,
     """
     articles = list(articles)
     problems: list[Problem] = []
-    spellings: dict[str, Counter[str]] = {}
-    first_seen: dict[str, dict[str, int]] = {}
+    field = "tags" if kind == "tag" else "category"
+    spellings: dict[str, dict[str, int]] = {}  # key -> spelling -> articles using it, in order first seen
     first_file: dict[str, str] = {}
     first_line: dict[str, int | None] = {}
     chronological = sorted(articles, key=lambda a: (a.date.timestamp(), a.source))
@@ -125,12 +124,14 @@ def resolve_terms(articles: Iterable[Article], kind: TermKind,
 
     for article in chronological:
         for label in labels_of(article):
-            key = canonical(label.name)
-            counts = spellings.setdefault(key, Counter())
-            counts[label.name] += 1
-            first_seen.setdefault(key, {}).setdefault(label.name, len(first_seen[key]))
-            first_file.setdefault(key, article.source)
-            first_line.setdefault(key, article.line_of("tags" if kind == "tag" else "category"))
+            name = label.name
+            key = canonical(name)
+            counts = spellings.get(key)
+            if counts is None:
+                counts = spellings[key] = {}
+                first_file[key] = article.source
+                first_line[key] = article.line_of(field)
+            counts[name] = counts.get(name, 0) + 1
 
     labels: dict[str, Label] = {}
     by_slug: dict[str, str] = {}
@@ -138,8 +139,8 @@ def resolve_terms(articles: Iterable[Article], kind: TermKind,
         info = tag_data.info.get(key) if kind == "tag" else None
         if info and info.name:
             name = info.name
-        else:
-            name = min(counts, key=lambda spelling: (-counts[spelling], first_seen[key][spelling]))
+        else:  # the most used spelling; on a tie, the first seen (max keeps the first of equals)
+            name = max(counts, key=counts.__getitem__)
         slug = slugify(name) or slugify(key)
         if slug in by_slug and by_slug[slug] != key:
             other = by_slug[slug]
@@ -152,13 +153,14 @@ def resolve_terms(articles: Iterable[Article], kind: TermKind,
         by_slug[slug] = key
         labels[key] = Label(kind, slug, name)
 
+    label_of = {name: labels.get(key) for name, key in keys.items()}  # None: a spelling whose slug clashed
     resolved: list[Article] = []
     for article in articles:
         new_labels: list[Label] = []
         for label in labels_of(article):
-            key = canonical(label.name)
-            if key in labels and labels[key] not in new_labels:
-                new_labels.append(labels[key])
+            found = label_of[label.name]
+            if found is not None and all(found is not other for other in new_labels):  # one Label per key
+                new_labels.append(found)
         if kind == "tag":
             if tuple(new_labels) != article.tags:
                 article = replace(article, tags=tuple(new_labels))

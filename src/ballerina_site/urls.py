@@ -99,15 +99,19 @@ class Urls:
         self.origin = config.origin
         self._hrefs: dict[Any, str] = {}
         self._absolutes: dict[Any, str] = {}
+        self._articles: dict[Article, str] = {}
 
     # --- site paths -----------------------------------------------------------------------
     def article(self, article: Article) -> str:
-        date = article.date
-        fields = {
-            "year": f"{date.year:04d}", "month": f"{date.month:02d}", "day": f"{date.day:02d}",
-            "slug": article.slug, "category": article.category.slug if article.category else "uncategorized",
-        }
-        return safe_site_path(self.config.permalink.format(**fields))
+        found = self._articles.get(article)  # articles are frozen and hash by identity
+        if found is None:
+            date = article.date
+            fields = {
+                "year": f"{date.year:04d}", "month": f"{date.month:02d}", "day": f"{date.day:02d}",
+                "slug": article.slug, "category": article.category.slug if article.category else "uncategorized",
+            }
+            found = self._articles[article] = safe_site_path(self.config.permalink.format(**fields))
+        return found
 
     @staticmethod
     def home(page: int = 1) -> str:
