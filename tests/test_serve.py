@@ -276,7 +276,8 @@ def test_serve_command_stops_cleanly_on_signal(tmp_path, sig):
 def test_serve_command_warns_when_listening_beyond_this_computer(tmp_path):
     make_site(tmp_path / "site")
     with ServeProcess(tmp_path / "site", "--host", "0.0.0.0") as serve:
-        assert any("warning: listening on 0.0.0.0" in line for line in serve.stderr)
+        warning = serve.wait_for_line(r"^warning: listening on 0\.0\.0\.0")  # stderr: its own reader thread
+        assert warning in serve.stderr
         assert serve.url.startswith("http://127.0.0.1:")
         assert serve.stop() == 0
 

@@ -290,3 +290,47 @@ def test_pages_stay_available_while_rebuilds_swap_the_output(site):
         assert statuses and set(statuses) == {200}, sorted(set(statuses))
         stream.close()
         assert serve.stop() == 0
+
+
+def test_tabs_reload_once_the_output_is_in_place_and_hear_of_a_failure_after_it(site, monkeypatch):
+    """The preview tells its tabs as soon as the new output is swapped in, before the build writes
+    its records; if writing them then fails, the tabs show that error over the new build."""
+    from ballerina_site import build as build_module
+    from ballerina_site.build import BuildOptions
+    from ballerina_site.preview import Preview, ServeOptions
+
+    preview = Preview(ServeOptions(build=BuildOptions(root=site, output=site / "public", cache=True),
+                                   port=0, watch=True))
+    try:
+        assert preview.first_build().ok
+        server = preview.start()
+        stream = EventStream(server.port)
+        start = stream.first["build"]
+        order: list[str] = []
+        real_save_lock = build_module.save_lock
+
+        def save_lock(*args, **kwargs):
+            order.append("records")
+            if len(order) > 1:
+                raise OSError(28, "No space left on device", str(site / "urls.lock"))
+            return real_save_lock(*args, **kwargs)
+
+        monkeypatch.setattr(build_module, "save_lock", save_lock)
+        append_body(first_article(site), "Words before the records.")
+        outcome = preview._build()
+        assert outcome.ok and order == ["records"]
+        assert stream.next() == {"session": stream.first["session"], "build": start + 1, "css": False, "error": None}
+        assert any("Words before the records." in page.read_text(encoding="utf-8")
+                   for page in (site / "public").rglob("index.html"))
+
+        append_body(first_article(site), "Words, then a full disk.")
+        failed = preview._build()
+        assert not failed.ok and "No space left on device" in failed.message
+        reloaded = stream.next()
+        assert reloaded["build"] == start + 2 and reloaded["error"] is None  # the output went live first
+        shown = stream.next()
+        assert shown["build"] == start + 2 and "No space left on device" in shown["error"]
+        stream.close()
+    finally:
+        preview.close()
+

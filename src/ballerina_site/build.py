@@ -60,6 +60,7 @@ class BuildOptions:
     cache: bool = False  # read and write parsed articles in <root>/.ballerina-cache/ (the CLI turns it on)
     jobs: int = 1  # worker processes for Markdown conversion; 1: all in this process
     progress: Callable[[str, int, int], None] | None = None  # (stage, done, total), for a progress display
+    published: Callable[[Site], None] | None = None  # called once the new output is in place, before the records
 
     @property
     def output_dir(self) -> Path:
@@ -351,6 +352,8 @@ def _build(options: BuildOptions) -> BuildReport:
 
             report = staging.complete(rendered.pages, rendered.static, rendered.reused,
                                       index_staged if binary is not None else None)
+        if options.published is not None:  # the live preview reloads its tabs now, not after the records
+            options.published(rendered.loaded.site)
         if options.cache:
             save_records(root, output, rendered.fingerprints, report.files or {})
         lock_written = (save_lock(root / config.redirects.lock_file, rendered.redirects.lock)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator
 
 from . import cache
@@ -19,6 +19,7 @@ from .build import BuildOptions, BuildReport, build
 from .config import SiteConfig, load_config
 from .errors import Problem, SiteError
 from .livereload import LiveReload
+from .model import Site
 from .serve import PreviewServer, open_server, run_in_thread, stop
 from .watch import Changes, Watcher
 
@@ -101,17 +102,23 @@ class Preview:
     # --- building -----------------------------------------------------------------------------
     def _build(self, changes: Changes | None = None) -> Rebuilt:
         started = time.perf_counter()
-        report, problems = rebuild(self.options.build)
-        done = time.time()
-        served_after = done - changes.saved_at if changes is not None else None
-        outcome = Rebuilt(report, problems, time.perf_counter() - started, changes, served_after)
-        if report is not None and self.server is not None:
-            self.server.base_path = report.site.config.base_path
-        if self.live is not None:
-            if outcome.ok:
+        served: list[float] = []
+
+        def published(site: Site) -> None:
+            """The new output is in place: tabs reload while the build finishes its records."""
+            served.append(time.time())
+            if self.server is not None:
+                self.server.base_path = site.config.base_path
+            if self.live is not None:
                 self.live.built(css_only=changes is not None and changes.css_only)
-            else:
-                self.live.failed(outcome.message)
+
+        report, problems = rebuild(replace(self.options.build, published=published))
+        if not served:
+            served.append(time.time())
+        served_after = served[0] - changes.saved_at if changes is not None else None
+        outcome = Rebuilt(report, problems, time.perf_counter() - started, changes, served_after)
+        if self.live is not None and not outcome.ok:
+            self.live.failed(outcome.message)  # also when the records failed after the output went live
         self._last = outcome
         return outcome
 
