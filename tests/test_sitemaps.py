@@ -99,3 +99,36 @@ def test_a_base_url_without_host_is_warned_about_unless_given_on_the_command_lin
                                           "(set e.g. base_url: https://example.org/)"]
     quiet = run_cli("build", "--source", str(site), "--base-url", "/")
     assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+def test_a_rebuild_in_the_same_process_writes_what_it_shows_now(tmp_path: Path) -> None:
+    """The preview reuses its last sitemap when nothing it shows changed: not when a date moves to
+    another zone at the same instant, nor when the base URL or the split size changes."""
+    from conftest import article, write_site
+
+    from ballerina_site.build import BuildOptions, build
+
+    config = "title: T\nbase_url: https://one.example/\ntimezone: UTC\nsearch: false\nauthor: {name: Desk}\n"
+    site = write_site(tmp_path / "site", {f"a{i}.md": article(f"Story {i}", f"2025-06-0{i + 1}T10:00:00+02:00")
+                                          for i in range(3)}, config)
+    options = BuildOptions(root=site, cache=True, record_urls=False)
+    build(options)
+    first = locs(site / "public" / "sitemap.xml")
+    assert first["https://one.example/2025/06/01/a0/"] == "2025-06-01T10:00:00+02:00"
+
+    path = site / "content" / "a0.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("2025-06-01T10:00:00+02:00",
+                                                             "2025-06-01T08:00:00+00:00"), encoding="utf-8")
+    build(options)
+    assert locs(site / "public" / "sitemap.xml")["https://one.example/2025/06/01/a0/"] == \
+        "2025-06-01T08:00:00+00:00"
+
+    (site / "site.yaml").write_text(config.replace("one.example", "two.example"), encoding="utf-8")
+    build(options)
+    assert set(locs(site / "public" / "sitemap.xml")) == {loc.replace("one.", "two.") for loc in first}
+
+    (site / "site.yaml").write_text(config.replace("one.example", "two.example") + "sitemap: {max_urls: 2}\n",
+                                    encoding="utf-8")
+    build(options)
+    index = ET.parse(site / "public" / "sitemap.xml").getroot()
+    assert index.tag == f"{SM}sitemapindex"

@@ -82,7 +82,9 @@ def _assemble(folder: Path, plain: Any) -> Listing:
             and len(numbers) == 3 * len(names)):
         raise ValueError("not a listing")
     base = str(folder) + "/"
-    files = {name: OldFile(base + name, FileStat(*numbers[3 * i:3 * i + 3])) for i, name in enumerate(names)}
+    triples = iter(numbers)
+    files = {name: OldFile(base + name, stat)
+             for name, stat in zip(names, map(FileStat._make, zip(triples, triples, triples)))}
     return Listing(files, set(folders), others)
 
 
