@@ -38,19 +38,29 @@ def spare_tree(root: Path, output: Path) -> Path:
     return root / cache.CACHE_DIR / f"spare-{_where(output)}"
 
 
+_checked: tuple[object, dict[str, Record]] | None = None
+"""The last record checked, with what it was checked from: the preview (cache.keep_in_memory) loads
+the very same object again after a rebuild that did not change it."""
+
+
 def load_records(root: Path, output: Path) -> dict[str, Record]:
+    """Per output file, its record (see the module docstring); to be read, not changed."""
+    global _checked
     data = cache.load(_path(root, output), KIND)
     if not isinstance(data, dict) or data.get("output") != str(output.absolute()):
         return {}
     files = data.get("files")
     if not isinstance(files, dict):
         return {}
+    if _checked is not None and _checked[0] is files:
+        return _checked[1]
     records: dict[str, Record] = {}
     for relative, item in files.items():
         if not (isinstance(relative, str) and isinstance(item, tuple) and len(item) == 4
                 and isinstance(item[0], bytes) and all(isinstance(n, int) for n in item[1:])):
             return {}  # a record of the wrong shape: trust none of it
         records[relative] = Record(item[0], FileStat(*item[1:]))
+    _checked = (files, records)
     return records
 
 

@@ -16,6 +16,7 @@ import contextlib
 import ctypes
 import errno
 import os
+import re
 import shutil
 import signal
 from dataclasses import dataclass
@@ -97,10 +98,13 @@ def recover(output: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
+_NOT_A_NAME = re.compile(r"(?:^|/)\.{0,2}(?:/|$)|\x00")
+"""A path part that is empty, ``.`` or ``..`` (so also a leading ``/``), or a NUL anywhere."""
+
+
 def _inside(base: str, relative: str) -> str:
     """``base/relative``, refused unless every part is a plain name (no ``..``, no absolute path)."""
-    if not relative or relative.startswith("/") or "\x00" in relative or \
-            any(part in ("", ".", "..") for part in relative.split("/")):
+    if _NOT_A_NAME.search(relative):
         raise ValueError(f"refusing to write outside the output folder: {relative}")
     return base + "/" + relative
 
