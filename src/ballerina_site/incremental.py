@@ -66,9 +66,13 @@ def load_records(root: Path, output: Path) -> dict[str, Record]:
 
 def save_records(root: Path, output: Path, fingerprints: Mapping[str, bytes | None],
                  stats: Mapping[str, FileStat]) -> bool:
+    global _checked
     files = {relative: (fingerprint, *stats[relative]) for relative, fingerprint in fingerprints.items()
              if fingerprint is not None and relative in stats}
-    return cache.save(_path(root, output), KIND, {"output": str(output.absolute()), "files": files})
+    saved = cache.save(_path(root, output), KIND, {"output": str(output.absolute()), "files": files})
+    if saved and cache.in_memory():  # the preview's next load_records gets this very object back
+        _checked = (files, {relative: Record(item[0], FileStat(*item[1:])) for relative, item in files.items()})
+    return saved
 
 
 def unchanged(fingerprints: Mapping[str, bytes | None], records: Mapping[str, Record],
