@@ -205,12 +205,13 @@ def _field_names(kind: type) -> tuple[str, ...]:
 
 
 _FIELD_SETS: dict[frozenset[str], tuple[str, ...]] = {}
+_FIELD_READS = frozenset({_ALL_FIELDS, *(f"#fields:{field}" for field in _OPTIONAL)})
 
 
 def fields_shown(reads: frozenset[str]) -> tuple[str, ...]:
     """The article fields that count on a page whose templates read ``reads``, always in field order
     (the same tuple object for the same set, so it can key memos)."""
-    key = reads & ({_ALL_FIELDS} | {f"#fields:{field}" for field in _OPTIONAL})
+    key = reads & _FIELD_READS
     found = _FIELD_SETS.get(key)
     if found is None:
         every = _field_names(Article)

@@ -278,11 +278,23 @@ class Staging:
 
     def _target(self, relative: str) -> str:
         target = _inside(self._base, relative)
-        parent = os.path.dirname(target)
+        parent = target.rpartition("/")[0]  # _inside joins plain names with "/"
         if parent not in self._made:
-            os.makedirs(parent, exist_ok=True)  # another process may make it at the same moment
-            self._made.add(parent)
+            self._make(parent)
         return target
+
+    def _make(self, folder: str) -> None:
+        """``os.makedirs(folder, exist_ok=True)``, but a folder whose parent this process made or found
+        costs one ``mkdir``, not a ``stat`` of the parent first: a new folder per article."""
+        above = folder.rpartition("/")[0]
+        if above and above not in self._made:
+            self._make(above)
+        try:
+            os.mkdir(folder)
+        except FileExistsError:  # there already, or another process made it at the same moment
+            if not os.path.isdir(folder):
+                raise
+        self._made.add(folder)
 
     def _link_previous(self, relative: str, target: str) -> FileStat:
         """The new file is the previous output's: nothing to do if the spare holds that very file."""
