@@ -428,3 +428,23 @@ def test_the_spare_tree_never_changes_a_published_file_in_place(tmp_path, build_
     assert not (out / "2025/01/06/a05").exists()
     assert list(outside.iterdir()) == []
     assert tree(out) == clean_build(site, tmp_path / "clean")
+
+
+def test_a_big_site_whose_cache_is_gone_is_listed_once_before_the_workers_fork(tmp_path, monkeypatch):
+    """No records and no spare tree, but the output is there: the workers that stage the pages must
+    find the previous files already listed (they may not read the lister's pipe themselves), and keep
+    every unchanged file."""
+    from ballerina_site import render
+
+    site = make_site(tmp_path / "site")
+    build(BuildOptions(root=site, now=NOW, cache=True, jobs=2, record_urls=False))
+    before = states(site / "public")
+    clean = clean_build(site, tmp_path / "clean")
+    shutil.rmtree(site / CACHE_DIR)
+    monkeypatch.setattr(build_module, "BACKGROUND_LISTING", 0)
+    monkeypatch.setattr(listing_module, "listing", None)  # only the lister process may list
+    monkeypatch.setattr(render, "RENDER_POOL_THRESHOLD", 1)
+    report = build(BuildOptions(root=site, now=NOW, cache=True, jobs=2, record_urls=False))
+    assert tree(site / "public") == clean
+    assert report.kept == len(before)  # the same clock: build-info.json is the same too
+    assert states(site / "public") == before

@@ -103,6 +103,7 @@ class Lister:
         self.folders = list(folders)
         self._done: dict[int, Listing] = {}
         self._process: subprocess.Popen[bytes] | None = None
+        self._owner = os.getpid()  # a forked worker must not read the pipe, nor end the process
         script = os.path.abspath(__file__)
         if background and sys.executable and os.path.isfile(script):
             arguments = [f"{'s' if sizes else 'i'}{folder}" for folder, sizes in self.folders]
@@ -115,7 +116,7 @@ class Lister:
 
     def get(self, index: int) -> Listing:
         """The listing of ``folders[index]``, waiting for the process if it has not finished."""
-        if self._process is not None:
+        if self._process is not None and os.getpid() == self._owner:
             self._collect()
         found = self._done.get(index)
         if found is None:
@@ -138,7 +139,7 @@ class Lister:
 
     def close(self) -> None:
         process, self._process = self._process, None
-        if process is not None:
+        if process is not None and os.getpid() == self._owner:
             process.kill()
             process.wait()
 

@@ -165,7 +165,8 @@ def claim_output(output: Path, spare: Path | None = None, background: bool = Fal
             held.enter_context(output_lock(output))
             recover(output)
             folders = [(output, True)] + ([(spare, False)] if spare is not None else [])
-            lister = held.enter_context(Lister(folders, background))
+            anything = any(folder.is_dir() for folder, _ in folders)  # a first build has nothing to list
+            lister = held.enter_context(Lister(folders, background and anything))
         except OSError as exc:
             raise _output_error(output, exc) from None
         yield Previous(output, spare, lister)
@@ -272,6 +273,7 @@ class Staging:
         Reusing a tree saves creating and deleting a folder per article, the slowest part of writing."""
         self._prepared = True  # from here on, whatever happens, the folder is cleaned up on exit
         try:
+            self.previous.files  # noqa: B018 - listed now, before workers that stage pages are forked
             self._staged, self._made = _staging_from(self.previous, self.folder, wanted)
         except OSError as exc:
             raise _output_error(self.output, exc) from None
