@@ -78,11 +78,11 @@ def save_records(root: Path, output: Path, fingerprints: Mapping[str, bytes | No
 def unchanged(fingerprints: Mapping[str, bytes | None], records: Mapping[str, Record],
               previous: Mapping[str, OldFile]) -> frozenset[str]:
     """Output files whose fingerprint is the recorded one and whose file is still the one recorded."""
-    kept = set()
+    kept = []
     for relative, fingerprint in fingerprints.items():
         record = records.get(relative)
-        old = previous.get(relative)
-        if fingerprint is not None and record is not None and old is not None \
-                and record.fingerprint == fingerprint and record.stat == old.stat:
-            kept.add(relative)
+        if record is not None and fingerprint is not None and record.fingerprint == fingerprint:
+            old = previous.get(relative)
+            if old is not None and record.stat == old.stat:
+                kept.append(relative)
     return frozenset(kept)

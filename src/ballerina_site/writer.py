@@ -213,8 +213,12 @@ def _staging_from(previous: Previous, staging: Path, wanted: set[str]) -> tuple[
     base = str(staging)
     for relative in others:  # a symlink planted in the spare must not lead a write out of the output
         os.unlink(base + "/" + relative)
-    wanted_folders = {"/".join(parts[:n]) for parts in (path.split("/") for path in wanted)
-                      for n in range(1, len(parts))}
+    wanted_folders: set[str] = set()
+    for path in wanted:  # every folder on the way to each file, each parent found once
+        cut = path.rfind("/")
+        while cut > 0 and path[:cut] not in wanted_folders:
+            wanted_folders.add(path[:cut])
+            cut = path.rfind("/", 0, cut)
     for relative in [r for r in files if r not in wanted]:
         del files[relative]
         os.unlink(base + "/" + relative)
@@ -353,7 +357,12 @@ class Staging:
                     shutil.copy2(source, self._fresh(relative, target))
                     self.adopt(relative, Staged(file_stat(os.stat(target)), False))
             for relative in sorted(reused):
-                self._files[relative] = self._link_previous(relative, self._target(relative))
+                old = self.previous[relative]
+                here = self._staged.get(relative)
+                if here is not None and here.stat.inode == old.stat.inode:  # the spare holds that very file
+                    self._files[relative] = old.stat
+                else:
+                    self._files[relative] = self._link_previous(relative, self._target(relative))
             for relative, data in sorted(pages.items(), key=lambda item: item[0]):
                 if isinstance(data, Staged):
                     self.adopt(relative, data)
