@@ -454,3 +454,29 @@ def test_a_big_site_whose_cache_is_gone_is_listed_once_before_the_workers_fork(t
     assert tree(site / "public") == clean
     assert report.kept == len(before)  # the same clock: build-info.json is the same too
     assert states(site / "public") == before
+
+
+
+def test_an_article_saved_while_a_build_reads_is_read_again_by_the_next(tmp_path, monkeypatch):
+    """The cache records the stats a file had before the build read it: a save that lands after the
+    read leaves a record that no longer matches, so the next build reads the file again instead of
+    keeping the older text."""
+    site = make_site(tmp_path / "site")
+    options = BuildOptions(root=site, now=NOW, cache=True, jobs=1, record_urls=False)
+    build(options)
+    path = site / "content" / "a03.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nRead by the build.\n", encoding="utf-8")
+    real = parsing._read_and_parse
+
+    def read_then_a_save(source, file, *args):
+        outcome = real(source, file, *args)
+        if file == path:
+            path.write_text(path.read_text(encoding="utf-8") + "\nSaved just after.\n", encoding="utf-8")
+        return outcome
+
+    monkeypatch.setattr(parsing, "_read_and_parse", read_then_a_save)
+    build(options)
+    assert "Saved just after." not in tree(site / "public")["2025/01/04/a03/index.html"].decode()
+    monkeypatch.setattr(parsing, "_read_and_parse", real)
+    build(options)
+    assert tree(site / "public") == clean_build(site, tmp_path / "clean")

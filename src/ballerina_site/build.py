@@ -111,8 +111,9 @@ def build_time(options: BuildOptions) -> datetime:
     return datetime.now(timezone.utc)
 
 
-def load_site(options: BuildOptions) -> LoadedSite:
-    """Everything up to the site model; raises :class:`SiteError` with every problem found."""
+def load_site(options: BuildOptions, seen: Mapping[str, tuple[int, int, int, int]] | None = None) -> LoadedSite:
+    """Everything up to the site model; raises :class:`SiteError` with every problem found.
+    ``seen``: input files' stats taken before any was read (see :func:`uptodate.input_stats`)."""
     root = options.root
     problems: list[Problem] = []
     try:
@@ -129,7 +130,7 @@ def load_site(options: BuildOptions) -> LoadedSite:
     articles = []
     sources = find_sources(root)
     parsed_all, stats = parse_sources(sources, root, config, use_cache=options.cache, jobs=options.jobs,
-                                      progress=options.progress)
+                                      progress=options.progress, input_stats=seen)
     for parsed in parsed_all:
         problems += parsed.problems
         if parsed.article is not None:
@@ -212,7 +213,8 @@ class RenderedSite:
 
 
 def render_site(options: BuildOptions, previous: Mapping[str, OldFile] | None = None,
-                staging: Staging | None = None) -> RenderedSite:
+                staging: Staging | None = None,
+                seen: Mapping[str, tuple[int, int, int, int]] | None = None) -> RenderedSite:
     """Everything a build does except the swap; raises :class:`SiteError` with every problem found.
 
     With the cache on, every page and feed gets a fingerprint; given the ``previous`` output's files,
@@ -221,7 +223,7 @@ def render_site(options: BuildOptions, previous: Mapping[str, OldFile] | None = 
     for :meth:`Staging.complete`); without, nothing is written."""
     root = options.root
     now = build_time(options)
-    loaded = load_site(replace(options, now=now))
+    loaded = load_site(replace(options, now=now), seen)
     site, urls, static = loaded.site, loaded.urls, loaded.static
     problems = list(loaded.warnings) + guideline_warnings(site)
     if not site.config.origin and options.base_url is None:
@@ -341,7 +343,7 @@ def _build(options: BuildOptions) -> BuildReport:
     with claim_output(output, spare, background) as previous:  # one build at a time from here
         uptodate.forget(root, output)
         with Staging(output, previous) as staging:
-            rendered = render_site(options, previous if options.cache else None, staging)
+            rendered = render_site(options, previous if options.cache else None, staging, inputs)
             config = rendered.loaded.site.config
             indexed: list[SearchIndex] = []
             binary = require_pagefind() if config.search else None

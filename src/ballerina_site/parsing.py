@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from . import cache, workers
 from .config import SiteConfig
@@ -136,9 +136,12 @@ def _take(record: tuple[Any, ...], index: int, results: list[Parsed | None], fre
 
 
 def parse_sources(paths: Sequence[Path], root: Path, config: SiteConfig, *, use_cache: bool = False,
-                  jobs: int = 1, progress: Progress | None = None) -> tuple[list[Parsed], ParseStats]:
+                  jobs: int = 1, progress: Progress | None = None,
+                  input_stats: Mapping[str, tuple[int, int, int, int]] | None = None
+                  ) -> tuple[list[Parsed], ParseStats]:
     """One :class:`Parsed` per path, in the order given; the same result with or without the cache
-    and for any number of jobs."""
+    and for any number of jobs. ``input_stats``: stats (as :func:`_file_stat` takes them) by source
+    name, taken before any file was read (the build's, see uptodate.py); others are taken here."""
     stamp = _settings_stamp(config)
     saved: dict[str, Any] = {}
     shards: list[Any] = [None] * SHARDS
@@ -152,9 +155,10 @@ def parse_sources(paths: Sequence[Path], root: Path, config: SiteConfig, *, use_
     todo: list[tuple[int, str, Any, tuple[int, int, int, int]]] = []  # index, source, record, stat
     total = len(paths)
     done = 0
+    known = input_stats if input_stats is not None and use_cache else {}
     for index, path in enumerate(paths):
-        seen = _file_stat(path)  # before the file is read, wherever that happens
         source = source_name(path, root)
+        seen = known.get(source) or _file_stat(path)  # before the file is read, wherever that happens
         record = saved.get(source) if use_cache else None
         if not (isinstance(record, tuple) and len(record) == 5):
             record = None
