@@ -61,13 +61,17 @@ def collect_authors(articles: Iterable[Article], config: SiteConfig,
     persons: dict[str, Person] = {}
     written: dict[str, list[Article]] = {}
     by_source: dict[str, str] = {}
+    matched: dict[str, tuple[str, Profile | None, str]] = {}  # a few bylines across thousands of articles
     for article in articles:
-        name = " ".join(article.author.split())
+        known = matched.get(article.author)
+        if known is None:
+            name = " ".join(article.author.split())
+            found = by_key.get(term_key(name)) if name else None
+            profile = found[0] if found else None
+            known = matched[article.author] = (name, profile, slugify(profile.key if profile else name) if name else "")
+        name, profile, slug = known
         if not name:
             continue
-        found = by_key.get(term_key(name))
-        profile = found[0] if found else None
-        slug = slugify(profile.key if profile else name)
         if not slug:
             problems.append(Problem(article.source, article.line_of("author"),
                                     f"author `{name}` has no letters or digits to make a URL from",
