@@ -205,7 +205,11 @@ def plan_redirects(site: Site, urls: Urls, lock: Lock, taken: Iterable[str], now
             if reason == "moved":
                 kept_old.append(path)
         if is_published(article, now):
-            entries[article.source] = Entry(current, article.slug, tuple(sorted(set(kept_old))))
+            old = tuple(sorted(set(kept_old))) if kept_old else ()
+            if entry is not None and entry.url == current and entry.slug == article.slug and entry.old == old:
+                entries[article.source] = entry  # as recorded: most articles, most builds
+            else:
+                entries[article.source] = Entry(current, article.slug, old)
     for source, entry in lock.entries.items():
         if source in known and source not in entries:
             entries[source] = entry  # a draft, scheduled or expired article keeps its record as it was
