@@ -101,12 +101,15 @@ def test_a_base_url_without_host_is_warned_about_unless_given_on_the_command_lin
     assert quiet.returncode == 0 and quiet.stderr == ""
 
 
-def test_a_rebuild_in_the_same_process_writes_what_it_shows_now(tmp_path: Path) -> None:
+def test_a_rebuild_in_the_same_process_writes_what_it_shows_now(tmp_path: Path, monkeypatch) -> None:
     """The preview reuses its last sitemap when nothing it shows changed: not when a date moves to
     another zone at the same instant, nor when the base URL or the split size changes."""
     from conftest import article, write_site
 
+    from ballerina_site import cache
     from ballerina_site.build import BuildOptions, build
+
+    monkeypatch.setattr(cache, "_remembered", {})  # as the preview keeps things in memory
 
     config = "title: T\nbase_url: https://one.example/\ntimezone: UTC\nsearch: false\nauthor: {name: Desk}\n"
     site = write_site(tmp_path / "site", {f"a{i}.md": article(f"Story {i}", f"2025-06-0{i + 1}T10:00:00+02:00")

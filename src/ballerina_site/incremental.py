@@ -38,6 +38,11 @@ def spare_tree(root: Path, output: Path) -> Path:
     return root / cache.CACHE_DIR / f"spare-{_where(output)}"
 
 
+def _record(item: tuple[bytes, int, int, int]) -> Record:
+    """A record as stored: (fingerprint, size, mtime, inode)."""
+    return Record(item[0], FileStat(*item[1:]))
+
+
 _checked: tuple[object, dict[str, Record]] | None = None
 """The last record checked, with what it was checked from: the preview (cache.keep_in_memory) loads
 the very same object again after a rebuild that did not change it."""
@@ -59,7 +64,7 @@ def load_records(root: Path, output: Path) -> dict[str, Record]:
         if not (isinstance(relative, str) and isinstance(item, tuple) and len(item) == 4
                 and isinstance(item[0], bytes) and all(isinstance(n, int) for n in item[1:])):
             return {}  # a record of the wrong shape: trust none of it
-        records[relative] = Record(item[0], FileStat(*item[1:]))
+        records[relative] = _record(item)
     _checked = (files, records)
     return records
 
@@ -71,7 +76,7 @@ def save_records(root: Path, output: Path, fingerprints: Mapping[str, bytes | No
              if fingerprint is not None and relative in stats}
     saved = cache.save(_path(root, output), KIND, {"output": str(output.absolute()), "files": files})
     if saved and cache.in_memory():  # the preview's next load_records gets this very object back
-        _checked = (files, {relative: Record(item[0], FileStat(*item[1:])) for relative, item in files.items()})
+        _checked = (files, {relative: _record(item) for relative, item in files.items()})
     return saved
 
 

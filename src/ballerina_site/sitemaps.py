@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Iterable, Sequence
 
+from . import cache
 from .feeds import attributes, branch, leaf, rfc3339, xml_document
 from .model import Article, Site
 from .pages import Page
@@ -79,14 +80,16 @@ def render_sitemaps(pages: Sequence[Page], site: Site, urls: Urls, now: datetime
     """Output path -> bytes for the sitemap(s), the news sitemap when switched on, and robots.txt."""
     global _last_urlsets
     shown = [page for page in pages if page.kind in SITEMAP_KINDS]
-    # a date's offset too: equal datetimes in other zones are written differently
-    key = (urls.origin, urls.base_path, site.config.sitemap.max_urls,
-           [(page.path, page.updated, page.updated and page.updated.utcoffset()) for page in shown])
-    if _last_urlsets is not None and _last_urlsets[0] == key:
+    key = None
+    if cache.in_memory():  # a long-lived process (the preview): the next build may show the same
+        # a date's offset too: equal datetimes in other zones are written differently
+        key = (urls.origin, urls.base_path, site.config.sitemap.max_urls,
+               [(page.path, page.updated, page.updated and page.updated.utcoffset()) for page in shown])
+    if key is not None and _last_urlsets is not None and _last_urlsets[0] == key:
         files = dict(_last_urlsets[1])
     else:
         files = _urlsets([(urls.absolute(page.path), page.updated) for page in shown], site, urls)
-        _last_urlsets = (key, dict(files))
+        _last_urlsets = (key, dict(files)) if key is not None else None
     if site.config.sitemap.news:
         files[output_file(urls.NEWS_SITEMAP)] = news_sitemap(site, urls, now)
     files[output_file(urls.ROBOTS)] = robots_txt(site, urls)

@@ -19,9 +19,9 @@ import os
 import re
 import shutil
 import signal
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Mapping
 from typing import Callable, Collection, Iterator
 
 from .listing import FileStat, Listing, Lister, OldFile, file_stat, listing
@@ -302,13 +302,16 @@ class Staging:
                 raise
         self._made.add(folder)
 
-    def _link_previous(self, relative: str, target: str) -> FileStat:
-        """The new file is the previous output's: nothing to do if the spare holds that very file."""
+    def _link_previous(self, relative: str, target: str | None = None) -> FileStat:
+        """The new file is the previous output's: nothing to do if the spare holds that very file
+        (then not even the path is worked out: most files of a rebuild)."""
         old = self.previous[relative]
         here = self._staged.get(relative)
+        if here is not None and here.stat.inode == old.stat.inode:
+            return old.stat
+        if target is None:
+            target = self._target(relative)
         if here is not None:
-            if here.stat.inode == old.stat.inode:
-                return old.stat
             os.unlink(target)
         try:
             os.link(old.path, target, follow_symlinks=False)
@@ -357,12 +360,7 @@ class Staging:
                     shutil.copy2(source, self._fresh(relative, target))
                     self.adopt(relative, Staged(file_stat(os.stat(target)), False))
             for relative in sorted(reused):
-                old = self.previous[relative]
-                here = self._staged.get(relative)
-                if here is not None and here.stat.inode == old.stat.inode:  # the spare holds that very file
-                    self._files[relative] = old.stat
-                else:
-                    self._files[relative] = self._link_previous(relative, self._target(relative))
+                self._files[relative] = self._link_previous(relative)
             for relative, data in sorted(pages.items(), key=lambda item: item[0]):
                 if isinstance(data, Staged):
                     self.adopt(relative, data)
