@@ -24,6 +24,7 @@ Everything (sites, peer projects, outputs) lives in ``benchmarks/.work/`` (git-i
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import re
 import shutil
@@ -80,6 +81,25 @@ def run_timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) 
     return seconds, usage.ru_maxrss, text
 
 
+_set_aside_names = itertools.count(1)
+
+
+def set_aside(path: Path) -> None:
+    """Move a tree out of the way, to be deleted only when every run is over. Deleting it here would
+    bill the next run for it: on a file system like this machine's (ext4 without a journal), inodes
+    freed in the last minutes are skipped one by one when new files are made, so a build right after
+    ``rm -rf`` of 20,000 files creates its own files several times slower, whichever tool it is."""
+    if not path.exists() and not path.is_symlink():
+        return
+    trash = WORK / "set-aside"
+    trash.mkdir(parents=True, exist_ok=True)
+    os.rename(path, trash / str(next(_set_aside_names)))
+
+
+def drop_set_aside() -> None:
+    shutil.rmtree(WORK / "set-aside", ignore_errors=True)
+
+
 def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
 
@@ -115,7 +135,7 @@ def make_site(size: int, profile: str) -> Path:
     stamp = site / ".generated"
     wanted = f"{size} {SEED} {profile}"
     if not (stamp.is_file() and stamp.read_text() == wanted):
-        shutil.rmtree(site, ignore_errors=True)
+        set_aside(site)
         generate_site(site, size, SEED)
         if profile == "comparable":
             with open(site / "site.yaml", "a", encoding="utf-8") as handle:
@@ -126,11 +146,11 @@ def make_site(size: int, profile: str) -> Path:
 
 def clean(site: Path) -> None:
     for name in ("public", ".public.spare", ".ballerina-cache"):
-        shutil.rmtree(site / name, ignore_errors=True)
+        set_aside(site / name)
     for name in ("urls.lock", ".ballerina.lock"):
         (site / name).unlink(missing_ok=True)
     for leftover in site.glob(".public*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+        set_aside(leftover)
 
 
 def record(measure: Measure, seconds: float, peak: int, text: str) -> None:
@@ -265,7 +285,7 @@ HUGO_RELATED = ("{{ $related := .Site.RegularPages.Related . | first 3 }}{{ with
 
 def make_hugo(size: int, items: list[dict[str, object]], related: bool) -> Path:
     project = WORK / f"hugo-{'related' if related else 'plain'}-{size}"
-    shutil.rmtree(project, ignore_errors=True)
+    set_aside(project)
     (project / "content/posts").mkdir(parents=True)
     (project / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
     for name, text in HUGO_LAYOUTS.items():
@@ -347,7 +367,7 @@ PELICAN_TEMPLATES = {
 
 def make_pelican(size: int, items: list[dict[str, object]], cache: bool) -> Path:
     project = WORK / f"pelican-{'cache' if cache else 'nocache'}-{size}"
-    shutil.rmtree(project, ignore_errors=True)
+    set_aside(project)
     (project / "content").mkdir(parents=True)
     (project / "pelicanconf.py").write_text(PELICAN_CONF.replace("CACHE\n", f"{cache}\n"), encoding="utf-8")
     for name, text in PELICAN_TEMPLATES.items():
@@ -377,8 +397,8 @@ def bench_peers(size: int, runs: int) -> dict[str, dict[str, Measure]]:
             original = article.read_bytes()
             measures = {"cold": Measure(), "edit article": Measure()}
             for run in range(runs):
-                shutil.rmtree(project / "public", ignore_errors=True)
-                shutil.rmtree(project / "resources", ignore_errors=True)
+                set_aside(project / "public")
+                set_aside(project / "resources")
                 record_peer(measures["cold"], run_timed([hugo, "--quiet"], project))
                 article.write_bytes(original + f"\nA late paragraph, edit {run}.\n".encode())
                 record_peer(measures["edit article"], run_timed([hugo, "--quiet"], project))
@@ -395,8 +415,8 @@ def bench_peers(size: int, runs: int) -> dict[str, dict[str, Measure]]:
             measures = {"cold": Measure(), "edit article": Measure()}
             command = [pelican, "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
             for run in range(runs):
-                shutil.rmtree(project / "output", ignore_errors=True)
-                shutil.rmtree(project / "cache", ignore_errors=True)
+                set_aside(project / "output")
+                set_aside(project / "cache")
                 record_peer(measures["cold"], run_timed(command, project))
                 article.write_bytes(original + f"\nA late paragraph, edit {run}.\n".encode())
                 record_peer(measures["edit article"], run_timed(command, project))
@@ -434,6 +454,7 @@ def table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global WORK
     parser = argparse.ArgumentParser(description="Benchmark ballerina-site builds (and peers with --peers).")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="articles per site")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is shown")
@@ -441,8 +462,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peers", action="store_true", help="also build the corpus with Hugo and Pelican")
     parser.add_argument("--peer-runs", type=int, help="runs per peer figure (default: --runs)")
     parser.add_argument("--profiles", nargs="+", default=["comparable", "full"], choices=["comparable", "full"])
+    parser.add_argument("--work", type=Path, default=WORK, help=f"where sites and outputs go (default {WORK})")
     args = parser.parse_args(argv)
+    WORK = args.work.absolute()
     WORK.mkdir(parents=True, exist_ok=True)
+    drop_set_aside()  # left by an interrupted run
+    try:
+        return _measure_and_print(args)
+    finally:
+        drop_set_aside()
+
+
+def _measure_and_print(args: argparse.Namespace) -> int:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"# ballerina-site benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
           f"median of {args.runs} runs, load average {load:.1f} at start", flush=True)

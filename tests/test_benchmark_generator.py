@@ -37,3 +37,39 @@ def test_same_seed_same_bytes_and_a_valid_site(tmp_path):
     assert any(not name.isascii() for name in names)  # Amélie, Agnès Varda, Ruben Östlund ...
     years = {article.date.year for article in site.articles}
     assert len(years) >= 3
+
+
+def test_benchmark_prints_every_scenario_and_deletes_nothing_until_the_end(tmp_path):
+    """The real command at a tiny size: each cold run starts from nothing (no article from the cache)
+    although earlier outputs were only set aside, and those are gone once the table is printed."""
+    import subprocess
+
+    work = tmp_path / "work"
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks/run.py"), "--sizes", "25", "--runs", "2",
+                           "--profiles", "comparable", "--work", str(work)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    rows = {cells[2]: cells for cells in (line.strip("|").split("|") for line in done.stdout.splitlines()
+                                          if line.startswith("| 25 "))}
+    rows = {name.strip(): [cell.strip() for cell in cells] for name, cells in rows.items()}
+    assert set(rows) == {"cold", "warm", "first edit", "edit article", "edit template"}
+    assert rows["cold"][7] == "0" and rows["warm"][7] == "25"  # articles from the cache
+    assert int(rows["cold"][6].replace(",", "")) > 25  # pages
+    assert (work / "ours-comparable-25" / "public" / "index.html").is_file()
+    assert not (work / "set-aside").exists()
+
+
+def test_set_aside_moves_a_tree_instead_of_deleting_it(tmp_path, monkeypatch):
+    import run
+
+    monkeypatch.setattr(run, "WORK", tmp_path / "work")
+    tree = tmp_path / "work" / "site" / "public"
+    (tree / "a").mkdir(parents=True)
+    (tree / "a" / "index.html").write_text("kept until the end")
+    run.set_aside(tree)
+    run.set_aside(tree)  # nothing there any more: nothing to do
+    assert not tree.exists()
+    moved = list((tmp_path / "work" / "set-aside").iterdir())
+    assert [(path / "a" / "index.html").read_text() for path in moved] == ["kept until the end"]
+    run.drop_set_aside()
+    assert not (tmp_path / "work" / "set-aside").exists()
