@@ -1,4 +1,4 @@
-"""The fast inline loop and the fast word count change no output byte: each is compared with the stock
+"""The fast inline loop, the block skips and the fast word count change no output byte: each is compared with the stock
 way on generated Markdown, on every string in this test suite, the repo's content and benchmark articles."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from markdown import inlinepatterns, treeprocessors
 
 from conftest import REPO
 
-from ballerina_site import markup
+from ballerina_site import markdown_fastpath as fastpath, markup
 from ballerina_site.frontmatter import split_front_matter
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -43,6 +43,10 @@ FRAGMENTS = [
     "HTML", "Term\n: Definition\n", "---\n", "***\n", "javascript:alert(1)", "[x](javascript:alert(1))",
     "!youtube[Trailer](0FSwsrFpkbw)\n", "!video[](x)\n", "\x02", "\x03", "klzzwxh:0001", "\u2028", "\u00a0",
     "*[AT&amp;T]: Telephone & Telegraph\n", "AT&amp;T", "*[a_b]: under\n", "a_b", "*[<x>]: angle\n", "<x>",
+    "Title\n===", "Title\n---", "Title\n=  \n", "Title\n-\nmore", "- - -\n", "-  -  -", "_ _ _\n", "__ _",
+    "*  *  *\n", "* * *", "-- -", "_  _  _\n", "a | b\n--- | ---\n", "| a |\n| --- |\n", "a \\| b\n--|--\n", "`a|b` | c\n-|-",
+    "Term\n:   Def\n", "Term\n:\tTab\n", "[^note]: Text\n    more\n", "*[HTML]:Hyper\n", "[id]:\n  /url\n",
+    "    [x]: /y\n", "> > quote\n", "   > indented\n", "#no space\n", "####### seven\n", "\\# escaped\n",
 ]
 SPECIALS = "*_`\\[]()!^<>&;#:/@{}.'\"|-+=~ \n\taé’"
 TEMPLATES = ["{}", "word {} word", "a{}b\nc", "*{}*", "__{}__", "`{}`", "[{}](/u)", "[x]({} 'T')", "![{}](/i.png)",
@@ -88,12 +92,12 @@ def names(registry) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_the_fast_inline_loop_is_in_use() -> None:
     """Else the speed-up silently went away: a Markdown release changed the copied loop or its regexes."""
-    assert markup._fast_inline_supported(), "Python-Markdown's InlineProcessor loop changed: re-read it"
+    assert fastpath._fast_inline_supported(), "Python-Markdown's InlineProcessor loop changed: re-read it"
     for unsafe_html in (True, False):
         fast, stock = converters(unsafe_html)
-        assert type(fast.treeprocessors["inline"]) is markup._SkippingInlineProcessor
+        assert type(fast.treeprocessors["inline"]) is fastpath._SkippingInlineProcessor
         assert names(fast.treeprocessors) == names(stock.treeprocessors)  # same place in the order
-        untried = [type(p).__name__ for p in fast.inlinePatterns if markup._need(p) is None]
+        untried = [type(p).__name__ for p in fast.inlinePatterns if fastpath._need(p) is None]
         assert untried == [], f"no trigger for {untried}: their regexes changed, check them"
 
 
@@ -137,17 +141,17 @@ def test_the_repo_content_and_benchmark_articles_convert_to_the_same_bytes() -> 
 
 def test_an_unknown_or_changed_pattern_is_always_tried() -> None:
     """Only regexes read in Markdown's source, with its flags and its getCompiledRegExp, get a trigger."""
-    assert markup._need(inlinepatterns.InlineProcessor(inlinepatterns.LINK_RE)) == "["
-    assert markup._need(inlinepatterns.InlineProcessor(r"\[")) is None  # not a regex read there
+    assert fastpath._need(inlinepatterns.InlineProcessor(inlinepatterns.LINK_RE)) == "["
+    assert fastpath._need(inlinepatterns.InlineProcessor(r"\[")) is None  # not a regex read there
     other_flags = inlinepatterns.InlineProcessor(inlinepatterns.LINK_RE)
     other_flags.compiled_re = re.compile(inlinepatterns.LINK_RE, re.IGNORECASE)
-    assert markup._need(other_flags) is None
+    assert fastpath._need(other_flags) is None
 
     class OwnRegex(inlinepatterns.InlineProcessor):
         def getCompiledRegExp(self) -> re.Pattern[str]:  # noqa: N802
             return re.compile("x")
 
-    assert markup._need(OwnRegex(inlinepatterns.LINK_RE)) is None
+    assert fastpath._need(OwnRegex(inlinepatterns.LINK_RE)) is None
 
     class Wiki(inlinepatterns.InlineProcessor):  # another extension's pattern: tried on every text
         def handleMatch(self, m, data):  # type: ignore[no-untyped-def]
@@ -168,15 +172,15 @@ def test_a_changed_markdown_loop_falls_back_to_the_stock_processor(monkeypatch) 
         return data
 
     monkeypatch.setattr(treeprocessors.InlineProcessor, "_InlineProcessor__handleInline", changed)
-    markup._fast_inline_supported.cache_clear()
+    fastpath._fast_inline_supported.cache_clear()
     try:
-        assert not markup._fast_inline_supported()
+        assert not fastpath._fast_inline_supported()
         converter = markup._build_converter(True)[0]
         assert type(converter.treeprocessors["inline"]) is treeprocessors.InlineProcessor
     finally:
         monkeypatch.undo()
-        markup._fast_inline_supported.cache_clear()
-    assert markup._fast_inline_supported()
+        fastpath._fast_inline_supported.cache_clear()
+    assert fastpath._fast_inline_supported()
 
 
 def slow_count_words(body_html: str) -> int:
@@ -206,3 +210,39 @@ def test_the_word_count_is_the_regex_count(text: str) -> None:
                                   "<p>one</p><p>two</p>", "Joon-ho: $812.9, 3½ ²", "é\u00a0e\u3000f"])
 def test_the_word_count_on_edge_cases(text: str) -> None:
     assert markup.count_words(text) == slow_count_words(text)
+
+
+def test_the_block_skips_are_in_use() -> None:
+    """Else the speed-up silently went away: a Markdown release changed a processor that was read."""
+    for kind in fastpath._BLOCK_NEEDS:
+        assert fastpath._as_read(kind), f"{kind.__name__} changed in this Markdown release: re-read it"
+    for unsafe_html in (True, False):
+        fast, stock = converters(unsafe_html)
+        fast.reset()
+        wrapped = {type(p) for p in fast.parser.blockprocessors if "test" in vars(p)}
+        assert wrapped == set(fastpath._BLOCK_NEEDS)
+        assert not any("test" in vars(p) for p in stock.parser.blockprocessors)
+        assert names(fast.parser.blockprocessors) == names(stock.parser.blockprocessors)
+
+
+def test_a_block_processor_not_as_read_is_always_asked(monkeypatch) -> None:
+    from markdown import blockprocessors
+
+    parser = markup._build_converter(True, fast=False)[0].parser
+    assert fastpath.block_need(blockprocessors.HashHeaderProcessor(parser)) == ("#",)
+
+    class Subclass(blockprocessors.HashHeaderProcessor):
+        pass
+
+    assert fastpath.block_need(Subclass(parser)) is None  # not the class read
+    own = blockprocessors.HashHeaderProcessor(parser)
+    own.RE = re.compile(r"(?:^|\n)(?P<level>=)(?P<header>.*)")  # type: ignore[misc]
+    assert fastpath.block_need(own) is None  # its own regex
+    monkeypatch.setattr(blockprocessors.HashHeaderProcessor, "RE", re.compile(r"(?:^|\n)(?P<level>%)(?P<header>.*)"))
+    fastpath._as_read.cache_clear()
+    try:
+        assert fastpath.block_need(blockprocessors.HashHeaderProcessor(parser)) is None  # a changed release
+    finally:
+        monkeypatch.undo()
+        fastpath._as_read.cache_clear()
+    assert fastpath.block_need(blockprocessors.HashHeaderProcessor(parser)) == ("#",)

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import ast
 import html
-import inspect
 import re
-import textwrap
 from functools import lru_cache
 from itertools import filterfalse
 
 import markdown
-from markdown import inlinepatterns, treeprocessors, util
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 from .embeds import EmbedExtension, EmbedProblem
+from .markdown_fastpath import FastPaths
 
 EXTENSIONS = ("extra", "sane_lists", "toc")
 EXTENSION_CONFIGS = {"toc": {"slugify": slugify_unicode, "permalink": False}}
@@ -76,150 +73,15 @@ class _EscapeHtml(Extension):
         md.treeprocessors.register(_DropDangerousUrls(md), "drop_dangerous_urls", 0)
 
 
-# Skipping inline patterns that cannot match
-# ------------------------------------------
-# Python-Markdown tries every inline pattern on every text node in a Python loop; most of those tries
-# are patterns whose regex needs a character the text does not have (a news paragraph seldom holds a
-# backtick, a ``<`` or an ``&``); skipping them takes a third off Markdown's time. The regexes below were read
-# in markdown 3.11's inlinepatterns.py and extensions/footnotes.py; the entry of one is a necessary
-# condition for a match starting at or after index i: one of the sequences occurs in ``data[i:]``,
-# each part after the previous. A regex that is not here, verbatim and with the stock flags (another
-# extension's, or a changed one in a later release), is always tried.
-_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
-    r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)": (("`",),),  # backtick (its first branch looks ahead for `)
-    r"\\(.)": (("\\",),),  # escape
-    r"\[\^([^\]]*)\]": (("[^", "]"),),  # footnote
-    r"(?<!\!)\[": (("[",),),  # reference, link, short_reference
-    r"\!\[": (("![",),),  # image_link, image_reference, short_image_ref
-    r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>": (("<", "://", ">"),),  # autolink
-    r"<([^<> !]+@[^@<> ]+)>": (("<", "@", ">"),),  # automail
-    r"  \n": (("  \n",),),  # linebreak
-    (r"""(<(\/?+[a-zA-Z][^\s"'<>@]*+(?:\s+[^\s"'=<>]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s"'=<>]++))?+)*+\s*+/?|"""
-     r"!--(?:(?!<!--|-->).)*--|[?](?:(?!<[?]|[?]>).)*[?]|!\[CDATA\[(?:(?!<!\[CDATA\[|\]\]>).)*\]\])>)"):
-        (("<", ">"),),  # html
-    r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)": (("&", ";"),),  # entity
-    r"\*|_": (("*",), ("_",)),  # em_strong, with the stock delimiters * and _ only
-}
-_STOCK_FLAGS = re.DOTALL | re.UNICODE
-
-Need = tuple[tuple[str, ...], ...]
-
-
-def _need(pattern: object) -> str | Need | None:
-    """What a pattern's regex needs to match, if it is one read above and Markdown asks it for that regex;
-    a single substring comes as a plain string, the common case, checked inline by the loop."""
-    if (not isinstance(pattern, inlinepatterns.InlineProcessor)
-            or type(pattern).getCompiledRegExp is not inlinepatterns.Pattern.getCompiledRegExp):
-        return None
-    regex = pattern.compiled_re
-    need = _NEEDS.get(regex.pattern) if regex.flags == _STOCK_FLAGS else None
-    if need is not None and len(need) == 1 and len(need[0]) == 1:
-        return need[0][0]
-    return need
-
-
-def _may_match(data: str, start: int, need: Need) -> bool:
-    """False when the regex with this need cannot match at or after ``start``: no sequence occurs in order."""
-    for sequence in need:
-        index = start
-        for part in sequence:
-            index = data.find(part, index)
-            if index < 0:
-                break
-            index += len(part)
-        else:
-            return True
-    return False
-
-
-class _SkippingInlineProcessor(treeprocessors.InlineProcessor):
-    """The stock ``inline`` treeprocessor, with its pattern loop taught to skip a pattern that cannot match.
-
-    Skipping is exact: for a regex with no match from ``startIndex``, ``__applyPattern`` returns
-    ``(data, False, 0)`` and touches nothing, which is what the skip does. The loop below is the stock
-    ``__handleInline`` (checked by :func:`_fast_inline_supported`) plus that skip, and reading the
-    patterns from a list taken at the start of each document instead of the registry on every try."""
-
-    _plan: list[tuple[object, str | Need | None]]  # set by run(), for the document it converts
-
-    def run(self, tree, ancestors=None):  # type: ignore[no-untyped-def]
-        self._plan = [(pattern, _need(pattern)) for pattern in self.inlinePatterns]
-        return super().run(tree, ancestors)
-
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
-        if not isinstance(data, util.AtomicString):
-            startIndex = 0  # noqa: N806 - the stock names, to compare line by line
-            plan = self._plan
-            count = len(plan)
-            apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
-            while patternIndex < count:
-                pattern, need = plan[patternIndex]
-                if need is not None and (data.find(need, startIndex) < 0 if type(need) is str
-                                         else not _may_match(data, startIndex, need)):
-                    patternIndex += 1
-                    startIndex = 0  # noqa: N806
-                    continue
-                data, matched, startIndex = apply(pattern, data, patternIndex, startIndex)
-                if not matched:
-                    patternIndex += 1
-        return data
-
-
-_STOCK_HANDLE_INLINE = """
-if not isinstance(data, util.AtomicString):
-    startIndex = 0
-    count = len(self.inlinePatterns)
-    while patternIndex < count:
-        data, matched, startIndex = self.__applyPattern(
-            self.inlinePatterns[patternIndex], data, patternIndex, startIndex
-        )
-        if not matched:
-            patternIndex += 1
-return data
-"""
-_NO_MATCH = "if not match:\n    return data, False, 0"
-
-
-def _body(function: object) -> list[ast.stmt]:
-    """A function's statements without its docstring."""
-    body = ast.parse(textwrap.dedent(inspect.getsource(function))).body[0].body  # type: ignore[attr-defined]
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        body = body[1:]
-    return body
-
-
-@lru_cache(maxsize=1)
-def _fast_inline_supported() -> bool:
-    """Whether the installed Markdown has the private loop the fast processor copies, unchanged, and the
-    no-match result it relies on; if not (another release), the stock processor is used."""
-    stock = treeprocessors.InlineProcessor
-    try:
-        handle = stock._InlineProcessor__handleInline  # type: ignore[attr-defined]
-        apply = stock._InlineProcessor__applyPattern  # type: ignore[attr-defined]
-        same_loop = ast.dump(ast.Module(_body(handle), [])) == ast.dump(ast.parse(_STOCK_HANDLE_INLINE))
-        no_match = ast.dump(ast.parse(_NO_MATCH).body[0])
-        return same_loop and any(ast.dump(node) == no_match for node in ast.walk(ast.Module(_body(apply), [])))
-    except (AttributeError, OSError, TypeError, SyntaxError, IndexError):
-        return False
-
-
-class _FastInline(Extension):
-    """Puts :class:`_SkippingInlineProcessor` in place of the stock ``inline`` treeprocessor (same name,
-    same priority), when the installed Markdown is one it was checked against."""
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
-        if _fast_inline_supported() and type(md.treeprocessors["inline"]) is treeprocessors.InlineProcessor:
-            md.treeprocessors.register(_SkippingInlineProcessor(md), "inline", 20)
-
-
 def _build_converter(unsafe_html: bool, fast: bool = True) -> tuple[markdown.Markdown, EmbedExtension]:
-    """A converter with the site's extensions; ``fast=False`` is the stock one the tests compare with."""
+    """A converter with the site's extensions; ``fast=False`` is the stock one the tests compare with
+    (see markdown_fastpath.py)."""
     embeds = EmbedExtension()
     extensions: list[object] = [*EXTENSIONS, embeds]
     if not unsafe_html:
         extensions.append(_EscapeHtml())
     if fast:
-        extensions.append(_FastInline())
+        extensions.append(FastPaths())
     converter = markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS,
                                   output_format="html")
     return converter, embeds
