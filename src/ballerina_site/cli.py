@@ -483,3 +483,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def run() -> None:
+    """The console script (and ``python -m ballerina_site``): :func:`main`, then an exit that does not
+    tear the interpreter down. Freeing a big build's objects one by one, only for the process to end,
+    took 0.05 s after a build of 1,000 articles; every file the build wrote is closed by then, so only
+    the standard streams are flushed. An exception, or a failing flush, takes the ordinary way out."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # e.g. stdout was a pipe closed early: let Python report it as usual
+        sys.exit(code)
+    os._exit(code)

@@ -232,6 +232,9 @@ class FastPaths(Extension):
     """Both speed-ups: the skipping ``inline`` treeprocessor in place of the stock one (same name, same
     priority) when the installed loop is the one copied, and block tests that answer False at once."""
 
+    md: markdown.Markdown
+    _wrapped = False
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         if _fast_inline_supported() and type(md.treeprocessors["inline"]) is treeprocessors.InlineProcessor:
             md.treeprocessors.register(_SkippingInlineProcessor(md), "inline", 20)
@@ -242,6 +245,6 @@ class FastPaths(Extension):
         """Other extensions add block processors in their own ``extendMarkdown``, after or before this
         one: the tests are wrapped at the first reset, once every extension is in (the converter is
         reset before each use)."""
-        if not getattr(self, "_wrapped", False):
+        if not self._wrapped:
             self._wrapped = True
             _skip_block_tests(self.md)
