@@ -246,3 +246,22 @@ def test_a_block_processor_not_as_read_is_always_asked(monkeypatch) -> None:
         monkeypatch.undo()
         fastpath._as_read.cache_clear()
     assert fastpath.block_need(blockprocessors.HashHeaderProcessor(parser)) == ("#",)
+
+
+def test_the_stage_skips_are_in_use() -> None:
+    """Fenced code, attribute lists and unescaping run only on a source holding one of their characters."""
+    for kind in fastpath._STAGE_NEEDS:
+        assert fastpath._as_read(kind), f"{kind.__name__} changed in this Markdown release: re-read it"
+    for unsafe_html in (True, False):
+        fast, stock = converters(unsafe_html)
+        wrapped = {type(p) for registry in (fast.preprocessors, fast.treeprocessors) for p in registry
+                   if "run" in vars(p)}
+        assert wrapped == set(fastpath._STAGE_NEEDS)
+        assert names(fast.preprocessors)[0] == "fastpath_source_characters"
+        assert "fastpath_source_characters" not in names(stock.preprocessors)
+    fast = converters(True)[0]
+    for text, html in (("a\n\n```\nx\n```\n", "<pre><code>x\n</code></pre>"),
+                       ("a\n\n~~~\nx\n~~~\n", "<pre><code>x\n</code></pre>"),
+                       ("# T {: #here }\n", '<h1 id="here">T</h1>'), ("a \\*b\\*", "<p>a *b*</p>"),
+                       ("``\x02`\nx\n``\x03`\n", "<pre><code>x\n</code></pre>")):  # a fence once STX is dropped
+        assert html in convert(fast, text), text

@@ -18,8 +18,8 @@ from functools import lru_cache
 from typing import Any, Callable
 
 import markdown
-from markdown import blockprocessors, inlinepatterns, treeprocessors, util
-from markdown.extensions import Extension, abbr, def_list, footnotes, tables
+from markdown import blockprocessors, inlinepatterns, preprocessors, treeprocessors, util
+from markdown.extensions import Extension, abbr, attr_list, def_list, fenced_code, footnotes, tables
 
 # Inline patterns
 # ---------------
@@ -186,10 +186,70 @@ def _digest(kind: type, attributes: tuple[str, ...], methods: tuple[str, ...]) -
     return hasher.hexdigest()
 
 
+# Whole stages
+# ------------
+# Three stages leave a document alone unless its source holds a character of theirs: fenced code
+# needs ``` or ~~~, attribute lists a "{" (every regex of theirs starts with one), and the unescape
+# step an escape, which only the backslash pattern makes (STX, digits, ETX: Markdown's placeholders
+# hold letters, and STX and ETX are stripped from the source). The steps before them only remove or
+# replace characters (control characters, CR, tabs, raw HTML set aside), so a character missing from
+# the source is missing there too. A first preprocessor notes which of these characters the source
+# holds; each stage runs only when one of its own is there, and otherwise returns what the stock one
+# returns for "nothing found": the same lines, or nothing.
+_STAGE_NEEDS: dict[type, tuple[tuple[str, ...], tuple[str, ...], str, str]] = {
+    fenced_code.FencedBlockPreprocessor: (("FENCED_BLOCK_RE",), ("run",), "64e3083ca2700f82", "`~"),
+    attr_list.AttrListTreeprocessor: (("HEADER_RE", "BLOCK_RE", "INLINE_RE"), ("run",), "e5b62dd5d5a2c7df", "{"),
+    treeprocessors.UnescapeTreeprocessor: (("RE",), ("run", "unescape"), "b8f24bf22dd2b0fe", "\\"),
+}
+_WATCHED = "".join(sorted({character for *_, characters in _STAGE_NEEDS.values() for character in characters}))
+
+
+class _SourceCharacters(preprocessors.Preprocessor):
+    """Notes which watched characters the document's source holds, before anything else runs."""
+
+    present: frozenset[str] = frozenset(_WATCHED)
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        self.present = frozenset(character for character in _WATCHED if character in text)
+        return lines
+
+
+def stage_need(processor: object) -> str | None:
+    """The characters one of which the source must hold for this stage to do anything; None: always run."""
+    kind = type(processor)
+    entry = _STAGE_NEEDS.get(kind)
+    if entry is None or not _as_read(kind):
+        return None
+    if any(getattr(processor, name, None) is not getattr(kind, name) for name in entry[0]):
+        return None
+    return entry[3]
+
+
+def _skip_stages(md: markdown.Markdown) -> None:
+    source = _SourceCharacters(md)
+    wrapped = False
+    for registry, nothing in ((md.preprocessors, "lines"), (md.treeprocessors, None)):
+        for processor in registry:
+            need = stage_need(processor)
+            if need is None:
+                continue
+            run = processor.run
+            if nothing == "lines":
+                processor.run = lambda lines, run=run, need=need: (  # type: ignore[method-assign]
+                    run(lines) if not source.present.isdisjoint(need) else lines)
+            else:
+                processor.run = lambda root, run=run, need=need: (  # type: ignore[method-assign]
+                    run(root) if not source.present.isdisjoint(need) else None)
+            wrapped = True
+    if wrapped:
+        md.preprocessors.register(source, "fastpath_source_characters", 1000)  # before every other step
+
+
 @lru_cache(maxsize=None)
 def _as_read(kind: type) -> bool:
     """Whether the installed class is the one read (cached: one look per class)."""
-    attributes, methods, digest, _ = _BLOCK_NEEDS[kind]
+    attributes, methods, digest, _ = _BLOCK_NEEDS.get(kind) or _STAGE_NEEDS[kind]
     try:
         return _digest(kind, attributes, methods) == digest
     except (AttributeError, OSError, TypeError, SyntaxError):
@@ -229,8 +289,9 @@ def _skip_block_tests(md: markdown.Markdown) -> None:
 
 
 class FastPaths(Extension):
-    """Both speed-ups: the skipping ``inline`` treeprocessor in place of the stock one (same name, same
-    priority) when the installed loop is the one copied, and block tests that answer False at once."""
+    """The speed-ups: the skipping ``inline`` treeprocessor in place of the stock one (same name, same
+    priority) when the installed loop is the one copied, block tests that answer False at once, and
+    stages that do not run on a source without their characters."""
 
     md: markdown.Markdown
     _wrapped = False
@@ -248,3 +309,4 @@ class FastPaths(Extension):
         if not self._wrapped:
             self._wrapped = True
             _skip_block_tests(self.md)
+            _skip_stages(self.md)
