@@ -18,7 +18,9 @@ Two configurations of our build: ``comparable`` switches off, by config, the out
 asked to make (COMPARABLE below: no search index), and ``full`` is the default build with every
 output, Pagefind search included when the ``pagefind`` binary is installed (else ``full`` is built
 with ``--no-search`` and the table says so).
-Everything (sites, peer projects, outputs) lives in ``benchmarks/.work/`` (git-ignored).
+Everything (sites, peer projects, outputs) lives in ``benchmarks/.work/`` (git-ignored), or in
+``--work DIR``. What a cold run must not find is moved aside, and deleted once the table is printed
+(see :func:`set_aside`).
 """
 
 from __future__ import annotations
