@@ -58,6 +58,37 @@ def cached_build(site: Path, out: Path, jobs: int = 1):
     return build(BuildOptions(root=site, output=out, now=NOW, cache=True, jobs=jobs, record_urls=False))
 
 
+def test_a_big_parse_writes_the_cache_in_a_child_and_the_build_waits_for_it(tmp_path, monkeypatch):
+    """From BACKGROUND_SAVE converted articles the cache is written by a forked child (lowered here);
+    the build returns only once it is written, and the next build takes every article from it."""
+    import time
+
+    from ballerina_site import cache, workers
+
+    site = make_site(tmp_path / "site")
+    monkeypatch.setattr(parsing, "BACKGROUND_SAVE", 1)
+    slow_save = parsing._save_shards
+
+    def slowly(root, changed):  # noqa: ANN001 - runs in the child: the parent must wait for it
+        time.sleep(0.5)
+        slow_save(root, changed)
+
+    monkeypatch.setattr(parsing, "_save_shards", slowly)
+    started: list[int] = []
+    monkeypatch.setattr(workers, "in_background", lambda func, real=workers.in_background: (
+        real(func), started.append(len(workers._background))))
+    parent = os.getpid()
+    cold = cached_build(site, tmp_path / "cold", jobs=2)
+    assert os.getpid() == parent and started == [1] and workers._background == []
+    assert cold.parse.parsed == 14
+    saved = {source for n in range(parsing.SHARDS)
+             for source in (cache.load(parsing.shard_file(site, n), parsing.ARTICLES_FILE) or {})}
+    assert len(saved) == 14
+    warm = cached_build(site, tmp_path / "warm")
+    assert warm.parse.parsed == 0 and warm.parse.cached == 14
+    assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
+
+
 def test_cache_and_workers_give_the_clean_bytes(tmp_path, monkeypatch):
     site = make_site(tmp_path / "site")
     clean = clean_build(site, tmp_path / "clean")

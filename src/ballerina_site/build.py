@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
-from . import __version__, cache, uptodate
+from . import __version__, cache, uptodate, workers
 from .assemble import Selection, assemble_site
 from .authors import load_author_file
 from .config import SiteConfig, load_config
@@ -261,11 +261,16 @@ def render_site(options: BuildOptions, previous: Mapping[str, OldFile] | None = 
     todo = [page for page in pages if page.output not in reused]
     if staging is not None:
         staging.prepare({*(page.output for page in todo), *(path for path, _, _ in feeds), *reused, *static})
-    generated: dict[str, bytes] = {}
+    generated: dict[str, bytes | Staged] = {}
 
     def side_outputs() -> None:
-        """Feeds and sitemaps, made while the workers render the pages."""
-        generated.update(render_feeds(site, urls, now, [file for file in feeds if file[0] not in reused]))
+        """Feeds and sitemaps, made while the workers render the pages; the feeds (hundreds of files
+        on a big site) are staged at once, not left for after the pages."""
+        made: Mapping[str, bytes | Staged] = render_feeds(site, urls, now,
+                                                          [file for file in feeds if file[0] not in reused])
+        if staging is not None:
+            made = {path: staging.put(path, data) for path, data in made.items()}
+        generated.update(made)
         generated.update(render_sitemaps(pages, site, urls, now))
         generated[BUILD_INFO] = build_info(site, now, GENERATOR)
 
@@ -295,7 +300,10 @@ def render_site(options: BuildOptions, previous: Mapping[str, OldFile] | None = 
 
 def check(options: BuildOptions) -> RenderedSite:
     """``ballerina-site check``: validate content, config and templates without writing anything."""
-    return render_site(options)
+    try:
+        return render_site(options)
+    finally:
+        workers.wait_background()
 
 
 @contextlib.contextmanager
@@ -313,8 +321,11 @@ def _without_cycle_collector() -> Iterator[None]:
 
 
 def build(options: BuildOptions) -> BuildReport:
-    with _without_cycle_collector():
-        return _build(options)
+    try:
+        with _without_cycle_collector():
+            return _build(options)
+    finally:
+        workers.wait_background()  # e.g. the build cache being written: there when the build returns
 
 
 def options_key(options: BuildOptions) -> str:

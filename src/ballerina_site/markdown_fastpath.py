@@ -166,7 +166,8 @@ _BLOCK_NEEDS: dict[type, tuple[tuple[str, ...], tuple[str, ...], str, tuple[str,
     blockprocessors.HRProcessor: (("SEARCH_RE",), ("test",), "e2695318c698c66a",
                                   ("--", "- -", "-  -", "__", "_ _", "_  _", "**", "* *", "*  *")),
     # the header row must split into cells, or be bordered: either takes a pipe
-    tables.TableProcessor: (("RE_END_BORDER", "RE_CODE_PIPES"), ("test", "_split_row", "_split"), "db36c661df5f1456", ("|",)),
+    tables.TableProcessor: (("RE_END_BORDER", "RE_CODE_PIPES"), ("test", "_split_row", "_split"),
+                            "db36c661df5f1456", ("|",)),
     def_list.DefListProcessor: (("RE",), ("test",), "7d732648917dfeec", (": ",)),  # ":" then 1-3 spaces
     blockprocessors.BlockQuoteProcessor: (("RE",), ("test",), "c1e56d398cb3258a", (">",)),
     footnotes.FootnoteBlockProcessor: (("RE",), ("run",), "19d93aec7aa462a8", ("[^",)),  # [^label]:

@@ -33,6 +33,9 @@ def shard_of(source: str) -> int:
 def shard_file(root: Path, number: int) -> Path:
     return root / cache.CACHE_DIR / f"{ARTICLES_FILE}-{number:x}"
 POOL_THRESHOLD = 64  # fewer articles to convert than this: forking workers costs more than it saves
+BACKGROUND_SAVE = 500  # articles converted: from this many, the cache is written by a forked child
+# (0.17 s at 10,000 articles, on the core the build leaves idle while it assembles the site); the live
+# preview, which keeps the cache in memory, always writes it itself
 
 Progress = Callable[[str, int, int], None]
 
@@ -208,8 +211,15 @@ def parse_sources(paths: Sequence[Path], root: Path, config: SiteConfig, *, use_
         parts: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
         for source, record in fresh.items():
             parts[shard_of(source)][source] = record
-        for number, part in enumerate(parts):
-            before = shards[number] if isinstance(shards[number], dict) else {}
-            if part != before:  # an edit rewrites one shard, not the whole cache
-                cache.save(shard_file(root, number), ARTICLES_FILE, part)
+        changed = [(number, part) for number, part in enumerate(parts)  # an edit rewrites one shard
+                   if part != (shards[number] if isinstance(shards[number], dict) else {})]
+        if parsed >= BACKGROUND_SAVE and not cache.in_memory():
+            workers.in_background(lambda: _save_shards(root, changed))  # the build waits at its end
+        else:
+            _save_shards(root, changed)
     return [r for r in results if r is not None], ParseStats(parsed, cached)
+
+
+def _save_shards(root: Path, changed: Sequence[tuple[int, dict[str, Any]]]) -> None:
+    for number, part in changed:
+        cache.save(shard_file(root, number), ARTICLES_FILE, part)

@@ -157,3 +157,40 @@ def chunks(items: Sequence[T], jobs: int, per_job: int = 16, smallest: int = 8) 
     count = max(1, min(len(items) // smallest or 1, jobs * per_job))
     size = -(-len(items) // count)
     return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+_background: list[int] = []  # children started by in_background, not waited for yet
+
+
+def in_background(func: Callable[[], None]) -> None:
+    """``func()`` in a forked child while this process goes on, e.g. writing the build cache while the
+    build assembles the site on one core (the other is idle then); here and now where fork is not
+    available or fails. The child ignores Ctrl-C (the build decides) and ends without running
+    anything of the parent's at exit. :func:`wait_background` waits for it."""
+    if not _can_fork():
+        func()
+        return
+    try:
+        with _signals_deferred():
+            pid = os.fork()
+    except OSError:
+        func()
+        return
+    if pid == 0:  # pragma: no cover - the child; what it writes is what the tests check
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            if hasattr(signal, "pthread_sigmask"):
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, _DEFERRED)
+            func()
+        finally:
+            os._exit(0)
+    _background.append(pid)
+
+
+def wait_background() -> None:
+    """Wait for every child :func:`in_background` started: what they write is there afterwards."""
+    while _background:
+        pid = _background.pop()
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
