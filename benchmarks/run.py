@@ -20,7 +20,7 @@ output, Pagefind search included when the ``pagefind`` binary is installed (else
 with ``--no-search`` and the table says so).
 Everything (sites, peer projects, outputs) lives in ``benchmarks/.work/`` (git-ignored), or in
 ``--work DIR``. What a cold run must not find is moved aside, and deleted once the table is printed
-(see :func:`set_aside`).
+(see :func:`set_aside`); a run started within ``--settle`` seconds of that deletion waits first.
 """
 
 from __future__ import annotations
@@ -98,8 +98,29 @@ def set_aside(path: Path) -> None:
     os.rename(path, trash / str(next(_set_aside_names)))
 
 
+SETTLE_SECONDS = 360  # ext4 skips a freed inode for 60 s, or for 360 s while its table block is unwritten
+
+
 def drop_set_aside() -> None:
-    shutil.rmtree(WORK / "set-aside", ignore_errors=True)
+    """Delete what was set aside, and note when: the next benchmark waits until that has settled."""
+    trash = WORK / "set-aside"
+    if trash.exists():
+        shutil.rmtree(trash, ignore_errors=True)
+        (WORK / "set-aside-dropped").write_text(f"{time.time()}\n", encoding="utf-8")
+
+
+def settle(seconds: float) -> None:
+    """Wait until ``seconds`` after the last deletion of set-aside outputs (by an earlier run)."""
+    try:
+        dropped = float((WORK / "set-aside-dropped").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    left = dropped + seconds - time.time()
+    if left > 0:
+        print(f"  waiting {left:.0f} s: the last run deleted its outputs {seconds - left:.0f} s ago, and files "
+              "freed that recently slow down making new ones (see set_aside; --settle 0 skips this)",
+              file=sys.stderr, flush=True)
+        time.sleep(left)
 
 
 def _env() -> dict[str, str]:
@@ -465,10 +486,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peer-runs", type=int, help="runs per peer figure (default: --runs)")
     parser.add_argument("--profiles", nargs="+", default=["comparable", "full"], choices=["comparable", "full"])
     parser.add_argument("--work", type=Path, default=WORK, help=f"where sites and outputs go (default {WORK})")
+    parser.add_argument("--settle", type=float, default=SETTLE_SECONDS, metavar="SECONDS",
+                        help="wait this long after an earlier run deleted its outputs (default %(default)s)")
     args = parser.parse_args(argv)
     WORK = args.work.absolute()
     WORK.mkdir(parents=True, exist_ok=True)
     drop_set_aside()  # left by an interrupted run
+    settle(args.settle)
     try:
         return _measure_and_print(args)
     finally:

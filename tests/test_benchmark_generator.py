@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 from conftest import REPO
 
@@ -73,3 +74,10 @@ def test_set_aside_moves_a_tree_instead_of_deleting_it(tmp_path, monkeypatch):
     assert [(path / "a" / "index.html").read_text() for path in moved] == ["kept until the end"]
     run.drop_set_aside()
     assert not (tmp_path / "work" / "set-aside").exists()
+    assert (tmp_path / "work" / "set-aside-dropped").is_file()  # when: the next run settles first
+    started = time.monotonic()
+    run.settle(1.0)
+    assert 0.5 < time.monotonic() - started < 1.5
+    started = time.monotonic()
+    run.settle(0)
+    assert time.monotonic() - started < 0.2
