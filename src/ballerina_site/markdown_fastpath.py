@@ -218,31 +218,22 @@ class _SourceCharacters(preprocessors.Preprocessor):
 
 def stage_need(processor: object) -> str | None:
     """The characters one of which the source must hold for this stage to do anything; None: always run."""
-    kind = type(processor)
-    entry = _STAGE_NEEDS.get(kind)
-    if entry is None or not _as_read(kind):
-        return None
-    if any(getattr(processor, name, None) is not getattr(kind, name) for name in entry[0]):
-        return None
-    return entry[3]
+    return _need_of(processor, _STAGE_NEEDS)
 
 
 def _skip_stages(md: markdown.Markdown) -> None:
     source = _SourceCharacters(md)
+
+    def when_present(run: Callable[[Any], Any], need: str, nothing: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        return lambda value: run(value) if not source.present.isdisjoint(need) else nothing(value)
+
     wrapped = False
-    for registry, nothing in ((md.preprocessors, "lines"), (md.treeprocessors, None)):
+    for registry, nothing in ((md.preprocessors, lambda lines: lines), (md.treeprocessors, lambda root: None)):
         for processor in registry:
             need = stage_need(processor)
-            if need is None:
-                continue
-            run = processor.run
-            if nothing == "lines":
-                processor.run = lambda lines, run=run, need=need: (  # type: ignore[method-assign]
-                    run(lines) if not source.present.isdisjoint(need) else lines)
-            else:
-                processor.run = lambda root, run=run, need=need: (  # type: ignore[method-assign]
-                    run(root) if not source.present.isdisjoint(need) else None)
-            wrapped = True
+            if need is not None:
+                processor.run = when_present(processor.run, need, nothing)  # type: ignore[method-assign]
+                wrapped = True
     if wrapped:
         md.preprocessors.register(source, "fastpath_source_characters", 1000)  # before every other step
 
@@ -257,15 +248,21 @@ def _as_read(kind: type) -> bool:
         return False
 
 
-def block_need(processor: object) -> tuple[str, ...] | None:
-    """The strings one of which a block must hold for this processor to take it; None: always asked."""
+def _need_of(processor: object, table: dict[type, Any]) -> Any:
+    """The table's need for this processor when its class is one read there, unchanged, and it uses its
+    class's regexes; else None (always run)."""
     kind = type(processor)
-    entry = _BLOCK_NEEDS.get(kind)
+    entry = table.get(kind)
     if entry is None or not _as_read(kind):
         return None
     if any(getattr(processor, name, None) is not getattr(kind, name) for name in entry[0]):
         return None  # an instance with its own regex: not the one read
     return entry[3]
+
+
+def block_need(processor: object) -> tuple[str, ...] | None:
+    """The strings one of which a block must hold for this processor to take it; None: always asked."""
+    return _need_of(processor, _BLOCK_NEEDS)
 
 
 def _skipping(test: Callable[[Any, str], bool], need: tuple[str, ...]) -> Callable[[Any, str], bool]:
