@@ -205,7 +205,7 @@ def plan_redirects(site: Site, urls: Urls, lock: Lock, taken: Iterable[str], now
             if reason == "moved":
                 kept_old.append(path)
         if is_published(article, now):
-            old = tuple(sorted(set(kept_old))) if kept_old else ()
+            old = tuple(sorted(set(kept_old)))
             if entry is not None and entry.url == current and entry.slug == article.slug and entry.old == old:
                 entries[article.source] = entry  # as recorded: most articles, most builds
             else:

@@ -194,7 +194,8 @@ def same_bytes(path: str, data: bytes) -> bool:
 
 def _staging_from(previous: Previous, staging: Path, wanted: set[str]) -> tuple[dict[str, OldFile], set[str]]:
     """The staging folder: the spare tree (an older output) when there is one, with everything this
-    build does not want removed, else a new empty folder. Returns its files and folders. Reusing a tree
+    build does not want removed, else a new empty folder. Returns its files (by relative path: only
+    their inodes are read, their paths are still the spare's) and folders. Reusing a tree
     saves creating and deleting a folder per article, the slowest part of writing a big site."""
     spare = previous.spare
     listed: Listing | None = None
