@@ -327,6 +327,18 @@ def test_parallel_rendering_gives_the_same_bytes_and_the_same_problems(tmp_path,
     assert tree(tmp_path / "parallel") == clean  # the failed builds left the output as it was
 
 
+def test_parallel_rendering_hands_each_page_its_own_bytes(tmp_path, monkeypatch):
+    """Workers render the one-of-a-kind pages first: the results still go to the right pages."""
+    from ballerina_site import render
+
+    site = make_site(tmp_path / "site")
+    monkeypatch.setattr(render, "RENDER_POOL_THRESHOLD", 1)
+    rendered = [build_module.check(BuildOptions(root=site, now=NOW, jobs=jobs, cache=False)).pages
+                for jobs in (1, 2)]
+    assert rendered[0] == rendered[1]
+    assert b"<title>Archive" in rendered[1]["archive/index.html"]
+
+
 class _BrokenPool:
     """A pool whose workers all die (killed by the OOM killer, say)."""
 

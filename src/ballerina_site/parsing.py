@@ -96,6 +96,13 @@ def _parse_chunk(chunk: Sequence[tuple[str, str, bytes | None]]) -> list[Outcome
     return [_read_and_parse(source, Path(path), expected, root, config, stamp) for source, path, expected in chunk]
 
 
+def _with_decoded(outcomes: list[Outcome]) -> list[Outcome]:
+    """In the parent, as each chunk arrives: a parsed article's decoded :class:`Parsed` appended (an
+    article the cache could not encode has none: it is parsed again here)."""
+    return [(*outcome, _decode(outcome[2], outcome[3])) if outcome[0] == "parsed" and outcome[3] is not None
+            else outcome for outcome in outcomes]
+
+
 def _encode(parsed: Parsed) -> tuple[Any, Any]:
     try:
         article = None if parsed.article is None else cache.encode_article(parsed.article)
@@ -186,12 +193,12 @@ def parse_sources(paths: Sequence[Path], root: Path, config: SiteConfig, *, use_
                for index, source, record, _ in todo]
     if jobs > 1 and len(pending) >= POOL_THRESHOLD:
         outcomes = [item for part in workers.run(_parse_chunk, workers.chunks(pending, jobs),
-                                                 (root, config, stamp), jobs, step)
+                                                 (root, config, stamp), jobs, step, each=_with_decoded)
                     for item in part]
     else:
         outcomes = []
         for source, path, expected in pending:
-            outcomes.append(_read_and_parse(source, Path(path), expected, root, config, stamp))
+            outcomes += _with_decoded([_read_and_parse(source, Path(path), expected, root, config, stamp)])
             step(1)
     parsed = 0
     for (index, source, record, seen), outcome in zip(todo, outcomes):
@@ -205,8 +212,7 @@ def parse_sources(paths: Sequence[Path], root: Path, config: SiteConfig, *, use_
             results[index] = read_source(paths[index], root, config)
             parsed += 1
         else:
-            _, key, article, problems = outcome
-            results[index] = _decode(article, problems)
+            _, key, article, problems, results[index] = outcome
             fresh[source] = (key, article, problems, seen, stamp)
             parsed += 1
     if use_cache:

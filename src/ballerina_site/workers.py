@@ -40,15 +40,20 @@ def _can_fork() -> bool:
 
 def run(func: Callable[[T], list[R]], tasks: Sequence[T], state: Any, jobs: int,
         progress: Callable[[int], None] | None = None,
-        meanwhile: Callable[[], None] | None = None) -> list[list[R]]:
+        meanwhile: Callable[[], None] | None = None,
+        each: Callable[[list[R]], list[R]] | None = None) -> list[list[R]]:
     """``func(task)`` for every task, in task order; ``state`` is readable through :func:`shared`.
-    ``meanwhile``: other work for this process, done while the workers run (once, whatever happens)."""
+    ``meanwhile``: other work for this process, done while the workers run (once, whatever happens).
+    ``each``: done in this process to each task's result as it comes in, so it overlaps with the
+    workers still running (e.g. decoding what they sent) rather than following them on one core."""
     global _shared
     _shared = state
+    if each is None:
+        each = _as_is
     try:
         if jobs > 1 and len(tasks) > 1 and _can_fork():
             try:
-                return _in_pool(func, tasks, jobs, progress, meanwhile)
+                return _in_pool(func, tasks, jobs, progress, meanwhile, each)
             except _NoPool as failed:  # no memory or processes to fork: do it here
                 if failed.meanwhile_done:
                     meanwhile = None
@@ -56,12 +61,16 @@ def run(func: Callable[[T], list[R]], tasks: Sequence[T], state: Any, jobs: int,
             meanwhile()
         results = []
         for task in tasks:
-            results.append(func(task))
+            results.append(each(func(task)))
             if progress:
                 progress(len(results[-1]))
         return results
     finally:
         _shared = None
+
+
+def _as_is(result: list[R]) -> list[R]:
+    return result
 
 
 _PR_SET_PDEATHSIG = 1
@@ -116,7 +125,8 @@ class _NoPool(Exception):
 
 def _in_pool(func: Callable[[T], list[R]], tasks: Sequence[T], jobs: int,
              progress: Callable[[int], None] | None,
-             meanwhile: Callable[[], None] | None) -> list[list[R]]:
+             meanwhile: Callable[[], None] | None,
+             each: Callable[[list[R]], list[R]]) -> list[list[R]]:
     context = multiprocessing.get_context("fork")
     try:
         pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
@@ -133,7 +143,7 @@ def _in_pool(func: Callable[[T], list[R]], tasks: Sequence[T], jobs: int,
         stage = "collecting"
         ordered: list[list[R] | None] = [None] * len(tasks)
         for future in as_completed(futures):
-            ordered[futures[future]] = future.result()
+            ordered[futures[future]] = each(future.result())
             if progress:
                 progress(len(ordered[futures[future]] or ()))
         return [result or [] for result in ordered]
@@ -150,13 +160,18 @@ def _in_pool(func: Callable[[T], list[R]], tasks: Sequence[T], jobs: int,
 
 
 def chunks(items: Sequence[T], jobs: int, per_job: int = 16, smallest: int = 8) -> list[Sequence[T]]:
-    """Contiguous slices, sixteen per job: when the last slices run, one core may idle for up to a
-    slice's time (with four per job that was a second of a 10,000-article build)."""
-    if not items:
-        return []
-    count = max(1, min(len(items) // smallest or 1, jobs * per_job))
-    size = -(-len(items) // count)
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    """Contiguous slices in order, each at most a ``jobs * per_job``-th of the items (so progress moves),
+    and shorter towards the end: a slice holds at most a ``2 * jobs``-th of what is left. When the last
+    slices run, one core idles for at most a short slice's time; with equal slices that was up to
+    0.3 s of a 10,000-article build's rendering."""
+    largest = max(smallest, -(-len(items) // (jobs * per_job)))
+    slices: list[Sequence[T]] = []
+    start = 0
+    while start < len(items):
+        size = min(largest, max(smallest, -(-(len(items) - start) // (2 * jobs))))
+        slices.append(items[start:start + size])
+        start += size
+    return slices
 
 
 _background: list[int] = []  # children started by in_background, not waited for yet
