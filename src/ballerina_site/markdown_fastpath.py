@@ -18,8 +18,8 @@ from functools import lru_cache
 from typing import Any, Callable
 
 import markdown
-from markdown import blockprocessors, inlinepatterns, preprocessors, treeprocessors, util
-from markdown.extensions import Extension, abbr, attr_list, def_list, fenced_code, footnotes, tables
+from markdown import blockprocessors, htmlparser, inlinepatterns, preprocessors, treeprocessors, util
+from markdown.extensions import Extension, abbr, attr_list, def_list, fenced_code, footnotes, md_in_html, tables
 
 # Inline patterns
 # ---------------
@@ -181,26 +181,33 @@ def _digest(kind: type, attributes: tuple[str, ...], methods: tuple[str, ...]) -
     for name in attributes:
         regex = getattr(kind, name)
         hasher.update(f"{regex.pattern!r} {regex.flags};".encode())
-    for name in methods:
-        source = textwrap.dedent(inspect.getsource(getattr(kind, name)))
+    for read in (*(getattr(kind, name) for name in methods), *_ALSO_READ.get(kind, ())):
+        source = textwrap.dedent(inspect.getsource(read))
         hasher.update(ast.dump(ast.parse(source)).encode())
     return hasher.hexdigest()
 
 
 # Whole stages
 # ------------
-# Three stages leave a document alone unless its source holds a character of theirs: fenced code
-# needs ``` or ~~~, attribute lists a "{" (every regex of theirs starts with one), and the unescape
+# Four stages leave a document alone unless its source holds a character of theirs: fenced code
+# needs ``` or ~~~, attribute lists a "{" (every regex of theirs starts with one), the unescape
 # step an escape, which only the backslash pattern makes (STX, digits, ETX: Markdown's placeholders
-# hold letters, and STX and ETX are stripped from the source). The steps before them only remove or
-# replace characters (control characters, CR, tabs, raw HTML set aside), so a character missing from
-# the source is missing there too. A first preprocessor notes which of these characters the source
-# holds; each stage runs only when one of its own is there, and otherwise returns what the stock one
-# returns for "nothing found": the same lines, or nothing.
+# hold letters, and STX and ETX are stripped from the source), and the raw HTML step a "<" (tags,
+# comments, declarations) or a "&" (entities): without them its parser meets only text, which HTMLParser
+# hands to ``handle_data`` and the extractor keeps in ``cleandoc`` as it is (the extractor classes are
+# read too). The steps before them only remove or replace characters (control characters, CR, tabs,
+# fenced code set aside), so a character missing from the source is missing there too. A first
+# preprocessor notes which of these characters the source holds; each stage runs only when one of its
+# own is there, and otherwise returns what the stock one returns for "nothing found": the lines joined
+# and split again, or nothing.
 _STAGE_NEEDS: dict[type, tuple[tuple[str, ...], tuple[str, ...], str, str]] = {
     fenced_code.FencedBlockPreprocessor: (("FENCED_BLOCK_RE",), ("run",), "64e3083ca2700f82", "`~"),
+    md_in_html.HtmlBlockPreprocessor: ((), ("run",), "03e8ac88e6e377ba", "<&"),
     attr_list.AttrListTreeprocessor: (("HEADER_RE", "BLOCK_RE", "INLINE_RE"), ("run",), "e5b62dd5d5a2c7df", "{"),
     treeprocessors.UnescapeTreeprocessor: (("RE",), ("run", "unescape"), "b8f24bf22dd2b0fe", "\\"),
+}
+_ALSO_READ: dict[type, tuple[type, ...]] = {  # what a stage's methods hand their work to, read whole
+    md_in_html.HtmlBlockPreprocessor: (md_in_html.HTMLExtractorExtra, htmlparser.HTMLExtractor),
 }
 _WATCHED = "".join(sorted({character for *_, characters in _STAGE_NEEDS.values() for character in characters}))
 
@@ -221,6 +228,11 @@ def stage_need(processor: object) -> str | None:
     return _need_of(processor, _STAGE_NEEDS)
 
 
+def _rejoined(lines: list[str]) -> list[str]:
+    """A preprocessor's result when it found nothing: the stock ones join the lines and split them again."""
+    return "\n".join(lines).split("\n")
+
+
 def _skip_stages(md: markdown.Markdown) -> None:
     source = _SourceCharacters(md)
 
@@ -228,7 +240,7 @@ def _skip_stages(md: markdown.Markdown) -> None:
         return lambda value: run(value) if not source.present.isdisjoint(need) else nothing(value)
 
     wrapped = False
-    for registry, nothing in ((md.preprocessors, lambda lines: lines), (md.treeprocessors, lambda root: None)):
+    for registry, nothing in ((md.preprocessors, _rejoined), (md.treeprocessors, lambda root: None)):
         for processor in registry:
             need = stage_need(processor)
             if need is not None:
