@@ -63,6 +63,14 @@ def _need(pattern: object) -> str | Need | None:
     return need
 
 
+def _first(need: str | Need | None) -> str | None:
+    """The substring every match needs first, when the need has one sequence: the loop looks for it
+    inline (most texts lack a ``<`` or a ``&``) before calling :func:`_may_match` for the rest."""
+    if isinstance(need, str):
+        return need
+    return need[0][0] if need is not None and len(need) == 1 else None
+
+
 def _may_match(data: str, start: int, need: Need) -> bool:
     """False when the regex with this need cannot match at or after ``start``: no sequence occurs in order."""
     for sequence in need:
@@ -85,10 +93,11 @@ class _SkippingInlineProcessor(treeprocessors.InlineProcessor):
     ``__handleInline`` (checked by :func:`_fast_inline_supported`) plus that skip, and reading the
     patterns from a list taken at the start of each document instead of the registry on every try."""
 
-    _plan: list[tuple[object, str | Need | None]]  # set by run(), for the document it converts
+    _plan: list[tuple[object, str | Need | None, str | None]]  # set by run(), for the document it converts
 
     def run(self, tree, ancestors=None):  # type: ignore[no-untyped-def]
-        self._plan = [(pattern, _need(pattern)) for pattern in self.inlinePatterns]
+        self._plan = [(pattern, need, _first(need)) for pattern, need in
+                      ((pattern, _need(pattern)) for pattern in self.inlinePatterns)]
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
@@ -98,9 +107,9 @@ class _SkippingInlineProcessor(treeprocessors.InlineProcessor):
             count = len(plan)
             apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
             while patternIndex < count:
-                pattern, need = plan[patternIndex]
-                if need is not None and (data.find(need, startIndex) < 0 if type(need) is str
-                                         else not _may_match(data, startIndex, need)):
+                pattern, need, first = plan[patternIndex]
+                if need is not None and ((first is not None and data.find(first, startIndex) < 0)
+                                         or (type(need) is not str and not _may_match(data, startIndex, need))):
                     patternIndex += 1
                     startIndex = 0  # noqa: N806
                     continue
