@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown import inlinepatterns, treeprocessors
-from markdown.extensions import md_in_html
+from markdown.extensions import md_in_html, toc
 
 from conftest import REPO
 
@@ -48,6 +48,7 @@ FRAGMENTS = [
     "*  *  *\n", "* * *", "-- -", "_  _  _\n", "a | b\n--- | ---\n", "| a |\n| --- |\n", "a \\| b\n--|--\n", "`a|b` | c\n-|-",
     "Term\n:   Def\n", "Term\n:\tTab\n", "[^note]: Text\n    more\n", "*[HTML]:Hyper\n", "[id]:\n  /url\n",
     "    [x]: /y\n", "> > quote\n", "   > indented\n", "#no space\n", "####### seven\n", "\\# escaped\n",
+    "[TOC]", "\n[TOC]\n", "[TO\x02C]", "\\[TOC\\]", "[TOC] {: .x}",
 ]
 SPECIALS = "*_`\\[]()!^<>&;#:/@{}.'\"|-+=~ \n\taé’"
 TEMPLATES = ["{}", "word {} word", "a{}b\nc", "*{}*", "__{}__", "`{}`", "[{}](/u)", "[x]({} 'T')", "![{}](/i.png)",
@@ -269,3 +270,16 @@ def test_the_stage_skips_are_in_use() -> None:
                        ("a\n\n<div>\n*b*\n</div>\n", "<div>\n*b*\n</div>"),
                        ("a &#65 b", "<p>a &#65; b</p>")):  # the raw HTML step closes a reference without "<"
         assert html in convert(fast, text), text
+
+
+def test_the_table_of_contents_marker_is_looked_for_only_where_the_source_holds_it() -> None:
+    assert fastpath._as_read(toc.TocTreeprocessor), "TocTreeprocessor changed in this Markdown release: re-read it"
+    for unsafe_html in (True, False):
+        fast, stock = converters(unsafe_html)
+        assert "replace_marker" in vars(fast.treeprocessors["toc"])
+        assert "replace_marker" not in vars(stock.treeprocessors["toc"])
+        for text in ("# A\n\n[TOC]\n\n## B\n", "# A\n\n[TO\x02C]\n", "# A\n\n*[TOC]*\n"):
+            html = convert(fast, text)
+            assert '<div class="toc">' in html.split("</h1>", 1)[1], text  # the marker's paragraph replaced
+            assert html == convert(stock, text)
+        assert convert(fast, "# A\n\nNo marker here.\n") == '<h1 id="a">A</h1>\n<p>No marker here.</p>'

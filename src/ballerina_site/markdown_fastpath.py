@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 import markdown
 from markdown import blockprocessors, htmlparser, inlinepatterns, preprocessors, treeprocessors, util
-from markdown.extensions import Extension, abbr, attr_list, def_list, fenced_code, footnotes, md_in_html, tables
+from markdown.extensions import Extension, abbr, attr_list, def_list, fenced_code, footnotes, md_in_html, tables, toc
 
 # Inline patterns
 # ---------------
@@ -221,14 +221,32 @@ _ALSO_READ: dict[type, tuple[type, ...]] = {  # what a stage's methods hand thei
 _WATCHED = "".join(sorted({character for *_, characters in _STAGE_NEEDS.values() for character in characters}))
 
 
-class _SourceCharacters(preprocessors.Preprocessor):
-    """Notes which watched characters the document's source holds, before anything else runs."""
+# The table of contents
+# ---------------------
+# The toc step gives headings their ids, then walks the whole tree, joining the text of every element,
+# for a paragraph that is just the marker (``[TOC]``) to put the table in its place. A paragraph's text
+# is its source's with placeholders (letters, digits, STX, ETX) for what was set aside (escapes,
+# entities, raw HTML), so it can be the marker only if the source, STX and ETX dropped as the first
+# step drops them, holds the marker; without it the walk is skipped. Ids and the table are made as ever.
+_MARKER_READ: dict[type, tuple[tuple[str, ...], tuple[str, ...], str, str]] = {
+    toc.TocTreeprocessor: ((), ("run", "replace_marker", "iterparent"), "480bb3e3f9666273", ""),
+}
 
-    present: frozenset[str] = frozenset(_WATCHED)
+
+class _SourceCharacters(preprocessors.Preprocessor):
+    """Notes which watched characters (and markers) the document's source holds, before anything else runs."""
+
+    markers: tuple[str, ...] = ()
+    present: frozenset[str] = frozenset(_WATCHED)  # until the first document: as if all were there
 
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
-        self.present = frozenset(character for character in _WATCHED if character in text)
+        present = {character for character in _WATCHED if character in text}
+        if self.markers:
+            if util.STX in text or util.ETX in text:  # the first stock step drops them
+                text = text.replace(util.STX, "").replace(util.ETX, "")
+            present.update(marker for marker in self.markers if marker in text)
+        self.present = frozenset(present)
         return lines
 
 
@@ -255,14 +273,29 @@ def _skip_stages(md: markdown.Markdown) -> None:
             if need is not None:
                 processor.run = when_present(processor.run, need, nothing)  # type: ignore[method-assign]
                 wrapped = True
+    wrapped = _skip_marker_walk(md, source) or wrapped
     if wrapped:
         md.preprocessors.register(source, "fastpath_source_characters", 1000)  # before every other step
+
+
+def _skip_marker_walk(md: markdown.Markdown, source: _SourceCharacters) -> bool:
+    """The toc step looks for its marker only in a document whose source holds it."""
+    processor = md.treeprocessors["toc"] if "toc" in md.treeprocessors else None
+    if type(processor) is not toc.TocTreeprocessor or not _as_read(toc.TocTreeprocessor) or not processor.marker:
+        return False
+    marker = processor.marker
+    replace = processor.replace_marker
+    processor.replace_marker = (  # type: ignore[method-assign]
+        lambda root, element: replace(root, element) if marker in source.present else None)
+    source.markers += (marker,)
+    source.present |= {marker}
+    return True
 
 
 @lru_cache(maxsize=None)
 def _as_read(kind: type) -> bool:
     """Whether the installed class is the one read (cached: one look per class)."""
-    attributes, methods, digest, _ = _BLOCK_NEEDS.get(kind) or _STAGE_NEEDS[kind]
+    attributes, methods, digest, _ = _BLOCK_NEEDS.get(kind) or _STAGE_NEEDS.get(kind) or _MARKER_READ[kind]
     try:
         return _digest(kind, attributes, methods) == digest
     except (AttributeError, OSError, TypeError, SyntaxError):
