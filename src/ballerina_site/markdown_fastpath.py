@@ -96,8 +96,10 @@ class _SkippingInlineProcessor(treeprocessors.InlineProcessor):
     _plan: list[tuple[object, str | Need | None, str | None]]  # set by run(), for the document it converts
 
     def run(self, tree, ancestors=None):  # type: ignore[no-untyped-def]
-        self._plan = [(pattern, need, _first(need)) for pattern, need in
-                      ((pattern, _need(pattern)) for pattern in self.inlinePatterns)]
+        self._plan = []
+        for pattern in self.inlinePatterns:
+            need = _need(pattern)
+            self._plan.append((pattern, need, _first(need)))
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803

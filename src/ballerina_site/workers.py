@@ -162,8 +162,8 @@ def _in_pool(func: Callable[[T], list[R]], tasks: Sequence[T], jobs: int,
 def chunks(items: Sequence[T], jobs: int, per_job: int = 16, smallest: int = 8) -> list[Sequence[T]]:
     """Contiguous slices in order, each at most a ``jobs * per_job``-th of the items (so progress moves),
     and shorter towards the end: a slice holds at most a ``2 * jobs``-th of what is left. When the last
-    slices run, one core idles for at most a short slice's time; with equal slices that was up to
-    0.3 s of a 10,000-article build's rendering."""
+    slices run, one core idles for at most a short slice's time, not a 32nd of the work (0.3 s when
+    parsing 10,000 articles)."""
     largest = max(smallest, -(-len(items) // (jobs * per_job)))
     slices: list[Sequence[T]] = []
     start = 0
