@@ -219,8 +219,8 @@ def render_site(options: BuildOptions, previous: Mapping[str, OldFile] | None = 
 
     With the cache on, every page and feed gets a fingerprint; given the ``previous`` output's files,
     those whose fingerprint and file are as recorded are not rendered but listed in ``reused``.
-    With ``staging``, pages are written into it as they are rendered (feeds and sitemaps are left
-    for :meth:`Staging.complete`); without, nothing is written."""
+    With ``staging``, pages and feeds are written into it as they are made (sitemaps and the other
+    small generated files are left for :meth:`Staging.complete`); without, nothing is written."""
     root = options.root
     now = build_time(options)
     loaded = load_site(replace(options, now=now), seen)
