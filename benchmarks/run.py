@@ -139,7 +139,7 @@ def supported(option: str) -> bool:
 
 
 def search_available() -> bool:
-    from ballerina_site.search import pagefind_binary
+    from ballerina_site.render.search import pagefind_binary
 
     return pagefind_binary() is not None
 
@@ -229,8 +229,8 @@ def bench_ours(size: int, profile: str, runs: int, jobs: int | None) -> dict[str
 
 def corpus(size: int) -> list[dict[str, object]]:
     """The generated articles as plain fields (our own parser reads them), for the peers' inputs."""
-    from ballerina_site.build import BuildOptions, load_site
-    from ballerina_site.frontmatter import split_front_matter
+    from ballerina_site.pipeline.build import BuildOptions, load_site
+    from ballerina_site.content.frontmatter import split_front_matter
 
     site = make_site(size, "comparable")
     loaded = load_site(BuildOptions(root=site, future=True))

@@ -34,8 +34,8 @@ CHILD = textwrap.dedent("""
     import json, resource, sys, time
     sys.path.insert(0, sys.argv[2])
     from pathlib import Path
-    from ballerina_site.build import BuildOptions, build
-    from ballerina_site.errors import SiteError
+    from ballerina_site.pipeline.build import BuildOptions, build
+    from ballerina_site.core.errors import SiteError
     started = time.perf_counter()
     try:
         report = build(BuildOptions(root=Path(sys.argv[1])))

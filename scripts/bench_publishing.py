@@ -12,11 +12,11 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from ballerina_site.build import BuildOptions, build, load_site
-from ballerina_site.feeds import render_feeds
-from ballerina_site.pages import plan_pages
-from ballerina_site.seo import page_meta
-from ballerina_site.sitemaps import render_sitemaps
+from ballerina_site.pipeline.build import BuildOptions, build, load_site
+from ballerina_site.render.feeds import render_feeds
+from ballerina_site.site.pages import plan_pages
+from ballerina_site.render.seo import page_meta
+from ballerina_site.render.sitemaps import render_sitemaps
 
 TAGS = [f"Tag {i}" for i in range(60)]
 AUTHORS = [f"Writer {i}" for i in range(12)]

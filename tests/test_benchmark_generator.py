@@ -11,7 +11,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from generate import generate_site  # noqa: E402
 
-from ballerina_site.build import BuildOptions, load_site  # noqa: E402
+from ballerina_site.pipeline.build import BuildOptions, load_site  # noqa: E402
 
 
 def test_same_seed_same_bytes_and_a_valid_site(tmp_path):

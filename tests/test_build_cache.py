@@ -15,10 +15,14 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from ballerina_site import build as build_module, cli, parsing
-from ballerina_site import listing as listing_module
-from ballerina_site.build import BuildOptions, build
-from ballerina_site.cache import CACHE_DIR
+from ballerina_site.pipeline import build as build_module
+
+from ballerina_site.cli import main as cli
+
+from ballerina_site.pipeline import parsing
+from ballerina_site.output import listing as listing_module
+from ballerina_site.pipeline.build import BuildOptions, build
+from ballerina_site.store.cache import CACHE_DIR
 
 from conftest import SRC, article, run_cli, write_site
 
@@ -63,8 +67,9 @@ def test_a_big_parse_writes_the_cache_in_a_child_and_the_build_waits_for_it(tmp_
     the build returns only once it is written, and the next build takes every article from it."""
     import time
 
-    from ballerina_site import cache, workers
+    from ballerina_site.store import cache
 
+    from ballerina_site.pipeline import workers
     site = make_site(tmp_path / "site")
     monkeypatch.setattr(parsing, "BACKGROUND_SAVE", 1)
     slow_save = parsing._save_shards
@@ -302,8 +307,8 @@ def test_files_behind_a_symlink_in_the_old_output_are_not_reused(tmp_path, build
 
 
 def test_parallel_rendering_gives_the_same_bytes_and_the_same_problems(tmp_path, monkeypatch):
-    from ballerina_site import render
-    from ballerina_site.errors import SiteError
+    from ballerina_site.render import environment as render
+    from ballerina_site.core.errors import SiteError
 
     site = make_site(tmp_path / "site")
     clean = clean_build(site, tmp_path / "clean")
@@ -329,8 +334,7 @@ def test_parallel_rendering_gives_the_same_bytes_and_the_same_problems(tmp_path,
 
 def test_parallel_rendering_hands_each_page_its_own_bytes(tmp_path, monkeypatch):
     """Workers render the one-of-a-kind pages first: the results still go to the right pages."""
-    from ballerina_site import render
-
+    from ballerina_site.render import environment as render
     site = make_site(tmp_path / "site")
     monkeypatch.setattr(render, "RENDER_POOL_THRESHOLD", 1)
     rendered = [build_module.check(BuildOptions(root=site, now=NOW, jobs=jobs, cache=False)).pages
@@ -365,8 +369,9 @@ def _no_processes(*args, **kwargs):
 def test_when_the_workers_cannot_run_this_process_does_the_work_once(tmp_path, monkeypatch, pool):
     """Feeds are made by this process while the workers render; if the pool breaks or cannot start,
     everything is done here instead: the same bytes, and the feeds made once."""
-    from ballerina_site import build as build_module, render, workers
-
+    from ballerina_site.pipeline import build as build_module
+    from ballerina_site.render import environment as render
+    from ballerina_site.pipeline import workers
     site = make_site(tmp_path / "site")
     clean = clean_build(site, tmp_path / "clean")
     monkeypatch.setattr(render, "RENDER_POOL_THRESHOLD", 1)
@@ -384,8 +389,7 @@ def test_when_the_workers_cannot_run_this_process_does_the_work_once(tmp_path, m
 def test_a_first_build_fingerprints_pages_where_it_renders_them(tmp_path, monkeypatch, jobs):
     """With nothing to keep, the first build fingerprints each page in the process that renders it:
     the next build keeps every page whose inputs did not change, whichever process it was."""
-    from ballerina_site import render
-
+    from ballerina_site.render import environment as render
     monkeypatch.setattr(render, "RENDER_POOL_THRESHOLD", 1)
     site = make_site(tmp_path / "site")
     options = BuildOptions(root=site, output=tmp_path / "out", now=NOW, cache=True, jobs=jobs, record_urls=False)
@@ -418,8 +422,8 @@ def test_touched_files_are_read_but_not_converted_again(tmp_path, monkeypatch, j
 def test_a_template_fault_found_while_pages_are_staged_keeps_the_output_and_the_spare(tmp_path, monkeypatch):
     """Workers write pages into the staging folder as they render them: a fault found half-way must
     still leave the live output as it was, no staging folder behind, and the next build whole."""
-    from ballerina_site import render
-    from ballerina_site.errors import SiteError
+    from ballerina_site.render import environment as render
+    from ballerina_site.core.errors import SiteError
 
     monkeypatch.setattr(render, "RENDER_POOL_THRESHOLD", 1)
     site = make_site(tmp_path / "site")
@@ -483,8 +487,7 @@ def test_a_big_site_whose_cache_is_gone_is_listed_once_before_the_workers_fork(t
     """No records and no spare tree, but the output is there: the workers that stage the pages must
     find the previous files already listed (they may not read the lister's pipe themselves), and keep
     every unchanged file."""
-    from ballerina_site import render
-
+    from ballerina_site.render import environment as render
     site = make_site(tmp_path / "site")
     build(BuildOptions(root=site, now=NOW, cache=True, jobs=2, record_urls=False))
     before = states(site / "public")

@@ -18,9 +18,15 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ballerina_site import build as build_module, cache, parsing, render
-from ballerina_site.build import BuildOptions, build, skip_if_unchanged
-from ballerina_site.errors import SiteError
+from ballerina_site.pipeline import build as build_module
+
+from ballerina_site.store import cache
+
+from ballerina_site.pipeline import parsing
+
+from ballerina_site.render import environment as render
+from ballerina_site.pipeline.build import BuildOptions, build, skip_if_unchanged
+from ballerina_site.core.errors import SiteError
 
 from conftest import article, write_site
 

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ballerina_site.config import SiteConfig
-from ballerina_site.content import default_slug, near_known_key, parse_article
-from ballerina_site.dates import DateError, parse_date
-from ballerina_site.frontmatter import FrontMatterFailure, split_front_matter
+from ballerina_site.core.config import SiteConfig
+from ballerina_site.content.article import default_slug, near_known_key, parse_article
+from ballerina_site.core.dates import DateError, parse_date
+from ballerina_site.content.frontmatter import FrontMatterFailure, split_front_matter
 
 CONFIG = SiteConfig(timezone="America/New_York")
 NY = ZoneInfo("America/New_York")

@@ -162,7 +162,7 @@ def test_click_loads_the_nocookie_player_and_nothing_before(tmp_path: Path) -> N
      "https://player.vimeo.com/video/76979871?autoplay=1&dnt=1&h=a1b2c3d4e5#t=30s"),
 ])
 def test_video_addresses_in_every_usual_form(kind: str, text: str, player: str) -> None:
-    from ballerina_site.embeds import Video, parse_video
+    from ballerina_site.content.embeds import Video, parse_video
 
     video = parse_video(kind, text)
     assert isinstance(video, Video) and video.player_url == player

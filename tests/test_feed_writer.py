@@ -10,7 +10,7 @@ from typing import Union
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ballerina_site.feeds import (_NOT_XML, _absolute_plain, _Absolutizer, absolute_html, attributes, branch,
+from ballerina_site.render.feeds import (_NOT_XML, _absolute_plain, _Absolutizer, absolute_html, attributes, branch,
                                   leaf, xml_document, xml_text)
 
 FAST = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -11,11 +11,11 @@ from types import MappingProxyType
 
 import pytest
 
-from ballerina_site import fingerprints
-from ballerina_site.build import GENERATOR, BuildOptions, build, load_site
-from ballerina_site.fingerprints import Fingerprinter
-from ballerina_site.model import Label
-from ballerina_site.render import make_environment
+from ballerina_site.store import fingerprints
+from ballerina_site.pipeline.build import GENERATOR, BuildOptions, build, load_site
+from ballerina_site.store.fingerprints import Fingerprinter
+from ballerina_site.core.model import Label
+from ballerina_site.render.environment import make_environment
 from conftest import article, write_site
 
 NOW = datetime(2025, 7, 1, tzinfo=timezone.utc)

@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import REPO, article, run_cli, write_site
 from fixture_site import make_fixture_site
 
-from ballerina_site.linkcheck import check_links, srcset_urls
+from ballerina_site.cli.linkcheck import check_links, srcset_urls
 
 SUB = "https://example.org/ballerina/"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from ballerina_site import listing as listing_module
-from ballerina_site.listing import Lister, listing
+from ballerina_site.output import listing as listing_module
+from ballerina_site.output.listing import Lister, listing
 
 
 def make_tree(root: Path) -> Path:

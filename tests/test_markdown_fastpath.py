@@ -17,8 +17,10 @@ from markdown.extensions import md_in_html, toc
 
 from conftest import REPO
 
-from ballerina_site import markdown_fastpath as fastpath, markup
-from ballerina_site.frontmatter import split_front_matter
+from ballerina_site.content import markdown_fastpath as fastpath
+
+from ballerina_site.content import markup
+from ballerina_site.content.frontmatter import split_front_matter
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 

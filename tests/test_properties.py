@@ -12,12 +12,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ballerina_site.build import BuildOptions, build
-from ballerina_site.config import SiteConfig
-from ballerina_site.content import parse_article, source_name
-from ballerina_site.errors import Problem, SiteError
-from ballerina_site.model import Article
-from ballerina_site.urls import WINDOWS_RESERVED, safe_site_path, slugify
+from ballerina_site.pipeline.build import BuildOptions, build
+from ballerina_site.core.config import SiteConfig
+from ballerina_site.content.article import parse_article, source_name
+from ballerina_site.core.errors import Problem, SiteError
+from ballerina_site.core.model import Article
+from ballerina_site.site.urls import WINDOWS_RESERVED, safe_site_path, slugify
 
 CONFIG = SiteConfig()
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -111,7 +111,7 @@ def test_the_writer_refuses_exactly_the_paths_with_a_part_that_is_not_a_name() -
     empty or absolute, holds a NUL, or has an empty, ``.`` or ``..`` part; else written under the base."""
     import itertools
 
-    from ballerina_site.writer import _inside
+    from ballerina_site.output.writer import _inside
 
     for length in range(6):
         for pieces in itertools.product(["a", ".", "/", "\x00", "b.", ".."], repeat=length):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from ballerina_site.cli import make_parser
-from ballerina_site.config import SCHEMA
-from ballerina_site.content import KNOWN_KEYS
+from ballerina_site.cli.main import make_parser
+from ballerina_site.core.config import SCHEMA
+from ballerina_site.content.article import KNOWN_KEYS
 
 from conftest import REPO
 

@@ -6,11 +6,11 @@ import math
 import random
 from datetime import datetime, timezone
 
-from ballerina_site.assemble import Selection, assemble_site
-from ballerina_site.config import SiteConfig
-from ballerina_site.content import parse_article
-from ballerina_site.model import Term
-from ballerina_site.related import RelatedIndex
+from ballerina_site.site.assemble import Selection, assemble_site
+from ballerina_site.core.config import SiteConfig
+from ballerina_site.content.article import parse_article
+from ballerina_site.core.model import Term
+from ballerina_site.site.related import RelatedIndex
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

@@ -15,12 +15,12 @@ import jinja2
 import pytest
 from markupsafe import Markup, escape
 
-from ballerina_site import render
-from ballerina_site.build import BuildOptions, build, load_site
-from ballerina_site.escaping import escape_text
-from ballerina_site.pages import plan_pages
-from ballerina_site.render import THEME_DIR, _frozen, make_environment, render_page
-from ballerina_site.seo import meta_tags, page_meta
+from ballerina_site.render import environment as render
+from ballerina_site.pipeline.build import BuildOptions, build, load_site
+from ballerina_site.core.escaping import escape_text
+from ballerina_site.site.pages import plan_pages
+from ballerina_site.render.environment import THEME_DIR, _frozen, make_environment, render_page
+from ballerina_site.render.seo import meta_tags, page_meta
 from conftest import article, write_site
 
 NOW = datetime(2025, 7, 1, tzinfo=timezone.utc)

@@ -15,9 +15,9 @@ from bs4 import BeautifulSoup
 from conftest import article, write_site
 from servekit import ServeProcess, request
 
-from ballerina_site.build import BuildOptions, build
-from ballerina_site.livereload import LiveReload
-from ballerina_site.serve import PortInUse, open_server, run_in_thread, stop
+from ballerina_site.pipeline.build import BuildOptions, build
+from ballerina_site.serve.livereload import LiveReload
+from ballerina_site.serve.server import PortInUse, open_server, run_in_thread, stop
 
 SECRET = "TOP-SECRET-BYTES-4c1f"
 ASSETS = {
@@ -312,7 +312,7 @@ def test_stop_joins_every_thread(tmp_path):
 def test_preview_with_watcher_leaves_no_thread_behind(tmp_path):
     from servekit import EventStream
 
-    from ballerina_site.preview import Preview, ServeOptions
+    from ballerina_site.serve.preview import Preview, ServeOptions
 
     make_site(tmp_path / "site")
     before = set(threading.enumerate())

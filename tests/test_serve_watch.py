@@ -295,9 +295,9 @@ def test_pages_stay_available_while_rebuilds_swap_the_output(site):
 def test_tabs_reload_once_the_output_is_in_place_and_hear_of_a_failure_after_it(site, monkeypatch):
     """The preview tells its tabs as soon as the new output is swapped in, before the build writes
     its records; if writing them then fails, the tabs show that error over the new build."""
-    from ballerina_site import build as build_module
-    from ballerina_site.build import BuildOptions
-    from ballerina_site.preview import Preview, ServeOptions
+    from ballerina_site.pipeline import build as build_module
+    from ballerina_site.pipeline.build import BuildOptions
+    from ballerina_site.serve.preview import Preview, ServeOptions
 
     preview = Preview(ServeOptions(build=BuildOptions(root=site, output=site / "public", cache=True),
                                    port=0, watch=True))

@@ -106,8 +106,8 @@ def test_a_rebuild_in_the_same_process_writes_what_it_shows_now(tmp_path: Path, 
     another zone at the same instant, nor when the base URL or the split size changes."""
     from conftest import article, write_site
 
-    from ballerina_site import cache
-    from ballerina_site.build import BuildOptions, build
+    from ballerina_site.store import cache
+    from ballerina_site.pipeline.build import BuildOptions, build
 
     monkeypatch.setattr(cache, "_remembered", {})  # as the preview keeps things in memory
 

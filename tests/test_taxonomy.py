@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from ballerina_site.assemble import Selection, assemble_site
-from ballerina_site.config import SiteConfig
-from ballerina_site.content import parse_article
-from ballerina_site.taxonomy import parse_tag_data
-from ballerina_site.urls import slugify
+from ballerina_site.site.assemble import Selection, assemble_site
+from ballerina_site.core.config import SiteConfig
+from ballerina_site.content.article import parse_article
+from ballerina_site.site.taxonomy import parse_tag_data
+from ballerina_site.site.urls import slugify
 
 CONFIG = SiteConfig()
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)

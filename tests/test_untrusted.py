@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from ballerina_site.cli import main
+from ballerina_site.cli.main import main
 from conftest import write_site
 
 CONFIG = "title: Test News\nbase_url: https://news.example/\ntimezone: UTC\n"

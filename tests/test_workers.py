@@ -6,8 +6,10 @@ import os
 
 import pytest
 
-from ballerina_site import render, workers
-from ballerina_site.pages import Page
+from ballerina_site.render import environment as render
+
+from ballerina_site.pipeline import workers
+from ballerina_site.site.pages import Page
 
 
 @pytest.mark.parametrize("count", [0, 1, 7, 20, 100, 10_000, 18_140])

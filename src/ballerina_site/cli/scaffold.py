@@ -1,0 +1,77 @@
+"""``init`` and ``new``: start a site, start an article."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from ..core.config import SiteConfig
+from ..site.urls import slugify
+
+SITE_YAML = """\
+# Site configuration: see the config reference in ballerina-site's README.
+title: "{title}"
+tagline: "News"
+description: "A news site built with ballerina-site."
+base_url: "https://example.org/"
+language: en
+timezone: UTC
+page_size: 10
+keep_reading: 3
+author:
+  name: "Newsroom"
+"""
+
+GITIGNORE = "public/\n.ballerina-cache/\n.ballerina.lock\n"
+
+
+def article_text(title: str, when: datetime, *, tags: list[str] | None = None, category: str = "",
+                 body: str = "Write the article here.\n") -> str:
+    lines = ["---", f"title: {_yaml_string(title)}", f"date: {when.isoformat(timespec='minutes')}",
+             'summary: ""']
+    lines.append(f"category: {_yaml_string(category)}" if category else "category: ")
+    lines.append("tags: [" + ", ".join(_yaml_string(t) for t in (tags or [])) + "]")
+    lines += ["draft: true", "---", "", body]
+    return "\n".join(lines)
+
+
+def _yaml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def init_site(target: Path, now: datetime) -> list[Path]:
+    """Create a minimal site; refuse to overwrite anything that exists."""
+    if (target / "site.yaml").exists() or (target / "content").exists():
+        raise FileExistsError(f"{target} already holds a site (site.yaml or content/ exists)")
+    created = []
+    for folder in ("content", "templates", "static"):
+        (target / folder).mkdir(parents=True, exist_ok=True)
+        created.append(target / folder)
+    title = target.resolve().name.replace("-", " ").replace("_", " ").title() or "News"
+    files = {
+        target / "site.yaml": SITE_YAML.format(title=title.replace('"', "")),
+        target / ".gitignore": GITIGNORE,
+        target / "content" / f"{now:%Y-%m-%d}-welcome.md": article_text(
+            "Welcome to your news site", now, tags=["News"], category="Announcements",
+            body="This is your first article. Edit it, or add more with `ballerina-site new \"Title\"`.\n",
+        ).replace("draft: true\n", ""),
+    }
+    for path, text in files.items():
+        if not path.exists():
+            path.write_text(text, encoding="utf-8")
+            created.append(path)
+    return created
+
+
+def new_article(root: Path, title: str, config: SiteConfig, now: datetime, *, tags: list[str] | None = None,
+                category: str = "") -> Path:
+    slug = slugify(title)
+    if not slug:
+        raise ValueError("the title has no letters or digits to make a file name from")
+    local = now.astimezone(config.zone).replace(second=0, microsecond=0)
+    path = root / "content" / f"{local:%Y-%m-%d}-{slug}.md"
+    if path.exists():
+        raise FileExistsError(f"{path} already exists")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(article_text(title, local, tags=tags, category=category), encoding="utf-8")
+    return path

@@ -1,0 +1,97 @@
+"""Authors: who wrote what, with the details an editor gave in ``site.yaml`` or ``authors.yaml``.
+
+An article's ``author:`` names a profile by its key (the slug) or by its name, ignoring case and
+spacing; a name without a profile still gets a page, named as written. ``authors.yaml``::
+
+    jane-doe:
+      name: Jane Doe
+      bio: Film critic covering action cinema.
+      url: https://janedoe.example/
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from ..core.config import Profile, SiteConfig, parse_profiles
+from ..core.errors import Problem, display_path
+from ..core.model import Article, Person
+from .urls import slugify, term_key
+from ..core.yamlload import YamlFailure, load_mapping
+
+
+def load_author_file(root: Path, filename: str) -> tuple[tuple[Profile, ...], list[Problem]]:
+    path = root / filename
+    if not filename or not path.is_file():
+        return (), []
+    shown = display_path(path, root)
+    try:
+        loaded = load_mapping(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        return (), [Problem(shown, None, f"not UTF-8 text (byte offset {exc.start})", "save it as UTF-8")]
+    if isinstance(loaded, YamlFailure):
+        return (), [Problem(shown, loaded.line, loaded.message, loaded.hint, column=loaded.column)]
+    problems: list[Problem] = []
+    profiles = parse_profiles(loaded.data, "", shown, loaded.key_lines, problems)
+    return profiles, problems
+
+
+def collect_authors(articles: Iterable[Article], config: SiteConfig,
+                    file_profiles: tuple[Profile, ...] = (),
+                    file_name: str = "authors.yaml") -> tuple[tuple[Person, ...], dict[str, Person], list[Problem]]:
+    """One Person per author named by a published article; returns them by name, and by article source.
+
+    Spellings that differ only in case or spacing are one author, shown as the newest article spells it.
+    """
+    problems: list[Problem] = []
+    by_key: dict[str, tuple[Profile, str]] = {}
+    for profile, where in [(p, "site.yaml") for p in config.authors] + [(p, file_name) for p in file_profiles]:
+        for key in {term_key(profile.key), term_key(profile.name)} - {""}:
+            known = by_key.get(key)
+            if known is not None and known[0] is not profile:
+                problems.append(Problem(where, profile.line, f"author `{profile.key}` is defined twice "
+                                                     f"(also as `{known[0].key}` in {known[1]})", "keep one entry"))
+                break
+            else:
+                by_key[key] = (profile, where)
+    default = config.author
+    if default.name and term_key(default.name) not in by_key:
+        by_key[term_key(default.name)] = (Profile(default.name, default.name, default.bio, default.url), "site.yaml")
+    persons: dict[str, Person] = {}
+    written: dict[str, list[Article]] = {}
+    by_source: dict[str, str] = {}
+    matched: dict[str, tuple[str, Profile | None, str]] = {}  # a few bylines across thousands of articles
+    for article in articles:
+        known = matched.get(article.author)
+        if known is None:
+            name = " ".join(article.author.split())
+            found = by_key.get(term_key(name)) if name else None
+            profile = found[0] if found else None
+            known = matched[article.author] = (name, profile, slugify(profile.key if profile else name) if name else "")
+        name, profile, slug = known
+        if not name:
+            continue
+        if not slug:
+            problems.append(Problem(article.source, article.line_of("author"),
+                                    f"author `{name}` has no letters or digits to make a URL from",
+                                    "spell the name out or add a profile with a slug"))
+            continue
+        display = (profile.name or profile.key) if profile else name
+        person = persons.get(slug)
+        if person is None:
+            persons[slug] = Person(slug, display, profile.bio if profile else "", profile.url if profile else "",
+                                   profile.image if profile else "")
+        elif term_key(person.name) != term_key(display):
+            problems.append(Problem(article.source, article.line_of("author"),
+                                    f"authors `{person.name}` and `{display}` would share the page "
+                                    f"/authors/{slug}/", f"add a profile for one of them in {file_name}"))
+            continue
+        written.setdefault(slug, []).append(article)
+        by_source[article.source] = slug
+    finished = {slug: Person(p.slug, p.name, p.bio, p.url, p.image,
+                             tuple(sorted(written[slug], key=lambda a: a.sort_key)))
+                for slug, p in persons.items()}
+    authors = tuple(sorted(finished.values(), key=lambda p: (p.name.casefold(), p.slug)))
+    return authors, {source: finished[slug] for source, slug in by_source.items()}, problems
+

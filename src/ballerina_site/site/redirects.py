@@ -1,0 +1,224 @@
+"""URLs that never break: a record of published article URLs (``urls.lock``) and redirects from old ones.
+
+The record maps each article's source file to the URL it was published at and every URL it had
+before. When an article's URL changes, the old one becomes a redirect automatically (or, with
+``redirects: {strict: true}``, the build fails unless the editor lists it in ``aliases``). The record
+is kept in the project, next to the content, and committed like it; it is rewritten only after a
+successful build and only when it changed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Iterable, Literal, Mapping
+
+from ..core.errors import Problem
+from ..core.model import Article, Site
+from .urls import UnsafePath, Urls, safe_site_path
+
+LOCK_VERSION = 1
+LOCK_NOTE = ("Published article URLs, kept by ballerina-site so that a changed URL becomes a redirect. "
+             "Commit this file; do not edit it by hand.")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    url: str  # site path the article is published at
+    slug: str
+    old: tuple[str, ...] = ()  # earlier site paths, each now a redirect
+
+
+@dataclass(frozen=True, slots=True)
+class Lock:
+    entries: Mapping[str, Entry] = field(default_factory=lambda: MappingProxyType({}))  # source -> entry
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    path: str  # the old site path
+    article: Article  # where it leads
+    reason: Literal["alias", "moved"]
+
+
+@dataclass(frozen=True, slots=True)
+class RedirectPlan:
+    redirects: tuple[Redirect, ...]
+    lock: Lock
+    moved: tuple[tuple[Article, str], ...]  # (article, its previous URL) found in this build
+    forgotten: tuple[tuple[str, str], ...]  # (source, URL) of recorded articles whose file is gone
+    problems: tuple[Problem, ...]
+
+
+# --- the record ---------------------------------------------------------------------------------
+
+def parse_lock(text: str, shown: str) -> tuple[Lock, list[Problem]]:
+    """Read the record; anything malformed is an error naming the file (it is never silently reset)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return Lock(), [Problem(shown, exc.lineno, f"not valid JSON: {exc.msg}",
+                                "restore it from version control, or delete it to start a new record")]
+    articles = data.get("articles") if isinstance(data, dict) else None
+    if not isinstance(articles, dict):
+        return Lock(), [Problem(shown, None, "missing the `articles` mapping", "restore it from version control")]
+    entries: dict[str, Entry] = {}
+    for source, item in articles.items():
+        try:
+            url = safe_site_path(item["url"])
+            old = tuple(safe_site_path(p) for p in item.get("old", []))
+            slug = str(item.get("slug", ""))
+        except (TypeError, KeyError, AttributeError, UnsafePath):
+            return Lock(), [Problem(shown, None, f"malformed entry for `{source}`",
+                                    "restore the file from version control")]
+        entries[str(source)] = Entry(url, slug, old)
+    return Lock(MappingProxyType(entries)), []
+
+
+def dump_lock(lock: Lock) -> str:
+    """Sorted, one article per line: small diffs in review, the same bytes for the same record."""
+    lines = []
+    for source in sorted(lock.entries):
+        entry = lock.entries[source]
+        item: dict[str, object] = {"url": entry.url, "slug": entry.slug}
+        if entry.old:
+            item["old"] = sorted(entry.old)
+        lines.append(f"    {json.dumps(source, ensure_ascii=False)}: {json.dumps(item, ensure_ascii=False)}")
+    body = ",\n".join(lines)
+    return (f'{{\n  "note": {json.dumps(LOCK_NOTE)},\n  "version": {LOCK_VERSION},\n  "articles": {{\n'
+            + (body + "\n" if body else "") + "  }\n}\n")
+
+
+_last_read: tuple[str, Lock] | None = None
+"""The last record read without a problem, and its text: a preview reads the same text at every
+rebuild (10,000 entries: 20 ms to parse again); a Lock cannot be changed, so it can be shared."""
+
+
+def load_lock(path: Path, shown: str) -> tuple[Lock, list[Problem]]:
+    global _last_read
+    if not path.is_file():
+        return Lock(), []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return Lock(), [Problem(shown, None, f"cannot read the URL record: {exc}")]
+    if _last_read is not None and _last_read[0] == text:
+        return _last_read[1], []
+    lock, problems = parse_lock(text, shown)
+    _last_read = None if problems else (text, lock)
+    return lock, problems
+
+
+def save_lock(path: Path, lock: Lock) -> bool:
+    """Write the record atomically (temp file + rename); untouched when the bytes are the same."""
+    text = dump_lock(lock)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+# --- planning -----------------------------------------------------------------------------------
+
+def is_published(article: Article, now: datetime) -> bool:
+    """What the record keeps: live articles only, never drafts or previews of scheduled ones."""
+    return (not article.draft and article.goes_live <= now
+            and (article.expiry_date is None or article.expiry_date > now))
+
+
+def plan_redirects(site: Site, urls: Urls, lock: Lock, taken: Iterable[str], now: datetime,
+                   strict: bool = False) -> RedirectPlan:
+    """Redirects for this build and the record to keep after it.
+
+    ``taken`` holds the site paths of every generated page: a live page always wins over a redirect.
+    """
+    taken_paths = set(taken)
+    problems: list[Problem] = []
+    known = {a.source for a in (*site.articles, *site.drafts, *site.scheduled, *site.expired)}
+    unrecorded_by_slug: dict[str, list[Article]] = {}
+    for article in site.articles:
+        if article.source not in lock.entries:
+            unrecorded_by_slug.setdefault(article.slug, []).append(article)
+    renamed: dict[str, Entry] = {}  # new source -> entry of the file it was renamed from
+    forgotten: list[tuple[str, str]] = []
+    for source, entry in sorted(lock.entries.items()):
+        if source in known:
+            continue
+        candidates = unrecorded_by_slug.get(entry.slug, [])
+        if len(candidates) == 1 and candidates[0].source not in renamed:
+            renamed[candidates[0].source] = entry
+        else:
+            forgotten.append((source, entry.url))
+
+    claimed: dict[str, Redirect] = {}
+    moved: list[tuple[Article, str]] = []
+    entries: dict[str, Entry] = {}
+    for article in sorted(site.articles, key=lambda a: a.source):
+        current = urls.article(article)
+        entry = lock.entries.get(article.source) or renamed.get(article.source)
+        history: list[str] = []
+        if entry is not None:
+            history = [*entry.old, entry.url]
+            if entry.url != current:
+                moved.append((article, entry.url))
+                if strict and entry.url not in article.aliases:
+                    problems.append(Problem(
+                        article.source, article.line_of("slug") or article.line_of("date") or 1,
+                        f"the URL changed from {entry.url} to {current} and `redirects: strict` is on",
+                        f"add `aliases: [{entry.url}]` to keep the old URL working, or restore the old "
+                        f"`slug`/`date`"))
+        kept_old: list[str] = []
+        for path, reason in [*((p, "moved") for p in history), *((p, "alias") for p in article.aliases)]:
+            if path == current or path in kept_old:
+                continue
+            if path in taken_paths:
+                if reason == "alias":
+                    problems.append(Problem(article.source, article.line_of("aliases"),
+                                            f"alias {path} is the URL of another page of this site",
+                                            "remove it from `aliases`"))
+                continue  # the page now living there wins; the old URL is no longer this article's
+            other = claimed.get(path)
+            if other is not None and other.article is not article:
+                if reason == "alias" and other.reason == "alias":
+                    problems.append(Problem(article.source, article.line_of("aliases"),
+                                            f"alias {path} is also an alias of {other.article.source}",
+                                            "keep it on one article only"))
+                elif reason == "alias":  # an editor's alias beats a recorded old URL
+                    claimed[path] = Redirect(path, article, reason)
+                continue
+            claimed[path] = Redirect(path, article, reason)
+            if reason == "moved":
+                kept_old.append(path)
+        if is_published(article, now):
+            old = tuple(sorted(set(kept_old)))
+            if entry is not None and entry.url == current and entry.slug == article.slug and entry.old == old:
+                entries[article.source] = entry  # as recorded: most articles, most builds
+            else:
+                entries[article.source] = Entry(current, article.slug, old)
+    for source, entry in lock.entries.items():
+        if source in known and source not in entries:
+            entries[source] = entry  # a draft, scheduled or expired article keeps its record as it was
+    redirects = tuple(sorted(claimed.values(), key=lambda r: r.path))
+    return RedirectPlan(redirects, Lock(MappingProxyType(dict(sorted(entries.items())))), tuple(moved),
+                        tuple(forgotten), tuple(problems))
+
+
+def netlify_redirects(redirects: Iterable[Redirect], urls: Urls) -> bytes:
+    """``_redirects`` for hosts that read one (Netlify, Cloudflare Pages): ``from to 301`` per line."""
+    lines = [f"{urls.href(r.path)} {urls.href(r.article)} 301" for r in redirects]
+    return ("\n".join(["# Made by ballerina-site from urls.lock and `aliases`.", *lines]) + "\n").encode("utf-8")

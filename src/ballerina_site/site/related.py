@@ -1,0 +1,277 @@
+"""Keep Reading: related articles by a documented, deterministic score, through the term index.
+
+score(a, b) = sum over tags shared by a and b of ln(1 + N / df(tag))
+            + 0.5 * ln(1 + N / df(category))  if a and b share a category
+
+where N is the number of articles and df the number that carry the tag or category, so a rare tag
+weighs a lot and a tag on every article almost nothing. Scores are compared rounded to 9 decimals;
+ties go to the article nearest in time, then the newer one, then the slug (then the source path).
+Pinned articles (``related:``) come first, ``related_exclude:`` ones never; slots left over are
+filled with the newest other articles.
+
+Cost: candidates come only from the article's own terms, and for a term carried by more than
+``related_window`` articles only that many nearest in time are looked at, so the candidates per
+article stay bounded however large the archive grows. They are not scored one by one: a candidate's
+score depends only on which of the article's terms it shares, so the ranking splits the candidates
+into groups by that set of terms with whole-set operations on bit sets (one bit per article), sums
+and rounds each group's score once, and sorts one by one only the members of the best groups.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from typing import Iterable, MutableMapping, Sequence
+
+from ..core.model import Article, Label, Term
+
+CATEGORY_WEIGHT = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    article: Article
+    shared_tags: tuple[tuple[Label, float], ...]
+    category_score: float
+    seconds_apart: float
+
+    @property
+    def score(self) -> float:
+        return sum(weight for _, weight in self.shared_tags) + self.category_score
+
+    @property
+    def days_apart(self) -> float:
+        return self.seconds_apart / 86400
+
+
+class RelatedIndex:
+    def __init__(self, articles: Sequence[Article], tags: Iterable[Term], categories: Iterable[Term],
+                 window: int):
+        self.articles = tuple(articles)
+        self.by_slug: dict[str, Article] = {}
+        for article in self.articles:
+            self.by_slug.setdefault(article.slug, article)
+        self.window = window
+        total = max(1, len(self.articles))
+        # Each article as a small int (its place in ``articles``) and each term's members as a bit set
+        # over those ints (a Python int), so that :meth:`_ranked` works on whole sets at once.
+        self.number: dict[int, int] = {}
+        for number, article in enumerate(self.articles):
+            self.number.setdefault(id(article), number)
+        self.times: tuple[float, ...] = tuple(a.date.timestamp() for a in self.articles)
+        # The ties after "seconds apart" (the newer, then the slug, then the source) as one int each.
+        self.tie_rank: list[int] = [0] * len(self.articles)
+        ordered = sorted(range(len(self.articles)),
+                         key=lambda n: (-self.times[n], self.articles[n].slug, self.articles[n].source))
+        for rank, number in enumerate(ordered):
+            self.tie_rank[number] = rank
+        self.terms: dict[tuple[str, str], Term] = {}
+        self.weight: dict[tuple[str, str], float] = {}
+        self.position: dict[tuple[str, str], dict[int, int]] = {}
+        self.members: dict[tuple[str, str], tuple[int, ...]] = {}
+        self.bits: dict[tuple[str, str], int] = {}
+        self.increasing: dict[tuple[str, str], bool] = {}  # members in article order: a window is a range
+        for term in (*tags, *categories):
+            key = (term.kind, term.slug)
+            self.terms[key] = term
+            base = math.log(1 + total / max(1, term.count))
+            self.weight[key] = base if term.kind == "tag" else CATEGORY_WEIGHT * base
+            self.position[key] = {id(a): i for i, a in enumerate(term.articles)}
+            members = tuple(self.number[id(a)] for a in term.articles)
+            self.members[key] = members
+            self.bits[key] = _bit_set(members, len(self.articles))
+            self.increasing[key] = all(x < y for x, y in zip(members, members[1:]))
+
+    def _span(self, key: tuple[str, str], article: Article) -> tuple[int, int]:
+        """Where the looked-at members of a term start and stop: all of them, or the window."""
+        size = len(self.terms[key].articles)
+        if self.window <= 0 or size <= self.window:
+            return 0, size
+        index = self.position[key].get(id(article), 0)
+        start = max(0, min(index - self.window // 2, size - self.window))
+        return start, start + self.window
+
+    def _neighbours(self, key: tuple[str, str], article: Article) -> Sequence[Article]:
+        start, stop = self._span(key, article)
+        return self.terms[key].articles[start:stop]
+
+    def _neighbour_bits(self, key: tuple[str, str], article: Article) -> int:
+        """:meth:`_neighbours` as a bit set of article numbers."""
+        start, stop = self._span(key, article)
+        members = self.members[key]
+        if start == 0 and stop == len(members):
+            return self.bits[key]
+        if self.increasing[key]:  # the window is every member numbered from its first to its last
+            return self.bits[key] & ((1 << (members[stop - 1] + 1)) - (1 << members[start]))
+        return _bit_set(members[start:stop], len(self.articles))
+
+    def candidates(self, article: Article) -> list[Candidate]:
+        """Every article sharing a term with ``article`` (within the window), best first."""
+        shared: dict[int, list[tuple[Label, float]]] = {}
+        category_score: dict[int, float] = {}
+        found: dict[int, Article] = {}
+        for label in article.tags:
+            key = ("tag", label.slug)
+            for other in self._neighbours(key, article):
+                if other is not article:
+                    found[id(other)] = other
+                    shared.setdefault(id(other), []).append((label, self.weight[key]))
+        if article.category:
+            key = ("category", article.category.slug)
+            for other in self._neighbours(key, article):
+                if other is not article:
+                    found[id(other)] = other
+                    category_score[id(other)] = self.weight[key]
+        when = article.date.timestamp()
+        result = [Candidate(other, tuple(shared.get(ident, ())), category_score.get(ident, 0.0),
+                            abs(other.date.timestamp() - when))
+                  for ident, other in found.items()]
+        result.sort(key=lambda c: (-round(c.score, 9), c.seconds_apart, -c.article.date.timestamp(),
+                                   c.article.slug, c.article.source))
+        return result
+
+    def _ranked(self, article: Article, need: int) -> tuple[list[Article], bool]:
+        """The best ``need`` candidates (and any tied with the last) in the order of :meth:`candidates`
+        (same scores, same ties), without building every Candidate; the flag says whether more
+        candidates exist.
+
+        A candidate's score depends only on which of the article's terms it shares. So the candidates
+        are split into groups by that set of terms (a bit mask over the article's terms), each group a
+        bit set of article numbers split term by term with whole-set ``&`` and ``^``; each group's score
+        is then summed once, adding the weights in the order :meth:`candidates` adds them (tags in the
+        article's order, then the category), so it is the same float, and rounded once. Groups are
+        taken best score first until ``need`` candidates are in; only those are sorted one by one."""
+        me = 1 << self.number[id(article)]
+        keys = [("tag", label.slug) for label in article.tags]
+        if article.category:
+            keys.append(("category", article.category.slug))
+        groups: dict[int, int] = {}  # mask of shared terms -> bit set of the candidates sharing just those
+        score: dict[int, float] = {0: 0}  # mask -> the sum of its terms' weights, in the article's order
+        seen = 0
+        for i, key in enumerate(keys):
+            bits = self._neighbour_bits(key, article)
+            if bits & me:
+                bits ^= me
+            if not bits:
+                continue
+            bit = 1 << i
+            weight = self.weight[key]
+            overlap = bits & seen
+            if overlap:  # split every group met again into those with and those without this term
+                for mask, group in list(groups.items()):
+                    common = group & overlap
+                    if common:
+                        if common == group:
+                            del groups[mask]
+                        else:
+                            groups[mask] = group ^ common
+                        groups[mask | bit] = common
+                        score[mask | bit] = score[mask] + weight
+            if bits != overlap:
+                groups[bit] = bits ^ overlap
+                score[bit] = score[0] + weight
+            seen |= bits
+        # Rounding never reverses an order, so by raw score the groups come in rounded-score order and
+        # groups whose scores round alike are next to each other: they form one level, tied.
+        levels: list[int] = []
+        last = None
+        taken = 0
+        for mask in sorted(groups, key=score.__getitem__, reverse=True):
+            rounded = round(score[mask], 9)
+            if rounded == last:
+                levels[-1] |= groups[mask]
+            elif taken >= need:
+                break
+            else:
+                levels.append(groups[mask])
+                last = rounded
+            taken += groups[mask].bit_count()
+        times = self.times
+        when = times[self.number[id(article)]]
+        tie_rank = self.tie_rank
+        ranked: list[Article] = []
+        for level in levels:
+            pool = _numbers(level)
+            pool.sort(key=lambda n: (abs(times[n] - when), tie_rank[n]))
+            ranked += [self.articles[n] for n in pool]
+        return ranked, taken < seen.bit_count()
+
+    def keep_reading(self, article: Article, count: int) -> tuple[Article, ...]:
+        if count <= 0:
+            return ()
+        excluded = set(article.related_exclude)
+        chosen: list[Article] = []
+
+        def take(other: Article | None) -> None:
+            if (other is not None and other is not article and other.slug not in excluded
+                    and other not in chosen and len(chosen) < count):
+                chosen.append(other)
+
+        for slug in article.related:
+            take(self.by_slug.get(slug))
+        if len(chosen) < count:
+            ranked, truncated = self._ranked(article, count + len(article.related) + len(excluded) + 1)
+            for other in ranked:
+                if len(chosen) >= count:
+                    break
+                take(other)
+            if len(chosen) < count and truncated:  # many exclusions: fall back to the full ranking
+                for candidate in self.candidates(article):
+                    if len(chosen) >= count:
+                        break
+                    take(candidate.article)
+        for other in self.articles:  # newest first: the fallback when little relates
+            if len(chosen) >= count:
+                break
+            take(other)
+        return tuple(chosen)
+
+
+def _bit_set(numbers: Iterable[int], size: int) -> int:
+    """The int whose bit ``n`` is set for every ``n`` in ``numbers`` (all below ``size``)."""
+    flags = bytearray(size // 8 + 1)
+    for n in numbers:
+        flags[n >> 3] |= 1 << (n & 7)
+    return int.from_bytes(flags, "little")
+
+
+def _numbers(bits: int) -> list[int]:
+    """The set bits of ``bits``, highest first."""
+    numbers = []
+    while bits:
+        n = bits.bit_length() - 1
+        numbers.append(n)
+        bits ^= 1 << n
+    return numbers
+
+
+def _related_key(articles: Sequence[Article], count: int, window: int) -> bytes:
+    """Everything Keep Reading looks at: not titles or bodies, so editing text keeps the map."""
+    hasher = hashlib.blake2b(repr((count, window)).encode(), digest_size=16)
+    for a in articles:
+        hasher.update(repr((a.source, a.slug, a.date.timestamp(), [t.slug for t in a.tags],
+                            a.category.slug if a.category else None, a.related,
+                            a.related_exclude)).encode())
+    return hasher.digest()
+
+
+def keep_reading_map(articles: Sequence[Article], tags: Iterable[Term], categories: Iterable[Term],
+                     count: int, window: int,
+                     memo: MutableMapping[str, object] | None = None) -> dict[str, tuple[Article, ...]]:
+    """Keep Reading of every article. ``memo`` (a dict the caller keeps between builds) remembers the
+    last answer by source path and reuses it when nothing Keep Reading looks at has changed."""
+    key = _related_key(articles, count, window) if memo is not None else b""
+    if memo is not None and memo.get("key") == key:
+        by_source = {a.source: a for a in articles}
+        saved = memo.get("map")
+        try:
+            return {a.source: tuple(by_source[s] for s in saved[a.source]) for a in articles}  # type: ignore[index]
+        except (KeyError, TypeError):  # a memo of the wrong shape: work it out again
+            pass
+    index = RelatedIndex(articles, tags, categories, window)
+    result = {article.source: index.keep_reading(article, count) for article in articles}
+    if memo is not None:
+        memo["key"] = key
+        memo["map"] = {source: tuple(a.source for a in chosen) for source, chosen in result.items()}
+    return result

@@ -1,0 +1,440 @@
+"""What each output file depends on, as one fingerprint: equal fingerprints mean equal bytes.
+
+An incremental build renders a page only when its fingerprint differs from the one recorded when
+the file now in the output was written (see incremental.py). A fingerprint hashes
+  - the code (this package, Python, Jinja and Markdown versions) and the whole config;
+  - the source of the page's template and of every template it extends, includes or imports, found
+    in the parsed templates (a computed template name makes it depend on every template);
+  - the page itself: path, kind, title, dates, feed links, and its context walked deeply. An article
+    counts whole (every field, as assembled, and its author's profile); a tag, category or author as
+    its profile and article count, or with every member article when a template mentions
+    ``articles`` (the member list);
+  - the parts of the ``site`` global its templates read, found in the parsed templates:
+    ``site.tags``, ``site.categories``, ``site.authors`` as their profiles and counts,
+    ``site.articles | length`` as a count, ``site.config`` not at all (it is already in), and any
+    other use of ``site`` as the whole site.
+A page whose context holds a value this module cannot walk gets no fingerprint and is always
+rendered, so a new kind of page is correct before it is fast.
+
+On pages other than an article's own, an article counts without the fields only its own page
+shows (``body_html``, ``word_count``, ``links``, ``key_lines``), each unless the page's templates may
+read it: they name it (as an attribute, or inside any string), or reach an attribute by a name made at
+render time (``x[key]``, ``attr(name)``, ``map(attribute=name)``...) or a dunder. Printed whole, an
+article shows none of them (its repr leaves them out), and the Python helpers that templates call
+read them only for the article's own page. So editing an article's text re-renders its page and the
+pages that show it in Keep Reading, not every listing it is on, while its summary, title, reading
+time and the rest stay the same.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from datetime import date, datetime, time, timedelta
+from importlib import metadata
+from types import MappingProxyType
+from typing import Any
+
+import jinja2
+from jinja2 import meta, nodes
+
+from ..render.feeds import Feed
+from ..core.model import Article, Label, Person, Site, Term
+from ..site.pages import Page
+from ..pipeline.parsing import code_stamp
+
+WHOLE_SITE = "*"
+MEMBERS = "#members"  # a template mentions ``articles``: terms and authors count with their members
+_PROFILE_LISTS = ("tags", "categories", "authors")
+_FREE = ("config",)  # in every fingerprint already
+_WHOLE_ARTICLE_KINDS = frozenset({"article", "redirect"})
+
+
+class Unwalkable(TypeError):
+    """A context value with no known encoding: the page is rendered every time."""
+
+
+def _h(*parts: bytes) -> bytes:
+    """One hash of the parts, each prefixed by its length (one update: a third of the calls)."""
+    return hashlib.blake2b(b"".join([b"%d:%s" % (len(part), part) for part in parts]), digest_size=16).digest()
+
+
+def _is_site_attr(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) and node.node.name == "site"
+
+
+def site_reads(tree: nodes.Template) -> frozenset[str]:
+    """Which ``site.<name>`` a template reads (``articles#len`` for a count), ``*`` for any other use
+    of ``site``, and ``#members`` when it mentions ``articles`` on anything."""
+    found: set[str] = set()
+
+    def visit(node: nodes.Node) -> None:
+        if (isinstance(node, nodes.Getattr) and node.attr == "articles") or \
+                (isinstance(node, nodes.Const) and node.value == "articles"):
+            found.add(MEMBERS)
+        if isinstance(node, nodes.Filter) and node.name in ("length", "count") and node.node is not None \
+                and _is_site_attr(node.node) and node.node.attr == "articles":  # type: ignore[attr-defined]
+            found.add("articles#len")
+            return
+        if _is_site_attr(node):
+            found.add(node.attr)  # type: ignore[attr-defined]
+            if node.attr == "articles":  # type: ignore[attr-defined]
+                found.add(MEMBERS)
+            return
+        if isinstance(node, nodes.Name) and node.name == "site":
+            found.add(WHOLE_SITE)
+            return
+        for child in node.iter_child_nodes():
+            visit(child)
+
+    visit(tree)
+    return frozenset(found)
+
+
+_ALL_FIELDS = "#fields:*"  # a template may reach any field of an article
+_OPTIONAL = {"body_html": ("body_html",), "word_count": ("word_count",), "links": ("links",),
+             "key_lines": ("key_lines", "line_of")}
+"""Article fields no Python helper reads on pages other than the article's own (its page and its
+redirect pages count the article whole): by field, the names through which a template reaches it."""
+_BY_NAME = frozenset({"attr", "map", "selectattr", "rejectattr", "sort", "groupby", "sum", "unique", "min",
+                      "max", "join", "dictsort"})  # Jinja filters and tests that take an attribute's name
+
+
+def field_reads(tree: nodes.Template) -> frozenset[str]:
+    """Which of the :data:`_OPTIONAL` article fields a template may read (``#fields:<name>``), or
+    ``#fields:*`` for any, judged from its syntax alone and on the safe side: a field counts when its
+    name is an attribute or inside any string; any field when an attribute is reached by a name made
+    at render time (``x[key]``, ``attr(name)``, ``map(attribute=name)``...) or through a dunder."""
+    found: set[str] = set()
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Const, nodes.Filter, nodes.Test)):
+        if isinstance(node, nodes.Getattr):
+            if node.attr.startswith("__"):
+                return frozenset({_ALL_FIELDS})
+            found.update(f"#fields:{field}" for field, names in _OPTIONAL.items() if node.attr in names)
+        elif isinstance(node, nodes.Const):
+            if isinstance(node.value, str):
+                found.update(f"#fields:{field}" for field, names in _OPTIONAL.items()
+                             if any(name in node.value for name in names))
+        elif isinstance(node, nodes.Getitem):
+            if not isinstance(node.arg, (nodes.Const, nodes.Slice)):
+                return frozenset({_ALL_FIELDS})
+        elif node.name in _BY_NAME and (node.dyn_args is not None or node.dyn_kwargs is not None or not all(
+                isinstance(arg, nodes.Const) for arg in (*node.args, *(kw.value for kw in node.kwargs)))):
+            return frozenset({_ALL_FIELDS})
+    return frozenset(found)
+
+
+_PARSED: dict[bytes, tuple[frozenset[str] | None, frozenset[str]]] = {}  # by a hash of the source
+
+
+class Templates:
+    """Per template: a hash of its source and of everything it pulls in, and the site parts they read."""
+
+    def __init__(self, env: jinja2.Environment):
+        self.env = env
+        self._own: dict[str, tuple[bytes, frozenset[str] | None, frozenset[str]]] = {}
+        self._closure: dict[str, tuple[bytes, frozenset[str]]] = {}
+
+    def _read(self, name: str) -> tuple[bytes, frozenset[str] | None, frozenset[str]]:
+        if name not in self._own:
+            try:
+                source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+            except jinja2.TemplateNotFound:
+                self._own[name] = (b"missing", frozenset(), frozenset())
+                return self._own[name]
+            own = _h(b"t", source.encode("utf-8"))
+            known = _PARSED.get(own)  # the live preview parses each template once per edit, not per build
+            if known is None:
+                try:
+                    tree = self.env.parse(source)
+                    refs = list(meta.find_referenced_templates(tree))
+                    pulled = None if any(ref is None for ref in refs) else frozenset(refs)  # None: any
+                    reads = site_reads(tree) | field_reads(tree)
+                except jinja2.TemplateSyntaxError:
+                    pulled, reads = frozenset(), frozenset({WHOLE_SITE, _ALL_FIELDS})
+                known = _PARSED[own] = (pulled, reads)
+            self._own[name] = (own, *known)
+        return self._own[name]
+
+    def info(self, name: str) -> tuple[bytes, frozenset[str]]:
+        """(hash of the template and all it uses, site parts read by any of them)."""
+        if name in self._closure:
+            return self._closure[name]
+        seen: set[str] = set()
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            pulled = self._read(current)[1]
+            if pulled is None:
+                seen |= set(self.env.list_templates())
+                break
+            todo.extend(pulled)
+        parts: list[bytes] = []
+        reads: set[str] = set()
+        for current in sorted(seen):
+            own, _, current_reads = self._read(current)
+            parts += [current.encode(), own]
+            reads |= current_reads
+        self._closure[name] = (_h(*parts), frozenset(reads))
+        return self._closure[name]
+
+
+def _versions() -> bytes:
+    found = []
+    for name in ("jinja2", "markupsafe"):
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=none")
+    return ";".join(found).encode()
+
+
+_SHORT = 16  # longer lists are hashed once and remembered
+_PLAIN = frozenset({type(None), int, float, bool, datetime, date, time, timedelta})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return names
+
+
+_FIELD_SETS: dict[frozenset[str], tuple[str, ...]] = {}
+_FIELD_READS = frozenset({_ALL_FIELDS, *(f"#fields:{field}" for field in _OPTIONAL)})
+
+
+def fields_shown(reads: frozenset[str]) -> tuple[str, ...]:
+    """The article fields that count on a page whose templates read ``reads``, always in field order
+    (the same tuple object for the same set, so it can key memos)."""
+    key = reads & _FIELD_READS
+    found = _FIELD_SETS.get(key)
+    if found is None:
+        every = _field_names(Article)
+        found = _FIELD_SETS[key] = every if _ALL_FIELDS in key else tuple(
+            name for name in every if name not in _OPTIONAL or f"#fields:{name}" in key)
+    return found
+
+
+ALL_FIELDS = fields_shown(frozenset({_ALL_FIELDS}))
+_BASE_FIELDS = tuple(name for name in ALL_FIELDS if name not in _OPTIONAL)
+_OPTIONAL_IN: dict[int, tuple[str, ...]] = {}  # by id of an interned field set
+
+
+_KNOWN_ARTICLES: dict[tuple[str, int], tuple[Article, bytes, bytes]] = {}  # by source and
+# the fields that count: article, its profile, its token
+_EXACT = frozenset({str, int, bool, type(None), Label})  # == on these means the very same value
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Same value for certain: the same object, or equal values of a type whose equality is exact
+    (unlike datetimes, equal across zones, or mappings holding them, which must be the same object)."""
+    if a is b:
+        return True
+    kind = type(a)
+    if kind is not type(b):
+        return False
+    if kind in _EXACT:
+        return a == b
+    return kind is tuple and len(a) == len(b) and all(map(_same, a, b))
+
+
+def _same_article(a: Article, b: Article, fields: tuple[str, ...]) -> bool:
+    """In the live preview most articles come back as the very objects, or with fields rebuilt equal
+    (merged tag labels): comparing them is ten times cheaper than hashing them again."""
+    return a is b or all(map(_same, map(a.__getattribute__, fields), map(b.__getattribute__, fields)))
+
+
+def _encoded(value: Any) -> bytes:
+    if type(value) is str:
+        return b"s" + value.encode("utf-8", "surrogatepass")  # faster than repr()
+    return b"r" + repr(value).encode()
+
+
+_NAMES: dict[int, bytes] = {}
+
+
+def _names(fields: tuple[str, ...]) -> bytes:
+    found = _NAMES.get(id(fields))
+    if found is None:
+        found = _NAMES[id(fields)] = ",".join(fields).encode()
+    return found
+
+
+class Fingerprinter:
+    """Fingerprints of one build's pages and feeds; memoised per article and term, so a site of
+    10,000 articles is walked once."""
+
+    def __init__(self, env: jinja2.Environment, site: Site, generator: str):
+        self.site = site
+        self.templates = Templates(env)
+        self.base = _h(code_stamp(), _versions(), generator.encode(), repr(site.config).encode())
+        self._articles: dict[int, dict[int, bytes]] = {}  # by field set, by article
+        self._profiles: dict[int, bytes] = {}
+        self._bases: dict[int, bytes] = {}  # by id: the site holds every article for the whole build
+        self._terms: dict[tuple[int, bool, int], bytes] = {}
+        self._site_parts: dict[frozenset[str], bytes] = {}
+        self._lists: dict[tuple[int, bool, int], tuple[Any, bytes]] = {}  # kept alive with their token
+        self._feeds: dict[tuple[int, bool, int], tuple[Any, bytes]] = {}  # kept alive with their token
+
+    # --- values ---------------------------------------------------------------------------------
+    def article(self, article: Article, fields: tuple[str, ...] = ALL_FIELDS) -> bytes:
+        """``fields``: those that count on the page (see :func:`fields_shown`)."""
+        memo = self._articles.get(id(fields))  # field sets are interned: their ids suffice
+        if memo is None:
+            memo = self._articles[id(fields)] = {}
+        token = memo.get(id(article))
+        if token is None:
+            token = memo[id(article)] = self._article_token(article, fields)
+        return token
+
+    def _article_token(self, article: Article, fields: tuple[str, ...]) -> bytes:
+        person = self.site.author_of(article)
+        profile = self._person_profile(person) if person else b""
+        known = _KNOWN_ARTICLES.get((article.source, id(fields)))
+        if known is not None and known[1] == profile and _same_article(known[0], article, fields):
+            return known[2]  # as in the last build of this process (the live preview)
+        base = self._bases.get(id(article))
+        if base is None:  # the fields every page counts, hashed once whatever else a page counts
+            base = self._bases[id(article)] = _h(b"B", *map(_encoded, map(article.__getattribute__, _BASE_FIELDS)),
+                                                 profile)
+        optional = _OPTIONAL_IN.get(id(fields))
+        if optional is None:
+            optional = _OPTIONAL_IN[id(fields)] = tuple(name for name in fields if name in _OPTIONAL)
+        token = _h(b"A", _names(optional), base, *map(_encoded, map(article.__getattribute__, optional)))
+        _KNOWN_ARTICLES[(article.source, id(fields))] = (article, profile, token)
+        return token
+
+    def _person_profile(self, person: Person) -> bytes:
+        found = self._profiles.get(id(person))
+        if found is None:
+            found = self._profiles[id(person)] = self._profile(person)
+        return found
+
+    @staticmethod
+    def _profile(value: Term | Person) -> bytes:
+        if isinstance(value, Term):
+            return repr((value.label, value.description, value.count)).encode()
+        return repr((value.slug, value.name, value.bio, value.url, value.image, value.count)).encode()
+
+    def member_list(self, value: Term | Person, members: bool, fields: tuple[str, ...] = ALL_FIELDS) -> bytes:
+        """A term or author as its profile, and with its members' contents when ``members``."""
+        key = (id(value), members, id(fields))
+        token = self._terms.get(key)
+        if token is None:
+            parts = [self._profile(value)]
+            if members:
+                parts += [self.article(article, fields) for article in value.articles]
+            token = self._terms[key] = _h(b"T", *parts)
+        return token
+
+    def value(self, value: Any, members: bool, fields: tuple[str, ...] = ALL_FIELDS) -> bytes:
+        """A self-delimiting encoding of ``value``: articles and terms as fixed-size hashes, the rest
+        spelled out, so a page costs one hash however deep its context."""
+        kind = type(value)
+        if kind is str:
+            data = value.encode()
+            return b"s%d:" % len(data) + data
+        if kind is Article:
+            return b"A" + self.article(value, fields)
+        if kind in _PLAIN:
+            data = (kind.__name__ + repr(value)).encode()
+            return b"r%d:" % len(data) + data
+        if kind is tuple or kind is list:
+            if len(value) <= _SHORT:
+                return b"L%d:" % len(value) + self._values(value, members, fields)
+            hit = self._lists.get((id(value), members, id(fields)))  # e.g. a listing's page paths, shared by its pages
+            if hit is None or hit[0] is not value:
+                token = b"H" + _h(self._values(value, members, fields))
+                hit = self._lists[(id(value), members, id(fields))] = (value, token)
+            return hit[1]
+        if kind is Term or kind is Person:
+            return b"T" + self.member_list(value, members, fields)
+        if kind is dict or kind is MappingProxyType:
+            return b"M%d:" % len(value) + self._values([part for pair in value.items() for part in pair],
+                                                       members, fields)
+        if isinstance(value, Site):
+            return b"S" + self.site_part(frozenset({WHOLE_SITE}))
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            names = _field_names(kind)
+            return b"D%d:" % len(names) + kind.__qualname__.encode() + b":" + \
+                self._values([getattr(value, name) for name in names], members, fields)
+        raise Unwalkable(kind.__name__)
+
+    def _values(self, items: Any, members: bool, fields: tuple[str, ...]) -> bytes:
+        """``value`` of each item, joined; the two commonest kinds (text, articles) inline, as this
+        runs some 100,000 times per rebuild of a big site."""
+        known = self._articles.get(id(fields)) or {}  # what self.article would look up first
+        parts = []
+        for item in items:
+            kind = type(item)
+            if kind is str:
+                data = item.encode()
+                parts.append(b"s%d:" % len(data) + data)
+            elif kind is Article:
+                parts.append(b"A" + (known.get(id(item)) or self.article(item, fields)))
+            else:
+                parts.append(self.value(item, members, fields))
+        return b"".join(parts)
+
+    def site_part(self, reads: frozenset[str]) -> bytes:
+        """The parts of ``site`` that templates reading ``reads`` can see."""
+        token = self._site_parts.get(reads)
+        if token is not None:
+            return token
+        site = self.site
+        members = MEMBERS in reads
+        fields = fields_shown(reads)
+        parts: list[bytes] = []
+        for name in sorted(reads):
+            if name in _FREE or name == MEMBERS or name.startswith("#fields:"):
+                continue
+            if name == "articles#len":
+                parts.append(b"count%d" % len(site.articles))
+            elif name in _PROFILE_LISTS:
+                parts.append(name.encode() + _h(*(self.member_list(item, members, fields)
+                                                  for item in getattr(site, name))))
+            else:  # site.articles, site.months, site.related, site passed on whole ...
+                parts.append(b"whole" + self._whole())
+        token = self._site_parts[reads] = _h(*parts)
+        return token
+
+    def _whole(self) -> bytes:
+        site = self.site
+        related = [(source, [a.source for a in articles]) for source, articles in sorted(site.related.items())]
+        return _h(b"S", *(self.article(a) for a in site.articles),
+                  *(self.member_list(t, True) for t in (*site.tags, *site.categories, *site.authors)),
+                  repr(related).encode(),
+                  *(self.article(a) for a in (*site.scheduled, *site.drafts, *site.expired)),
+                  repr([(c.at, c.event, c.article.source) for c in site.upcoming]).encode())
+
+    # --- outputs --------------------------------------------------------------------------------
+    def page(self, page: Page) -> bytes | None:
+        """The page's fingerprint, or None when it must be rendered whatever happened before."""
+        template, reads = self.templates.info(page.template)
+        members = MEMBERS in reads
+        # an article's own page (and its redirects) shows it whole: the helpers read more of it there
+        fields = ALL_FIELDS if page.kind in _WHOLE_ARTICLE_KINDS else fields_shown(reads)
+        try:
+            key = (id(page.feeds), members, id(fields))  # one tuple shared by many pages (see plan_pages)
+            hit = self._feeds.get(key)
+            if hit is None or hit[0] is not page.feeds:
+                hit = self._feeds[key] = (page.feeds, self.value(page.feeds, members, fields))
+            head = self.value((page.path, page.template, page.kind, page.title, page.source, page.updated),
+                              members, fields) + hit[1]
+            context = page.context
+            context = self.value(context if type(context) is dict else dict(context), members, fields)
+        except Unwalkable:
+            return None
+        return _h(b"page", self.base, template, self.site_part(reads), head, context)
+
+    def feed(self, feed: Feed, kind: str, now: datetime) -> bytes:
+        """A feed shows its articles whole, with their authors; ``now`` dates only an empty feed."""
+        head = repr((kind, feed.title, feed.subtitle, feed.key, feed.home, feed.atom, feed.rss)).encode()
+        empty = b"" if feed.articles else repr(now).encode()
+        return _h(b"feed", self.base, head, empty, *(self.article(a) for a in feed.articles))
+
