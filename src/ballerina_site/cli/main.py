@@ -19,7 +19,7 @@ from ..core.errors import Problem, SiteError
 
 if TYPE_CHECKING:
     from ..core.model import Site
-    from ..pipeline.summary import BuildSummary
+    from ..pipeline.report import BuildReport, BuildSummary
     from ..serve.preview import Rebuilt
 
 
@@ -176,23 +176,27 @@ def _fail(problems: Sequence[Problem], command: str) -> int:
     return 1
 
 
-def check_content(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def check_content(args: argparse.Namespace, drafts: bool | None = None, future: bool | None = None
+                  ) -> BuildReport:
     """Content validation for ``check``: everything a build does but writing. Raises SiteError."""
-    from ..pipeline.build import BuildOptions, check
+    from ..pipeline.build import BuildOptions, build
 
-    return check(BuildOptions(root=args.source, base_url=args.base_url, drafts=args.drafts,
-                              future=args.future, strict=args.strict))
+    return build(BuildOptions(root=args.source, base_url=args.base_url,
+                              drafts=args.drafts if drafts is None else drafts,
+                              future=args.future if future is None else future,
+                              strict=getattr(args, "strict", False), write=False))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     """First the site itself (every problem at once, nothing written), then the links of the built output."""
-    from ..pipeline.build import DEFAULT_OUTPUT
+    from ..pipeline.options import DEFAULT_OUTPUT
 
-    rendered = check_content(args)
-    _print_problems(rendered.warnings)
-    site = rendered.loaded.site
-    print(f"checked {_count(len(site.articles), 'article')} and {_count(len(rendered.pages), 'page')}: "
-          + (f"no errors, {_count(len(rendered.warnings), 'warning')}" if rendered.warnings else "no problems"))
+    checked = check_content(args)
+    _print_problems(checked.warnings)
+    site = checked.site
+    assert site is not None  # a check always loads the site
+    print(f"checked {_count(len(site.articles), 'article')} and {_count(checked.pages, 'page')}: "
+          + (f"no errors, {_count(len(checked.warnings), 'warning')}" if checked.warnings else "no problems"))
     output = args.output if args.output is not None else args.source / DEFAULT_OUTPUT
     if not (output / "index.html").is_file():
         print(f"{output}: no built site here, so no links checked (run `ballerina-site build` first, "
@@ -202,26 +206,23 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from ..pipeline.build import BuildOptions, build, skip_if_unchanged
-    from ..pipeline.summary import summarize
+    from ..pipeline.build import BuildOptions, build
     from ..pipeline.workers import default_jobs
 
     progress = _Progress(not args.quiet and sys.stderr.isatty())
     options = BuildOptions(root=args.source, output=args.output, base_url=args.base_url,
                            drafts=args.drafts, future=args.future, expired=args.expired, search=args.search,
                            strict=args.strict, cache=not args.no_cache, jobs=args.jobs or default_jobs(),
-                           progress=progress)
-    summary = None if args.check else skip_if_unchanged(options)
-    report = None
-    if summary is None:
-        try:
-            report = build(options)
-        finally:
-            progress.clear()
-        summary = summarize(report)
-    _print_summary(summary)
-    if args.check and report is not None:
-        return _check_output(report.site, report.output)
+                           progress=progress, skip_unchanged=not args.check)
+    try:
+        report = build(options)
+    finally:
+        progress.clear()
+    _print_summary(report.summary)
+    if args.check:
+        site = report.site if report.site is not None else check_content(args).site
+        assert site is not None  # a check always loads the site
+        return _check_output(site, report.output)
     return 0
 
 
@@ -308,11 +309,10 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_related(args: argparse.Namespace) -> int:
-    from ..pipeline.build import BuildOptions, load_site
     from ..site.related import RelatedIndex
 
-    loaded = load_site(BuildOptions(root=args.source, base_url=args.base_url, drafts=True, future=True))
-    site = loaded.site
+    site = check_content(args, drafts=True, future=True).site
+    assert site is not None  # a check always loads the site
     wanted = args.path.resolve()
     article = next((a for a in site.articles if (args.source / a.source).resolve() == wanted), None)
     if article is None:
@@ -360,7 +360,8 @@ def _show_rebuild(outcome: "Rebuilt") -> None:
         return
     served = f"; saved -> served in {outcome.served_after * 1000:.0f} ms" if outcome.served_after is not None else ""
     verb = "rebuilt" if changes is not None else "built"
-    rendered = f" ({outcome.report.pages - outcome.report.reused} rendered)" if outcome.report.reused else ""
+    reused = outcome.report.summary.reused
+    rendered = f" ({outcome.report.pages - reused} rendered)" if reused else ""
     _say(f"{verb} {_count(outcome.report.pages, 'page')}{rendered} in {outcome.seconds * 1000:.0f} ms{served}{what}")
 
 
