@@ -1,21 +1,32 @@
-"""How work is cut up and handed out across the cores (workers.py), and the render order."""
+"""The one concurrency module (pipeline/parallel.py): how work is cut up and handed out, that the
+serial and the parallel paths give the same results and the same site, and that a pool started from
+a threaded process (the live preview) works."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Sequence
 
 import pytest
 
+from ballerina_site.pipeline import parallel, parsing
+from ballerina_site.pipeline.build import BuildOptions, build
 from ballerina_site.render import environment as render
-
-from ballerina_site.pipeline import workers
 from ballerina_site.site.pages import Page
+
+from conftest import article, write_site
+
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 @pytest.mark.parametrize("count", [0, 1, 7, 20, 100, 10_000, 18_140])
 def test_chunks_cover_every_item_in_order_and_shrink_towards_the_end(count):
     items = list(range(count))
-    slices = workers.chunks(items, 2)
+    slices = parallel.chunks(items, 2)
     assert [item for part in slices for item in part] == items
     left = count
     for part in slices:
@@ -26,24 +37,55 @@ def test_chunks_cover_every_item_in_order_and_shrink_towards_the_end(count):
         assert len(slices[-1]) <= 8  # the last worker to finish waits for at most a few items
 
 
-def _square_with_pid(task: int) -> list[tuple[int, int]]:
-    return [(task * task, os.getpid())]
+def _square_with_pid(offset: int, part: Sequence[int]) -> list[tuple[int, int]]:
+    return [(offset + task * task, os.getpid()) for task in part]
+
+
+def _run_squares(jobs: int) -> tuple[list[tuple[int, int, int]], list[int], list[int]]:
+    handled: list[int] = []
+    counted: list[int] = []
+
+    def each(results: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+        handled.extend(value for value, _ in results)
+        return [(value, worker, os.getpid()) for value, worker in results]
+
+    results = parallel.run(_square_with_pid, list(range(100)), 1, jobs, each=each, progress=counted.append)
+    return results, handled, counted
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_each_result_is_handled_in_this_process_in_task_order(jobs):
-    handled = []
+def test_each_result_is_handled_in_this_process_in_item_order(jobs):
+    results, handled, counted = _run_squares(jobs)
+    assert [value for value, _, _ in results] == [1 + n * n for n in range(100)]
+    assert sorted(handled) == [1 + n * n for n in range(100)]
+    assert sum(counted) == 100
+    assert {here for _, _, here in results} == {os.getpid()}  # ``each`` ran here
+    workers_seen = {worker for _, worker, _ in results}
+    assert (workers_seen == {os.getpid()}) == (jobs == 1)  # the work ran in workers when asked to
 
-    def each(result: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
-        handled.append(result[0][0])
-        return [(value, worker, os.getpid()) for value, worker in result]
 
-    results = workers.run(_square_with_pid, list(range(12)), None, jobs, each=each)
-    assert [part[0][0] for part in results] == [n * n for n in range(12)]
-    assert sorted(handled) == [n * n for n in range(12)]
-    assert {part[0][2] for part in results} == {os.getpid()}  # ``each`` ran here
-    workers_seen = {part[0][1] for part in results}
-    assert (workers_seen == {os.getpid()}) == (jobs == 1)  # the tasks ran in workers when asked to
+def test_a_pool_started_from_a_threaded_process_does_not_fork():
+    """With another thread alive, workers are started clean and take the state pickled."""
+    outcome: dict[str, object] = {}
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        def work() -> None:
+            outcome["method"] = parallel.start_method()
+            outcome["run"] = _run_squares(2)
+
+        worker = threading.Thread(target=work)
+        worker.start()
+        worker.join()
+    finally:
+        stop.set()
+        other.join()
+    assert outcome["method"] != "fork"
+    results, _, _ = outcome["run"]  # type: ignore[misc]
+    assert [value for value, _, _ in results] == [1 + n * n for n in range(100)]
+    assert {worker for _, worker, _ in results} != {os.getpid()}
+    assert parallel.start_method() == "fork"  # one thread again: forking is safe
 
 
 def _page(kind: str, path: str) -> Page:
@@ -53,6 +95,59 @@ def _page(kind: str, path: str) -> Page:
 def test_one_of_a_kind_pages_are_rendered_first():
     pages = [_page("article", "/a/"), _page("article", "/b/"), _page("home", "/"), _page("home", "/page/2/"),
              _page("tag_index", "/tags/"), _page("archive", "/archive/")]
-    order = render._heaviest_first(pages)
+    order = render.heaviest_first(pages)
     assert [pages[n].kind for n in order] == ["tag_index", "archive", "article", "article", "home", "home"]
     assert sorted(order) == list(range(len(pages)))
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    articles = {f"s{i:02d}.md": article(f"Story {i}", f"2025-{1 + i // 28:02d}-{1 + i % 28:02d}",
+                                        f"Body of story {i}.\n\n## Part\n\n- one\n- two\n",
+                                        tags=f"[Tag {i % 5}, Ballerina]", category="Movies" if i % 2 else "Trailers")
+                for i in range(40)}
+    articles["broken.md"] = article("Broken", "2025-02-02", "Text.", titel="typo")  # a warning, in page order
+    return write_site(tmp_path_factory.mktemp("parallel") / "site", articles,
+                      "title: Test News\nbase_url: https://news.example/\nsearch: false\nauthor: {name: Desk}\n")
+
+
+def _build(site: Path, out: Path, jobs: int) -> tuple[dict[str, bytes], list[str]]:
+    shutil.rmtree(out, ignore_errors=True)
+    report = build(BuildOptions(root=site, output=out, now=NOW, cache=False, jobs=jobs, record_urls=False))
+    return tree(out), [str(warning) for warning in report.summary.warnings]
+
+
+@pytest.fixture
+def pools_for_small_sites(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parsing, "POOL_THRESHOLD", 1)
+    monkeypatch.setattr(render, "RENDER_POOL_THRESHOLD", 1)
+
+
+@pytest.mark.usefixtures("pools_for_small_sites")
+def test_the_serial_and_the_parallel_builds_give_the_same_bytes(site: Path, tmp_path: Path) -> None:
+    serial = _build(site, tmp_path / "serial", jobs=1)
+    spread = _build(site, tmp_path / "spread", jobs=2)
+    assert spread == serial
+    assert "index.html" in serial[0] and any("titel" in warning for warning in serial[1])
+
+
+@pytest.mark.usefixtures("pools_for_small_sites")
+def test_a_build_in_a_thread_beside_another_gives_the_same_bytes(site: Path, tmp_path: Path) -> None:
+    """As in the live preview: the build runs while other threads are alive, so no worker is forked."""
+    expected = _build(site, tmp_path / "main", jobs=2)
+    outcome: list[object] = []
+    stop = threading.Event()
+    server = threading.Thread(target=stop.wait)  # stands for the preview's HTTP server
+    server.start()
+    try:
+        builder = threading.Thread(target=lambda: outcome.append(_build(site, tmp_path / "threaded", jobs=2)))
+        builder.start()
+        builder.join()
+    finally:
+        stop.set()
+        server.join()
+    assert outcome == [expected]

@@ -1,9 +1,10 @@
 """Atomic output: build the whole site in a temporary folder beside the output, then swap it in.
 
 A failed or interrupted build never touches the previous output; files of deleted articles are gone
-after the swap because the new folder holds only what this build made. On Linux the swap is one
-``renameat2(RENAME_EXCHANGE)`` call, so even SIGKILL leaves either the old or the new output whole;
-elsewhere it is two renames, and a swap interrupted between them is undone by the next build.
+after the swap because the new folder holds only what this build made. The swap itself is
+:func:`system.replace_folder`: one atomic exchange on Linux, so even SIGKILL leaves either the old or
+the new output whole; elsewhere two renames, and a swap interrupted between them is undone by the next
+build (:func:`recover`).
 Builds writing one output folder take turns through a lock file (``.ballerina.lock``) beside it.
 A file whose bytes are the same as in the previous output is hard-linked from it into the staging
 folder instead of written, so it keeps its inode and mtime and rsync or a deploy tool sees only
@@ -13,18 +14,16 @@ what really changed.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import errno
 import os
 import re
 import shutil
-import signal
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Collection, Iterator
 
-from .listing import FileStat, Listing, Lister, OldFile, file_stat, listing
+from . import system
+from .listing import FileStat, Listing, OldFile, file_stat, listing
 
 try:
     import fcntl
@@ -117,25 +116,24 @@ def _output_error(output: Path, exc: OSError) -> OutputError:
 class Previous(Mapping[str, OldFile]):
     """The previous output's regular files by relative path (symlinks, and anything under a symlinked
     folder, are left out, so nothing outside the output is ever reused), and the spare tree the next
-    staging folder starts from. A :class:`Lister` lists both, so the first look at either may wait."""
+    staging folder starts from. Each is listed when first looked at, here in the build process."""
 
-    def __init__(self, output: Path, spare: Path | None, lister: Lister):
+    def __init__(self, output: Path, spare: Path | None):
         self.output = output
         self.spare = spare
-        self._lister = lister
         self._files: dict[str, OldFile] | None = None
 
     @property
     def files(self) -> dict[str, OldFile]:
         if self._files is None:
-            self._files = self._lister.get(0).files
+            self._files = listing(self.output).files
         return self._files
 
     def spare_listing(self) -> Listing:
-        """Inodes only; to be taken before the spare is moved (a listing under way would miss files)."""
+        """Inodes only (no stat calls); taken right before the spare is moved."""
         if self.spare is None:
             return Listing({}, set(), [])
-        return self._lister.get(1)
+        return listing(self.spare, sizes=False)
 
     def __getitem__(self, relative: str) -> OldFile:
         return self.files[relative]
@@ -154,22 +152,18 @@ class Previous(Mapping[str, OldFile]):
 
 
 @contextlib.contextmanager
-def claim_output(output: Path, spare: Path | None = None, background: bool = False) -> Iterator[Previous]:
+def claim_output(output: Path, spare: Path | None = None) -> Iterator[Previous]:
     """Hold the output's lock (see :func:`output_lock`) and yield the previous output's files, for a
-    build that decides what to keep before it writes (see :class:`Staging`). ``background``: list the
-    output and the spare tree in another process meanwhile (worth it for a big site, see listing.py)."""
+    build that decides what to keep before it writes (see :class:`Staging`)."""
     output = output.absolute()
     with contextlib.ExitStack() as held:
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
             held.enter_context(output_lock(output))
             recover(output)
-            folders = [(output, True)] + ([(spare, False)] if spare is not None else [])
-            anything = any(folder.is_dir() for folder, _ in folders)  # a first build has nothing to list
-            lister = held.enter_context(Lister(folders, background and anything))
         except OSError as exc:
             raise _output_error(output, exc) from None
-        yield Previous(output, spare, lister)
+        yield Previous(output, spare)
 
 
 def _write_file(path: str, data: bytes) -> FileStat:
@@ -278,7 +272,7 @@ class Staging:
         Reusing a tree saves creating and deleting a folder per article, the slowest part of writing."""
         self._prepared = True  # from here on, whatever happens, the folder is cleaned up on exit
         try:
-            self.previous.files  # noqa: B018 - listed now, before workers that stage pages are forked
+            self.previous.files  # noqa: B018 - listed now: what staging keeps is decided from it
             self._staged, self._made = _staging_from(self.previous, self.folder, wanted)
         except OSError as exc:
             raise _output_error(self.output, exc) from None
@@ -371,7 +365,7 @@ class Staging:
                 finish(self.folder)
                 for relative, made_file in listing(self.folder)[0].items():  # what ``finish`` added
                     self._files.setdefault(relative, made_file.stat)
-            with _signals_held():
+            with system.signals_held(deliver=False):
                 _swap(self.folder, self.output, self.spare)  # also drops the previous output
         except BaseException as exc:
             shutil.rmtree(self.folder, ignore_errors=True)
@@ -382,51 +376,16 @@ class Staging:
         return WriteReport(len(pages) + len(reused), len(static), len(self._kept) + len(reused), self._files)
 
 
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Ctrl-C or SIGTERM during the swap waits until it is done (SIGKILL cannot be held)."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-        for signum in signal.sigpending() & held:  # the work is done: nothing is left to interrupt
-            signal.sigwait({signum})
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths with Linux's renameat2; False where that is not available."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
-        return False
-    raise OSError(code, os.strerror(code), str(b))
-
-
 def _swap(staging: Path, output: Path, spare: Path | None) -> None:
     """Put the staging folder in place of the output; the previous output becomes the spare tree
     of the next build (when there is a place for one) or is deleted."""
-    if output.is_dir() and not output.is_symlink() and _exchange(staging, output):
-        _retire(staging, spare)  # now holds the previous output
+    aside = output.parent / f".{output.name}{PREVIOUS}{os.getpid()}"
+    previous = system.replace_folder(staging, output, aside)
+    if previous is None:
         return
-    previous = output.parent / f".{output.name}{PREVIOUS}{os.getpid()}"
-    if output.exists() or output.is_symlink():
-        os.rename(output, previous)
-    os.rename(staging, output)
     if previous.is_dir() and not previous.is_symlink():
         _retire(previous, spare)
-    elif previous.exists() or previous.is_symlink():
+    else:
         previous.unlink()
 
 

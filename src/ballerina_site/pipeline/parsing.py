@@ -17,7 +17,7 @@ from ..core.config import SiteConfig
 from ..store import codec
 from ..store.articles import ArticleRecords
 from ..store.store import Store
-from . import workers
+from . import parallel
 from .report import ParseStats
 
 POOL_THRESHOLD = 64  # fewer articles to convert than this: starting workers costs more than it saves
@@ -51,9 +51,10 @@ def _read_and_parse(source: str, path: Path, expected: bytes | None, root: Path,
     return ("parsed", key, *_encode(parse_data(source, data, config)))
 
 
-def _parse_chunk(chunk: Sequence[tuple[str, str, bytes | None]]) -> list[Outcome]:
+def _parse_chunk(state: tuple[Path, SiteConfig, bytes], chunk: Sequence[tuple[str, str, bytes | None]]
+                 ) -> list[Outcome]:
     """In a worker: read, key and parse each file, so reading and hashing are spread too."""
-    root, config, stamp = workers.shared()
+    root, config, stamp = state
     return [_read_and_parse(source, Path(path), expected, root, config, stamp) for source, path, expected in chunk]
 
 
@@ -153,14 +154,9 @@ def parse_sources(paths: Sequence[Path], root: Path, config: SiteConfig, store: 
     step(0)
     pending = [(source, str(paths[index]), record[0] if record is not None else None)
                for index, source, record, _ in todo]
-    if jobs > 1 and len(pending) >= POOL_THRESHOLD:
-        parts = workers.run(_parse_chunk, workers.chunks(pending, jobs), (root, config, run.stamp), jobs, step)
-        outcomes = [item for part in parts for item in part]
-    else:
-        outcomes = []
-        for source, path, expected in pending:
-            outcomes.append(_read_and_parse(source, Path(path), expected, root, config, run.stamp))
-            step(1)
+    state = (root, config, run.stamp)
+    outcomes = parallel.run(_parse_chunk, pending, state, jobs if len(pending) >= POOL_THRESHOLD else 1,
+                            progress=step)
     for (index, source, record, seen), outcome in zip(todo, outcomes):
         run.settle(index, source, record, seen, outcome)
     if store.enabled:

@@ -14,6 +14,7 @@ from ..site.redirects import netlify_redirects
 from ..site.schedule import BUILD_INFO, build_info
 from ..store.uptodate import clock_moments, steady_until
 from .load import gate
+from . import parallel
 from .options import BuildOptions
 from .plan import GENERATOR, Plan
 
@@ -58,7 +59,7 @@ def render_site(plan: Plan, options: BuildOptions, now: datetime) -> RenderedSit
     todo = [page for page in plan.pages if page.output not in plan.reused]
     fingerprint = plan.fingerprinter.page if plan.fingerprinter is not None else None
     pages, problems, later = render_all(plan.env, todo, options.root, options.jobs, options.progress, None, None,
-                                        fingerprint)
+                                        fingerprint, spread=parallel.run)
     generated = generated_files(plan, now)
     problems = gate([*plan.warnings, *problems, *clashes(pages, generated, plan.loaded.static)], options.strict)
     moments = clock_moments((*site.articles, *site.scheduled, *site.expired, *site.drafts), site.config.sitemap.news)

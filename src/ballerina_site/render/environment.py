@@ -10,7 +10,7 @@ import traceback
 from collections import ChainMap, Counter
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Mapping, MutableMapping, Protocol, Sequence, TypeVar
 from weakref import WeakSet
 
 import jinja2
@@ -22,7 +22,6 @@ from jinja2.utils import internalcode, missing
 
 from ..core import escaping
 
-from ..pipeline import workers
 from ..core.errors import Problem
 from ..core.model import Article, Label, Person, Site, Term
 from ..site.pages import Page
@@ -359,7 +358,7 @@ def _render_one(env: jinja2.Environment, page: Page, root: Path, sink: Sink | No
     return result if also is None else (result, also(page))
 
 
-def _heaviest_first(pages: Sequence[Page]) -> list[int]:
+def heaviest_first(pages: Sequence[Page]) -> list[int]:
     """Page numbers, the one-of-a-kind pages first (the archive, the term indexes: each lists the whole
     site: the archive of 10,000 articles takes 0.17-0.25 s), so that no worker starts one of
     them when the others are nearly done and have to wait for it."""
@@ -367,10 +366,21 @@ def _heaviest_first(pages: Sequence[Page]) -> list[int]:
     return sorted(range(len(pages)), key=lambda index: kinds[pages[index].kind] > 1)
 
 
-def _render_chunk(chunk: Sequence[int]) -> list[Any]:
-    """In a forked worker: the environment, pages, root, sink and ``also`` were shared by the parent
-    before the fork."""
-    env, pages, root, sink, also = workers.shared()
+RenderState = tuple[jinja2.Environment, Sequence[Page], Path, "Sink | None", "Callable[[Page], Any] | None"]
+
+
+class Spread(Protocol):
+    """What spreads the work over processes: ``pipeline.parallel.run``, given by the pipeline (render
+    comes before it in the flow, so it does not import it)."""
+
+    def __call__(self, func: Callable[[RenderState, Sequence[int]], list[Any]], items: Sequence[int],
+                 state: RenderState, jobs: int, *, portable: bool = ..., progress: Callable[[int], None] | None = ...,
+                 meanwhile: Callable[[], None] | None = ...) -> list[Any]: ...
+
+
+def render_chunk(state: RenderState, chunk: Sequence[int]) -> list[Any]:
+    """In a worker (forked: the environment is not picklable) or here: pages ``chunk`` of the state's."""
+    env, pages, root, sink, also = state
     return [_render_one(env, pages[index], root, sink, also) for index in chunk]
 
 
@@ -378,38 +388,37 @@ def render_all(env: jinja2.Environment, pages: Sequence[Page], root: Path, jobs:
                progress: Callable[[str, int, int], None] | None = None,
                sink: Sink | None = None,
                meanwhile: Callable[[], None] | None = None,
-               also: Callable[[Page], Any] | None = None) -> tuple[dict[str, Any], list[Problem], dict[str, Any]]:
-    """Render every page, over ``jobs`` forked workers when there are enough pages; the same bytes and
-    the same problems (in page order) either way. With a ``sink``, each page's bytes go to it where
-    they were rendered (e.g. into the staging folder), and what it returns stands for the page: the
-    bytes of a whole site are then never held in one process. ``meanwhile``: other work for this
-    process while the workers render (see :func:`workers.run`). ``also``: a value computed for each
-    page where it is rendered (e.g. its fingerprint), returned by output path."""
+               also: Callable[[Page], Any] | None = None,
+               spread: Spread | None = None) -> tuple[dict[str, Any], list[Problem], dict[str, Any]]:
+    """Render every page, spread over ``jobs`` workers when there are enough pages and a ``spread``
+    is given (else here); the same bytes and the same problems (in page order) either way. With a
+    ``sink``, each page's bytes go to it where they were rendered, and what it returns stands for
+    the page. ``meanwhile``: other work for this process while the workers render. ``also``: a value
+    computed for each page where it is rendered (e.g. its fingerprint), returned by output path."""
     pages = list(pages)
     total = len(pages)
-    if jobs <= 1 or total < RENDER_POOL_THRESHOLD:
+    done = 0
+
+    def step(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress:
+            progress("rendering", done, total)
+
+    order = heaviest_first(pages)
+    state: RenderState = (env, pages, root, sink, also)
+    if spread is not None and jobs > 1 and total >= RENDER_POOL_THRESHOLD:
+        ordered = spread(render_chunk, order, state, jobs, portable=False, progress=step, meanwhile=meanwhile)
+    else:
         if meanwhile is not None:
             meanwhile()
-        results = []
-        for page in pages:
-            results.append(_render_one(env, page, root, sink, also))
-            if progress and len(results) % 100 == 0:
-                progress("rendering", len(results), total)
-    else:
-        done = 0
-
-        def step(count: int) -> None:
-            nonlocal done
-            done += count
-            if progress:
-                progress("rendering", done, total)
-
-        order = _heaviest_first(pages)
-        parts = workers.run(_render_chunk, workers.chunks(order, jobs), (env, pages, root, sink, also), jobs,
-                            step, meanwhile)
-        results = [None] * total
-        for index, result in zip(order, (result for part in parts for result in part)):
-            results[index] = result
+        ordered = []
+        for start in range(0, total, 100):
+            ordered += render_chunk(state, order[start:start + 100])
+            step(len(ordered) - done)
+    results: list[Any] = [None] * total
+    for index, result in zip(order, ordered):
+        results[index] = result
     if also is None:
         return (*collect(pages, results), {})
     return (*collect(pages, [result for result, _ in results]),
