@@ -6,13 +6,14 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import pty
 import random
+import re
 import resource
 import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -47,41 +48,82 @@ def popen_build(site: Path, **kwargs: object) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)  # type: ignore[call-overload]
 
 
+class TerminalBuild:
+    """A build whose stderr is a terminal, so it shows its progress ("rendering 120/450 (26%)") at
+    once: the test acts at a stage the build has reached, not after a guessed delay."""
+
+    def __init__(self, site: Path):
+        self.leader, follower = pty.openpty()
+        self.process = subprocess.Popen([sys.executable, "-m", "ballerina_site", "build", "--source", str(site)],
+                                        env={**ENV, "BALLERINA_PROGRESS_AFTER": "0"},
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=follower)
+        os.close(follower)
+        self.shown = ""
+
+    def reach(self, stage: str, percent: int) -> bool:
+        """Read its stderr until it shows ``stage`` at ``percent``% or more; False if it ended first."""
+        pattern = re.compile(rf"{stage} \d+/\d+ \((\d+)%\)")
+        while not any(int(found) >= percent for found in pattern.findall(self.shown)):
+            try:
+                chunk = os.read(self.leader, 4096)
+            except OSError:  # the build closed its end: it has ended
+                return False
+            if not chunk:
+                return False
+            self.shown += chunk.decode("utf-8", "replace")
+        return True
+
+    def finish(self) -> tuple[int, str]:
+        """Its exit code and everything it wrote to stderr."""
+        while True:
+            try:
+                chunk = os.read(self.leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            self.shown += chunk.decode("utf-8", "replace")
+        os.close(self.leader)
+        return self.process.wait(timeout=120), self.shown
+
+
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], dict[str, str], float]:
+def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], dict[str, str]]:
     """A built site (the 'previous' output), its edited content, and what a finished rebuild makes."""
     base = tmp_path_factory.mktemp("faults")
     expected = big_site(base / "expected", word="after")
     assert run_cli("build", "--source", str(expected), env=ENV).returncode == 0
     site = big_site(base / "site", word="before")
-    started = time.monotonic()
     assert run_cli("build", "--source", str(site), env=ENV).returncode == 0
-    seconds = time.monotonic() - started
     before = snapshot(site / "public")
     big_site(site, word="after")  # edit every article: a finished build would change every page
-    return site, before, snapshot(expected / "public"), seconds
+    return site, before, snapshot(expected / "public")
 
 
-def test_sigkill_at_random_moments_never_damages_the_output(sites: tuple[Path, dict[str, str], dict[str, str], float],
+def test_sigkill_at_random_moments_never_damages_the_output(sites: tuple[Path, dict[str, str], dict[str, str]],
                                                           tmp_path: Path) -> None:
-    site, before, after, seconds = sites
+    """Killed at a random point of parsing or rendering (the swap comes after the last page is
+    rendered, so a kill at 100% may land before it, during it or after it)."""
+    site, before, after = sites
     shutil.copytree(site / "public", tmp_path / "previous")
     rng = random.Random(7)
-    unchanged = 0
-    for _ in range(15):
-        process = popen_build(site)
-        time.sleep(rng.uniform(0.05, seconds * 0.95))
-        process.kill()
-        process.communicate()
-        assert process.returncode in (0, -signal.SIGKILL)
+    outcomes = []
+    for _ in range(12):
+        stage, percent = rng.choice(["parsing", "rendering"]), rng.choice([0, 10, 50, 90, 100])
+        build = TerminalBuild(site)
+        assert build.reach(stage, percent)  # every build gets there: every article was edited
+        build.process.kill()
+        code, _ = build.finish()
+        assert code in (0, -signal.SIGKILL)
         now = snapshot(site / "public")
-        if now == before:
-            unchanged += 1
-        else:  # the swap happened before the kill: then the new output is there, whole
+        if stage == "parsing":  # long before the swap
+            assert now == before
+        outcomes.append(now == before)
+        if now != before:  # the swap happened before the kill: then the new output is there, whole
             assert now == after
             shutil.rmtree(site / "public")
             shutil.copytree(tmp_path / "previous", site / "public")  # start again from the old output
-    assert unchanged >= 10
+    assert any(outcomes)
     result = run_cli("build", "--source", str(site), env=ENV)
     assert result.returncode == 0
     assert snapshot(site / "public") == after
@@ -94,14 +136,12 @@ def test_sigterm_and_sigint_stop_cleanly(signum: int, tmp_path: Path) -> None:
     assert run_cli("build", "--source", str(site), env=ENV).returncode == 0
     before = snapshot(site / "public")
     big_site(site, count=150, word="after")
-    process = popen_build(site)
-    deadline = time.monotonic() + 60
-    while not leftovers(site) and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.002)  # wait until it is writing its temp folder
-    process.send_signal(signum)
-    _, err = process.communicate(timeout=60)
-    assert process.returncode == 130, err
-    assert err.strip().splitlines()[-1] == "interrupted; the previous output is unchanged"
+    build = TerminalBuild(site)
+    assert build.reach("rendering", 0)
+    build.process.send_signal(signum)
+    code, err = build.finish()
+    assert code == 130, err
+    assert err.strip().splitlines()[-1].endswith("interrupted; the previous output is unchanged")
     assert "Traceback" not in err
     assert snapshot(site / "public") == before
     assert leftovers(site) == []

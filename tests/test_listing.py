@@ -1,18 +1,14 @@
-"""Listings of the output and the spare tree, made by another process on a big site: the same as
-made in the build process, and made there instead when that process fails or lies."""
+"""Listings of the previous output (what a rebuild may keep) and the atomic folder swap of the
+platform module, with its portable two-rename fallback."""
 
 from __future__ import annotations
 
-import os
-import stat
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from ballerina_site.output import listing as listing_module
-from ballerina_site.output.listing import Lister, listing
+from ballerina_site.output import system
+from ballerina_site.output.listing import Listing, listing
 
 
 def make_tree(root: Path) -> Path:
@@ -30,50 +26,56 @@ def make_tree(root: Path) -> Path:
     return folder
 
 
-def fake_python(tmp_path: Path, script: str) -> str:
-    path = tmp_path / "fake-python"
-    path.write_text("#!/bin/sh\n" + script + "\n")
-    path.chmod(path.stat().st_mode | stat.S_IXUSR)
-    return str(path)
-
-
 @pytest.mark.parametrize("sizes", [True, False])
-def test_another_process_lists_what_this_one_would(tmp_path, monkeypatch, sizes):
+def test_a_listing_names_files_and_folders_and_never_follows_a_symlink(tmp_path: Path, sizes: bool) -> None:
     folder = make_tree(tmp_path)
-    expected = listing(folder, sizes)
-    assert set(expected.files) == {"news/a/index.html", "index.html", "é.txt"}
-    assert expected.folders == {"news", "news/a", "news/empty"}
-    assert sorted(expected.others) == ["link.html", "linked"]  # symlinks: named, never followed
-    assert expected.files["index.html"].stat.inode == (folder / "index.html").stat().st_ino
-    assert (expected.files["index.html"].stat.size == 4) is sizes
-
-    def not_here(*args: object) -> None:
-        raise AssertionError("listed in the build process")
-
-    with Lister([(folder, sizes), (tmp_path / "missing", True)]) as lister:
-        monkeypatch.setattr(listing_module, "listing", not_here)
-        assert lister.get(0) == expected
-        assert lister.get(1) == listing_module.Listing({}, set(), [])  # a missing folder: empty
+    found = listing(folder, sizes)
+    assert set(found.files) == {"news/a/index.html", "index.html", "é.txt"}
+    assert found.folders == {"news", "news/a", "news/empty"}
+    assert sorted(found.others) == ["link.html", "linked"]  # symlinks: named, never followed
+    assert found.files["index.html"].path == f"{folder}/index.html"
+    assert found.files["index.html"].stat.inode == (folder / "index.html").stat().st_ino
+    assert (found.files["index.html"].stat.size == 4) is sizes
 
 
-@pytest.mark.parametrize("script", ["exit 3", "echo not a listing", "printf '\\343'"])
-def test_a_failed_or_garbled_lister_means_listing_here(tmp_path, monkeypatch, script):
+def test_a_missing_or_symlinked_folder_lists_as_empty(tmp_path: Path) -> None:
     folder = make_tree(tmp_path)
-    monkeypatch.setattr(sys, "executable", fake_python(tmp_path, script))
-    with Lister([(folder, True)]) as lister:
-        assert lister.get(0) == listing(folder)
+    (tmp_path / "alias").symlink_to(folder, target_is_directory=True)
+    assert listing(tmp_path / "missing") == Listing({}, set(), [])
+    assert listing(tmp_path / "alias") == Listing({}, set(), [])
 
 
-def test_closing_an_unfinished_lister_ends_its_process(tmp_path, monkeypatch):
-    pid_file = tmp_path / "pid"
-    monkeypatch.setattr(sys, "executable", fake_python(tmp_path, f"echo $$ > {pid_file}; exec sleep 600"))
-    with Lister([(make_tree(tmp_path), True)]):
-        for _ in range(500):
-            if pid_file.is_file() and pid_file.read_text().strip():
-                break
-            time.sleep(0.01)
-        started = time.monotonic()
-    assert time.monotonic() - started < 60  # it did not wait for the process to end by itself
-    pid = int(pid_file.read_text())
-    with pytest.raises(ProcessLookupError):
-        os.kill(pid, 0)  # killed and reaped: not even a zombie
+def contents(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): p.read_text() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def two_versions(root: Path) -> tuple[Path, Path, Path]:
+    output, new = root / "public", root / ".public.building-1"
+    (output / "old").mkdir(parents=True)
+    (output / "old/index.html").write_text("old page")
+    (output / "index.html").write_text("old home")
+    (new / "fresh").mkdir(parents=True)
+    (new / "index.html").write_text("new home")
+    (new / "fresh/index.html").write_text("new page")
+    return output, new, root / ".public.previous-1"
+
+
+@pytest.mark.parametrize("exchange_ok", [True, False])
+def test_the_swap_and_its_fallback_leave_the_same_folders(tmp_path: Path, exchange_ok: bool) -> None:
+    output, new, aside = two_versions(tmp_path)
+    previous = system.replace_folder(new, output, aside, exchange_ok)
+    assert contents(output) == {"index.html": "new home", "fresh/index.html": "new page"}
+    assert previous is not None and contents(previous) == {"index.html": "old home", "old/index.html": "old page"}
+    if not exchange_ok:
+        assert previous == aside and not new.exists()
+    elif previous == new:  # one exchange: the new folder's path now holds the old output
+        assert not aside.exists()
+
+
+@pytest.mark.parametrize("exchange_ok", [True, False])
+def test_a_first_swap_has_no_previous_folder(tmp_path: Path, exchange_ok: bool) -> None:
+    output, new, aside = two_versions(tmp_path)
+    output.rename(tmp_path / "elsewhere")
+    assert system.replace_folder(new, output, aside, exchange_ok) is None
+    assert contents(output) == {"index.html": "new home", "fresh/index.html": "new page"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere", "public"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
@@ -151,3 +152,13 @@ def test_a_build_in_a_thread_beside_another_gives_the_same_bytes(site: Path, tmp
         stop.set()
         server.join()
     assert outcome == [expected]
+
+
+def _die_in_a_worker(parent: int, part: Sequence[int]) -> list[int]:
+    if os.getpid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer would
+    return [item * 2 for item in part]
+
+
+def test_a_pool_whose_workers_die_leaves_the_work_to_this_process():
+    assert parallel.run(_die_in_a_worker, list(range(50)), os.getpid(), 2) == [n * 2 for n in range(50)]
