@@ -233,7 +233,7 @@ def test_a_read_only_folder_keeps_the_previous_output(tmp_path: Path) -> None:
 def test_leftovers_of_an_interrupted_swap_are_recovered(tmp_path: Path) -> None:
     """Where the swap is two renames, a kill between them leaves the output aside: the next build puts
     it back before anything else, and drops stale temp folders."""
-    from ballerina_site.output.writer import recover
+    from ballerina_site.output.lock import recover
 
     output = tmp_path / "public"
     (tmp_path / ".public.previous-99").mkdir()

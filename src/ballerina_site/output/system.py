@@ -5,7 +5,7 @@ The swap uses Linux's ``renameat2(RENAME_EXCHANGE)`` (through ``ctypes``: the st
 binding), so even SIGKILL leaves either the old or the new folder in place. Where that call is missing
 (another system, an old kernel, a file system without it) the portable fallback is two renames; a
 kill between them leaves the old folder aside, under a name the next build looks for and puts back
-(``writer.recover``). ``exchange=False`` chooses the fallback on any system, e.g. to test it.
+(``lock.recover``). ``exchange_ok=False`` chooses the fallback on any system, e.g. to test it.
 """
 
 from __future__ import annotations

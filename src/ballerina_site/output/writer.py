@@ -4,8 +4,7 @@ A failed or interrupted build never touches the previous output; files of delete
 after the swap because the new folder holds only what this build made. The swap itself is
 :func:`system.replace_folder`: one atomic exchange on Linux, so even SIGKILL leaves either the old or
 the new output whole; elsewhere two renames, and a swap interrupted between them is undone by the next
-build (:func:`recover`).
-Builds writing one output folder take turns through a lock file (``.ballerina.lock``) beside it.
+build (:func:`lock.recover`). One build at a time writes an output folder (lock.py).
 A file whose bytes are the same as in the previous output is hard-linked from it into the staging
 folder instead of written, so it keeps its inode and mtime and rsync or a deploy tool sees only
 what really changed.
@@ -24,19 +23,10 @@ from typing import Callable, Collection, Iterator
 
 from . import system
 from .listing import FileStat, Listing, OldFile, file_stat, listing
+from .lock import BUILDING, PREVIOUS, OutputError, output_lock, recover
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-
-BUILDING = ".building-"
-PREVIOUS = ".previous-"
-LOCK_NAME = ".ballerina.lock"
-
-
-class OutputError(Exception):
-    """The output could not be written; the message says why and that the previous output is intact."""
+__all__ = ["OutputError", "Previous", "Staged", "Staging", "WriteReport", "claim_output", "output_lock",
+           "recover", "same_bytes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,56 +35,6 @@ class WriteReport:
     static_files: int
     kept: int = 0  # files whose bytes were unchanged: linked from the previous output, not rewritten
     files: Mapping[str, FileStat] | None = None  # every file of the new output, as it is there
-
-
-def _siblings(output: Path, marker: str) -> list[Path]:
-    prefix = f".{output.name}{marker}"
-    if not output.parent.is_dir():
-        return []
-    return sorted(p for p in output.parent.iterdir() if p.name.startswith(prefix))
-
-
-def lock_path(output: Path) -> Path:
-    """Beside the output (in the site folder for the default ``public/``), so a read-only site folder
-    can still be built into a writable place."""
-    return output.parent / LOCK_NAME
-
-
-@contextlib.contextmanager
-def output_lock(output: Path) -> Iterator[None]:
-    """Hold the output's lock for the whole write; a second build gets a message, not a mixed folder."""
-    if fcntl is None:  # pragma: no cover
-        yield
-        return
-    path = lock_path(output)
-    handle = open(path, "a+")
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip()
-            raise OutputError(f"another build is writing {output} right now"
-                              + (f" (process {holder})" if holder else "")
-                              + "; wait for it to finish, then build again") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        yield
-    finally:
-        handle.close()  # closing releases the lock; the file stays, so there is no race on deleting it
-
-
-def recover(output: Path) -> None:
-    """Put back an output folder left aside by an interrupted swap, and drop stale temp folders.
-    Only called under the output lock, so no other build's temp folder is in use."""
-    previous = _siblings(output, PREVIOUS)
-    if previous and not output.exists():
-        os.rename(previous[-1], output)
-        previous = previous[:-1]
-    for leftover in previous + _siblings(output, BUILDING):
-        shutil.rmtree(leftover, ignore_errors=True)
 
 
 _NOT_A_NAME = re.compile(r"(?:^|/)\.{0,2}(?:/|$)|\x00")

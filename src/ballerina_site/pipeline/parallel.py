@@ -25,7 +25,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Generic, Sequence, TypeVar
 
@@ -54,7 +54,7 @@ def start_method() -> str:
     return "forkserver" if "forkserver" in methods else "spawn"
 
 
-class Job(Generic[S, T, R]):
+class _Job(Generic[S, T, R]):
     """``func(state, slice)`` for each slice of the items, giving one result per item; ``each``
     applied here to each slice's results as they arrive; ``progress`` told how many items are done."""
 
@@ -90,7 +90,7 @@ def run(func: Callable[[S, Sequence[T]], list[R]], items: Sequence[T], state: S,
     results as they come in, overlapping with the workers still running; ``progress``: told how
     many items each slice held. ``meanwhile``: other work for this process, done once meanwhile."""
     slices = chunks(items, jobs)
-    job = Job(func, slices, state, each, progress)
+    job = _Job(func, slices, state, each, progress)
     method = start_method()
     if jobs > 1 and len(slices) > 1 and (portable or method == "fork"):
         try:
@@ -112,7 +112,7 @@ class _NoPool(Exception):
         self.meanwhile_done = meanwhile_done
 
 
-def _in_pool(job: Job[Any, Any, Any], workers: int, method: str, meanwhile: Callable[[], None] | None) -> None:
+def _in_pool(job: _Job[Any, Any, Any], workers: int, method: str, meanwhile: Callable[[], None] | None) -> None:
     """Every task of ``job`` by a pool of ``workers``; raises :class:`_NoPool` if the pool fails."""
     global _handover
     before = set(multiprocessing.active_children())
@@ -143,7 +143,7 @@ def _in_pool(job: Job[Any, Any, Any], workers: int, method: str, meanwhile: Call
         pool.shutdown(wait=True)
 
 
-def _make_pool(workers: int, method: str, job: Job[Any, Any, Any]) -> ProcessPoolExecutor:
+def _make_pool(workers: int, method: str, job: _Job[Any, Any, Any]) -> ProcessPoolExecutor:
     context = multiprocessing.get_context(method)
     if method == "fork":  # the state is in the copied memory: nothing to pickle
         return ProcessPoolExecutor(workers, mp_context=context, initializer=_take_handover,
