@@ -58,9 +58,10 @@ def render_site(plan: Plan, options: BuildOptions, now: datetime) -> RenderedSit
     site = plan.loaded.site
     todo = [page for page in plan.pages if page.output not in plan.reused]
     fingerprint = plan.fingerprinter.page if plan.fingerprinter is not None else None
-    pages, problems, later = render_all(plan.env, todo, options.root, options.jobs, options.progress, None, None,
-                                        fingerprint, spread=parallel.run)
-    generated = generated_files(plan, now)
+    generated: dict[str, bytes] = {}  # made by this process while the workers render the pages
+    pages, problems, later = render_all(plan.env, todo, options.root, options.jobs, options.progress, None,
+                                        lambda: generated.update(generated_files(plan, now)), fingerprint,
+                                        spread=parallel.run)
     problems = gate([*plan.warnings, *problems, *clashes(pages, generated, plan.loaded.static)], options.strict)
     moments = clock_moments((*site.articles, *site.scheduled, *site.expired, *site.drafts), site.config.sitemap.news)
     if any(not feed.articles for _, feed, _ in plan.feeds):  # an empty feed is dated by the build itself
