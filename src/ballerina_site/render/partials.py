@@ -15,10 +15,10 @@ other value is rendered on every call. So a site's own version of a partial is s
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import jinja2
-from jinja2 import meta
+from jinja2 import meta, nodes
 from markupsafe import Markup
 
 from ..core.model import Article, Label, Person, Term
@@ -49,6 +49,17 @@ def memo_value(value: Any) -> tuple[Any, ...] | None:
     return None
 
 
+def pulled_templates(tree: nodes.Template) -> Iterator[str | None]:
+    """The templates a parsed template pulls in: those ``meta.find_referenced_templates`` finds
+    (``extends``, ``include``, ``import``) and those it names in ``partial(...)`` calls; None for one
+    named at render time (it may be any template)."""
+    yield from meta.find_referenced_templates(tree)
+    for call in tree.find_all(nodes.Call):
+        if isinstance(call.node, nodes.Name) and call.node.name == "partial":
+            first = call.args[0] if call.args else None
+            yield first.value if isinstance(first, nodes.Const) and isinstance(first.value, str) else None
+
+
 def template_inputs(env: jinja2.Environment, name: str) -> tuple[str, ...] | None:
     """The variables ``name`` and every template it pulls in read, globals' names included; None when a
     template is pulled in by a computed name, or cannot be read (rendering reports that)."""
@@ -75,7 +86,7 @@ def template_inputs(env: jinja2.Environment, name: str) -> tuple[str, ...] | Non
             names |= meta.find_undeclared_variables(tree)
         except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):
             return None
-        for pulled in meta.find_referenced_templates(tree):
+        for pulled in pulled_templates(tree):
             if pulled is None:
                 return None
             todo.append(pulled)

@@ -36,9 +36,10 @@ from types import MappingProxyType
 from typing import Any
 
 import jinja2
-from jinja2 import meta, nodes
+from jinja2 import nodes
 
 from ..render.feeds import Feed
+from ..render.partials import pulled_templates
 from ..core.model import Article, Label, Person, Site, Term
 from ..site.pages import Page
 from ..pipeline.parsing import code_stamp
@@ -147,7 +148,7 @@ class Templates:
             if known is None:
                 try:
                     tree = self.env.parse(source)
-                    refs = list(meta.find_referenced_templates(tree))
+                    refs = list(pulled_templates(tree))  # partial() calls included
                     pulled = None if any(ref is None for ref in refs) else frozenset(refs)  # None: any
                     reads = site_reads(tree) | field_reads(tree)
                 except jinja2.TemplateSyntaxError:
