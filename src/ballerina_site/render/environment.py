@@ -69,7 +69,9 @@ def make_environment(root: Path, site: Site, urls: Urls, generator: str,
                        page_meta=lambda page: page_meta(page, site, urls),
                        meta_tags=lambda meta: meta_tags(meta, urls.href))
     install(env, memoized)
-    env.filters.update(date=show_date, datetime=show_datetime,
+    # url is a filter too ({{ x | url }}, as the theme writes it): Jinja calls a filter directly, and a
+    # global function through Context.call, 1.3 us more each, some 20 times a page
+    env.filters.update(url=urls.href, date=show_date, datetime=show_datetime,
                        isoformat=lambda value: value.isoformat(),
                        month=lambda value: value.strftime("%B %Y"))
     return env

@@ -103,8 +103,9 @@ class Partials:
         self.inputs: dict[str, tuple[str, ...] | None] = {}
         self.rendered: dict[tuple[Any, ...], Markup] = {}
 
-    def key(self, name: str, variables: Mapping[str, Any]) -> tuple[Any, ...] | None:
-        """The memo key of ``name`` rendered with ``variables``, or None: render it afresh."""
+    def key(self, name: str, variables: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """The memo key of ``name`` rendered with the caller's ``variables`` and ``values`` (which win),
+        or None: render it afresh."""
         if name not in self.memoized:
             return None
         if name not in self.inputs:
@@ -115,7 +116,7 @@ class Partials:
         constants = self.env.globals
         parts: list[Any] = [name]
         for input_name in inputs:
-            value = variables.get(input_name, _MISSING)
+            value = values[input_name] if input_name in values else variables.get(input_name, _MISSING)
             part = _GLOBAL if input_name in constants and value is constants[input_name] else memo_value(value)
             if part is None:
                 return None
@@ -124,12 +125,12 @@ class Partials:
 
     def render(self, context: jinja2.runtime.Context, name: str, values: Mapping[str, Any]) -> Markup:
         """``{% include name %}`` with ``values`` set, as safe text; from the memo when its inputs allow."""
-        variables = context.get_all()
-        if values:
-            variables = {**variables, **values}
-        key = self.key(name, variables)
+        variables = context.get_all()  # the context's own dict when it has no variables of its own
+        key = self.key(name, variables, values)
         found = self.rendered.get(key) if key is not None else None
         if found is None:
+            if values:
+                variables = {**variables, **values}
             found = Markup(self.env.get_template(name).render(variables))
             if key is not None:
                 self.rendered[key] = found
