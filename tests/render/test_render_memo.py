@@ -1,8 +1,8 @@
 """Cards, the masthead, the footer and the promo box are rendered once per distinct set of inputs and
-reused, but only while that cannot change a byte: a site's own partial (or one it pulls in) that
-reads the page, the loop or anything else not known to be immutable is rendered on every page as
-before. Also: the meta tags printed from Python, and output escaped without a Markup per value, are
-the very text the template loops and Jinja's own escaping gave."""
+reused (the ``partial()`` helper), but only while that cannot change a byte: a site's own partial (or
+one it pulls in) that reads the page, the loop or anything else not known to be immutable is rendered
+on every page as before. Also: the meta tags printed from Python are the very text the template loops
+and Jinja's own escaping gave."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ import jinja2
 import pytest
 from markupsafe import Markup, escape
 
-from ballerina_site.render import environment as render
+from ballerina_site.render import partials
 from ballerina_site.pipeline.build import BuildOptions, build, load_site
 from ballerina_site.core.escaping import escape_text
 from ballerina_site.site.pages import plan_pages
-from ballerina_site.render.environment import THEME_DIR, _frozen, make_environment, render_page
+from ballerina_site.render.environment import THEME_DIR, make_environment, render_page
+from ballerina_site.render.partials import memo_value
 from ballerina_site.render.seo import meta_tags, page_meta
 from conftest import article, write_site
 
@@ -80,10 +81,10 @@ def test_the_theme_card_is_rendered_once_per_article_and_kind_of_card(tmp_path: 
 
 
 def test_memo_keys_tell_apart_what_renders_differently() -> None:
-    assert _frozen(True) != _frozen(1) and _frozen((1,)) != _frozen((True,))
-    assert _frozen("x") == _frozen("x") and _frozen(("a", None)) == _frozen(("a", None))
+    assert memo_value(True) != memo_value(1) and memo_value((1,)) != memo_value((True,))
+    assert memo_value("x") == memo_value("x") and memo_value(("a", None)) == memo_value(("a", None))
     for unknown in (Markup("x"), 1.0, ["a"], {"a": 1}, ("a", ["b"]), object()):
-        assert _frozen(unknown) is None
+        assert memo_value(unknown) is None
 
 
 def test_functions_that_want_the_context_still_get_it(tmp_path: Path) -> None:
@@ -95,7 +96,7 @@ def test_functions_that_want_the_context_still_get_it(tmp_path: Path) -> None:
     assert template.render(page=plan_pages(loaded.site, loaded.urls)[0]) == "home /sub/x/ /sub/a/"
 
 
-# --- the masthead, footer and promo, and output without a Markup per value ---------------------------
+# --- the masthead, footer and promo ------------------------------------------------------------------
 
 CHROME_CONFIG = CONFIG + ("search: true\nfooter: 'Fans & <friends>'\n"
                           "menu: [{title: 'About <us>', url: /about/},\n"
@@ -112,11 +113,10 @@ def rendered_pages(site: Path, inputs: Callable[..., tuple[str, ...] | None] | N
     """Every page of the site, rendered in this process by a fresh environment."""
     loaded = load_site(BuildOptions(root=site, now=NOW))
     with pytest.MonkeyPatch.context() as patch:
-        if memoized is not None:
-            patch.setattr(render, "MEMOIZED_PARTIALS", memoized)
         if inputs is not None:
-            patch.setattr(render._Environment, "_inputs", inputs)
-        env = make_environment(site, loaded.site, loaded.urls, "test")
+            patch.setattr(partials, "template_inputs", inputs)
+        env = make_environment(site, loaded.site, loaded.urls, "test",
+                               memoized=partials.MEMOIZED_PARTIALS if memoized is None else memoized)
         pages = plan_pages(loaded.site, loaded.urls)
         found = {page.output: render_page(env, page, site) for page in pages}
     assert all(isinstance(data, bytes) for data in found.values()), found
@@ -145,7 +145,7 @@ def test_that_comparison_catches_a_memo_key_that_leaves_out_an_input(chrome_site
     """The test above has teeth: a key without ``nav_term`` (the category shown) or ``nav_kind`` gives
     another page's navigation, and pages differ from those rendered without the memo."""
     plain = rendered_pages(chrome_site, memoized=frozenset())
-    real_inputs = render._Environment._inputs
+    real_inputs = partials.template_inputs
     for left_out in ("nav_term", "nav_kind"):
         def fewer(env: jinja2.Environment, name: str, left_out: str = left_out) -> tuple[str, ...] | None:
             found = real_inputs(env, name)  # type: ignore[arg-type]
@@ -207,22 +207,6 @@ def test_escape_text_honours_html_and_str_subclasses() -> None:
     assert escape_text(_Html()) == "<raw>" and escape_text(_Text("<x>")) == "&lt;x&gt;"
 
 
-def test_templates_print_the_same_with_plain_escaping(tmp_path: Path) -> None:
-    """A theme template's output, with ``escape_text`` in place of ``escape``, is the output of the
-    same template compiled and run as Jinja ships it, values with ``__html__`` and all."""
-    site = write_site(tmp_path / "site", ARTICLES, CONFIG, {"templates/probe.html": (
-        "{{ a }}|{{ b }}|{{ c }}|{{ d }}|{% set e %}<{{ a }}>{% endset %}{{ e }}|{{ a ~ b }}|"
-        "{% macro m(x) %}[{{ x }}]{% endmacro %}{{ m(a) }}|{% filter upper %}{{ a }}{% endfilter %}\n")})
-    loaded = load_site(BuildOptions(root=site, now=NOW))
-    env = make_environment(site, loaded.site, loaded.urls, "test")
-    values = {"a": "<&'\">", "b": Markup("<b>ok</b>"), "c": _Html(), "d": 3}
-    probe = env.get_template("probe.html")
-    assert probe.root_render_func.__globals__["escape"] is escape_text
-    shipped = jinja2.Environment(loader=jinja2.FileSystemLoader(str(site / "templates")), autoescape=True,
-                                 trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    assert probe.render(**values) == shipped.get_template("probe.html").render(**values)
-
-
 def test_a_page_that_hides_a_global_is_not_given_another_pages_header(tmp_path: Path) -> None:
     """Globals are inputs too: a home page that sets its own ``site`` (no categories, no authors) gets
     a navigation and footer without them, and the other pages keep theirs; a key that took ``site``
@@ -234,7 +218,7 @@ def test_a_page_that_hides_a_global_is_not_given_another_pages_header(tmp_path: 
     assert memoized == plain
     assert ">Movies</a>" not in memoized["index.html"].decode()
     assert ">Movies</a>" in memoized["tags/shared/index.html"].decode().split("<main")[0]
-    real_inputs = render._Environment._inputs
+    real_inputs = partials.template_inputs
 
     def without_site(env: jinja2.Environment, name: str) -> tuple[str, ...] | None:
         found = real_inputs(env, name)  # type: ignore[arg-type]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 from itertools import filterfalse
 
 import markdown
@@ -12,8 +11,8 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
+from .converters import ConverterPool
 from .embeds import EmbedExtension, EmbedProblem
-from .markdown_fastpath import FastPaths
 
 EXTENSIONS = ("extra", "sane_lists", "toc")
 EXTENSION_CONFIGS = {"toc": {"slugify": slugify_unicode, "permalink": False}}
@@ -73,42 +72,53 @@ class _EscapeHtml(Extension):
         md.treeprocessors.register(_DropDangerousUrls(md), "drop_dangerous_urls", 0)
 
 
-def _build_converter(unsafe_html: bool, fast: bool = True) -> tuple[markdown.Markdown, EmbedExtension]:
-    """A converter with the site's extensions; ``fast=False`` is the stock one the tests compare with
-    (see markdown_fastpath.py)."""
+def build_converter(unsafe_html: bool, configs: dict[str, dict[str, object]] | None = None,
+                    ) -> tuple[markdown.Markdown, EmbedExtension]:
+    """A stock converter with the site's extensions (``configs`` added to theirs), and its embed extension
+    (which holds the last conversion's problems)."""
     embeds = EmbedExtension()
     extensions: list[object] = [*EXTENSIONS, embeds]
     if not unsafe_html:
         extensions.append(_EscapeHtml())
-    if fast:
-        extensions.append(FastPaths())
-    converter = markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS,
-                                  output_format="html")
+    merged = {name: {**EXTENSION_CONFIGS.get(name, {}), **configs.get(name, {})}
+              for name in {*EXTENSION_CONFIGS, *(configs or {})}} if configs else EXTENSION_CONFIGS
+    converter = markdown.Markdown(extensions=extensions, extension_configs=merged, output_format="html")
     return converter, embeds
 
 
-@lru_cache(maxsize=2)
-def _converter(unsafe_html: bool = True) -> tuple[markdown.Markdown, EmbedExtension]:
-    return _build_converter(unsafe_html)
+class Converters:
+    """The converters one process uses, chosen by the syntax each source holds (see converters.py),
+    for sites that show raw HTML and for those that show it as text."""
+
+    def __init__(self) -> None:
+        self.pools = {unsafe: ConverterPool(lambda configs, unsafe=unsafe: build_converter(unsafe, configs))
+                      for unsafe in (True, False)}
+
+    def convert(self, text: str, unsafe_html: bool = True) -> tuple[str, tuple[EmbedProblem, ...]]:
+        """One body's HTML and its embed problems; raises :class:`MarkupTooDeep` for absurd nesting."""
+        line = nesting_depth_problem(text)
+        if line is not None:
+            raise MarkupTooDeep(line)
+        pool = self.pools[unsafe_html]
+        converter, embeds = pool.get(text)
+        try:
+            return converter.convert(text), tuple(embeds.problems)
+        except RecursionError:
+            pool.discard(text)  # a converter that overflowed mid-way is not trusted again
+            raise
+        finally:
+            converter.reset()
+
+
+CONVERTERS = Converters()
+"""This process's converters: built on first use and reused, like the Markdown instance they replace."""
 
 
 def render_markdown_checked(text: str, unsafe_html: bool = True) -> tuple[str, tuple[EmbedProblem, ...]]:
     """Convert one article body and say what was wrong in it (e.g. an unreadable video embed).
 
-    The converter is built once per process and reset between uses. ``unsafe_html=False`` shows raw
-    HTML as text. Raises :class:`MarkupTooDeep` for absurd nesting."""
-    line = nesting_depth_problem(text)
-    if line is not None:
-        raise MarkupTooDeep(line)
-    converter, embeds = _converter(unsafe_html)
-    try:
-        html_text = converter.reset().convert(text)
-        return html_text, tuple(embeds.problems)
-    except RecursionError:
-        _converter.cache_clear()  # a converter that overflowed mid-way is not trusted again
-        raise
-    finally:
-        converter.reset()
+    ``unsafe_html=False`` shows raw HTML as text. Raises :class:`MarkupTooDeep` for absurd nesting."""
+    return CONVERTERS.convert(text, unsafe_html)
 
 
 def render_markdown(text: str, unsafe_html: bool = True) -> str:

@@ -1,32 +1,23 @@
-"""HTML escaping as autoescape does it, without making a ``Markup`` object for every value.
-
-``markupsafe.escape`` wraps its result in ``Markup``, which costs several times the escaping itself.
-Where the result is only joined into a page (a template's output, a tag built in Python), the plain
-text is all that is needed: :func:`escape_text` gives exactly the characters ``escape`` would.
-"""
+"""HTML escaping as autoescape does it, for text built in Python (meta tags) and joined into a page."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from functools import lru_cache
+from typing import Any
 
 from markupsafe import escape
 
-try:  # MarkupSafe 3: the C function behind escape(), for a plain str
-    from markupsafe._speedups import _escape_inner as _escape_str
-except ImportError:  # pragma: no cover - MarkupSafe 2, or no C speedups
-    try:
-        from markupsafe._native import _escape_inner as _escape_str  # type: ignore[no-redef]
-    except ImportError:
-        _escape_str = None  # type: ignore[assignment]
+
+@lru_cache(maxsize=16384)
+def _escaped_str(text: str) -> str:
+    return str(escape(text))
 
 
-def _escape_text(value: Any, _str: type = str, _escape: Callable[[str], str] = _escape_str) -> str:
-    """``str(escape(value))``: a plain str is escaped directly (by far the commonest case); anything
-    else (``Markup``, numbers, objects with ``__html__``) goes through ``escape`` itself."""
-    if type(value) is _str:
-        return _escape(value)
-    return escape(value)
-
-
-FAST = _escape_str is not None
-escape_text: Callable[[Any], str] = _escape_text if FAST else escape
+def escape_text(value: Any) -> str:
+    """``markupsafe.escape`` as a plain ``str``: the very characters a template's ``{{ value }}`` prints
+    (values with ``__html__`` kept as they say). A plain str's result is cached: the meta tags of a
+    1,000-article site escape some 75,000 values, nine in ten of them seen before (the site's name,
+    the feeds' titles and types), and ``escape`` makes a ``Markup`` object each time."""
+    if type(value) is str:
+        return _escaped_str(value)
+    return str(escape(value))

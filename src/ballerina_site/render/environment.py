@@ -7,222 +7,30 @@ overrides any single file. Autoescape is on and undefined names are errors with 
 from __future__ import annotations
 
 import traceback
-from collections import ChainMap, Counter
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, MutableMapping, Protocol, Sequence, TypeVar
-from weakref import WeakSet
+from typing import Any, Callable, Iterable, Protocol, Sequence, TypeVar
 
 import jinja2
-import markupsafe
-from jinja2 import meta
-from jinja2.compiler import Frame
-from jinja2.runtime import Context
-from jinja2.utils import internalcode, missing
-
-from ..core import escaping
 
 from ..core.errors import Problem
-from ..core.model import Article, Label, Person, Site, Term
+from ..core.model import Site
 from ..site.pages import Page
+from .partials import MEMOIZED_PARTIALS, install
 from .seo import meta_tags, page_meta
 from ..site.urls import Urls
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 TEMPLATES_DIR = "templates"
 
-MEMOIZED_PARTIALS = frozenset({"partials/card.html", "partials/site_header.html", "partials/site_footer.html",
-                               "partials/promo.html"})
-"""Partials that pages include again and again with the same inputs: an article's card is on the
-home page, its tag, category and author listings and under the articles that recommend it; the
-masthead and navigation differ only by the kind of page (and the category shown), and the footer and
-the promo box are the same on every page."""
-
-_VALUE_TYPES = frozenset({str, int, bool, type(None), Article, Label, Term, Person})
-"""Values a rendering can be keyed by: immutable, and equal only when they render alike (the model's
-frozen objects compare by identity, labels by value). The type is part of the key, as ``True == 1``;
-floats are left out, as ``0.0 == -0.0``."""
-_GLOBAL = ("global",)  # the build-wide global of that name: the same on every page
-_UNDEFINED = ("undefined",)
-
-
-def _frozen(value: Any) -> tuple[Any, ...] | None:
-    """``value`` as part of a memo key, or None if it is not known to be immutable."""
-    kind = type(value)
-    if kind in _VALUE_TYPES:
-        return (kind, value)
-    if kind is tuple:
-        items = tuple(_frozen(item) for item in value)
-        return None if None in items else (tuple, items)
-    if value is missing:
-        return _UNDEFINED
-    return None
-
-
-class _Context(Context):
-    """A template context that calls the build's own helpers (``url()`` and the like) directly.
-
-    ``Context.call`` looks each callable over for Jinja's ``pass_context``-style markers first, which
-    costs more than a memoised link, and a page makes some forty such calls. Any other callable goes
-    the usual way.
-
-    It also makes :attr:`globals_keys` (the names of the template's globals, which only ``{% import %}``
-    reads) when first asked: Jinja makes it for every context, one per page and one per include, and
-    that set was half the cost of making an include's context."""
-
-    _globals: Mapping[str, Any] | None = None
-    _globals_keys: set[str] | None = None
-
-    def __init__(self, environment: jinja2.Environment, parent: dict[str, Any], name: str | None,
-                 blocks: dict[str, Callable[[Context], Iterator[str]]],
-                 globals: MutableMapping[str, Any] | None = None):
-        super().__init__(environment, parent, name, blocks, None)
-        self._globals = globals
-        self._globals_keys = None
-
-    @property  # type: ignore[override]
-    def globals_keys(self) -> set[str]:
-        if self._globals_keys is None:
-            self._globals_keys = set() if self._globals is None else set(self._globals)
-        return self._globals_keys
-
-    @globals_keys.setter
-    def globals_keys(self, keys: set[str]) -> None:
-        self._globals_keys = keys
-
-    @internalcode
-    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - as Jinja names it
-        if __self.environment.direct_calls.get(id(__obj)) is __obj:  # type: ignore[attr-defined]
-            kwargs.pop("_loop_vars", None)
-            kwargs.pop("_block_vars", None)
-            return __obj(*args, **kwargs)
-        return super().call(__obj, *args, **kwargs)
-
-
-class _Reads(meta.TrackingCodeGenerator):
-    """Jinja's own analysis of the names a template looks up in its context (that of
-    ``meta.find_undeclared_variables``), but with the globals' names kept: a page may hide a global
-    under a value of its own (``{% set site = ... %}``), and a memo key that left the name out would
-    not see it."""
-
-    def enter_frame(self, frame: Frame) -> None:
-        super().enter_frame(frame)
-        self.undeclared_identifiers.update(name for action, name in frame.symbols.loads.values()
-                                           if action == "resolve")
-
-
-def _plain_escapes(template: jinja2.Template) -> None:
-    """Make the template print each value with :func:`escaping.escape_text`: the very characters that
-    ``markupsafe.escape`` gives, joined into the same page, without a ``Markup`` object per value (a
-    page prints some hundred values). Jinja's compiled template calls its escaping ``escape``, in the
-    namespace its functions share; should that ever be otherwise, the template is left as it is."""
-    namespace = getattr(template.root_render_func, "__globals__", None)
-    if escaping.FAST and namespace is not None and namespace.get("escape") is markupsafe.escape:
-        namespace["escape"] = escaping.escape_text
-
-
-class _Environment(jinja2.Environment):
-    """Renders each of :data:`MEMOIZED_PARTIALS` once per distinct set of inputs, and reuses the text.
-
-    A template's inputs are the context variables that it, or any template it pulls in, reads (as
-    Jinja's own analysis finds them, the globals' names included: see :class:`_Reads`). The memo is
-    used only when every input is the build-wide global of that name or an immutable value (see
-    :func:`_frozen`): an input like a page or a loop, a template pulled in by a computed name, and the
-    partial is rendered as usual. So a site's own version of a partial is safe whatever it reads.
-
-    Each template loaded through :meth:`get_template` also prints its values with
-    :func:`escaping.escape_text` (see :func:`_plain_escapes`)."""
-
-    context_class = _Context
-
-    def __init__(self, **options: Any):
-        super().__init__(**options)
-        self._prepared: WeakSet[jinja2.Template] = WeakSet()
-        self._loaded: dict[str, jinja2.Template] = {}
-        self.direct_calls: dict[int, Callable[..., Any]] = {}
-
-    def add_helpers(self, **helpers: Callable[..., Any]) -> None:
-        """Globals that are plain functions (no ``pass_context`` or the like): templates call them
-        without Jinja's checks, see :class:`_Context`."""
-        self.globals.update(helpers)
-        self.direct_calls.update((id(helper), helper) for helper in helpers.values())
-
-    def get_template(self, name: str | jinja2.Template, parent: str | None = None,
-                     globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
-        """A page gets some ten templates (its own, ``base.html``, each include): without
-        ``auto_reload``, a template once loaded by name is that name's for good, so it is looked up
-        in a plain dict first rather than through Jinja's locked cache."""
-        plain = globals is None and type(name) is str and not self.auto_reload and self.cache is not None
-        if plain:
-            found = self._loaded.get(name)  # type: ignore[arg-type]
-            if found is not None:
-                return found
-        template = super().get_template(name, parent, globals)
-        if template not in self._prepared:
-            self._prepared.add(template)
-            _plain_escapes(template)
-            if template.name in MEMOIZED_PARTIALS:
-                inputs = self._inputs(template.name)
-                if inputs is not None:
-                    template.root_render_func = self._memoizing(template.root_render_func, inputs)
-        if plain and template.name == name:
-            self._loaded[name] = template  # type: ignore[index]
-        return template
-
-    def _inputs(self, name: str) -> tuple[str, ...] | None:
-        """The context variables ``name`` and every template it pulls in read; None if unknown."""
-        names: set[str] = set()
-        todo, seen = [name], set()
-        while todo:
-            current = todo.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            try:
-                tree = self.parse(self.loader.get_source(self, current)[0])  # type: ignore[union-attr]
-            except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):
-                return None  # rendering reports it
-            reads = _Reads(self)
-            reads.visit(tree)
-            names |= reads.undeclared_identifiers
-            for pulled in meta.find_referenced_templates(tree):
-                if pulled is None:
-                    return None
-                todo.append(pulled)
-        return tuple(sorted(names))
-
-    def _memoizing(self, render: Callable[[Context], Iterator[str]],
-                   inputs: tuple[str, ...]) -> Callable[[Context], Iterator[str]]:
-        constants: Mapping[str, Any] = self.globals
-        rendered: dict[tuple[Any, ...], str] = {}
-
-        def key(context: Context) -> tuple[Any, ...] | None:
-            parts = []
-            for name in inputs:
-                value = context.resolve_or_missing(name)
-                part = _GLOBAL if name in constants and value is constants[name] else _frozen(value)
-                if part is None:
-                    return None
-                parts.append(part)
-            return tuple(parts)
-
-        def root(context: Context) -> Iterator[str]:
-            found = key(context)
-            if found is None:
-                yield from render(context)
-                return
-            text = rendered.get(found)
-            if text is None:
-                text = rendered[found] = "".join(render(context))
-            yield text
-
-        return root
-
 
 def make_environment(root: Path, site: Site, urls: Urls, generator: str,
-                     compiled: Path | None = None) -> jinja2.Environment:
+                     compiled: Path | None = None,
+                     memoized: frozenset[str] = MEMOIZED_PARTIALS) -> jinja2.Environment:
     """``compiled``: a folder for Jinja's compiled templates (keyed by each template's source, so
-    an edit recompiles it), which saves compiling the theme on every build that renders a page."""
+    an edit recompiles it), which saves compiling the theme on every build that renders a page.
+    ``memoized``: the partials that ``partial()`` renders once per distinct inputs (see partials.py)."""
     search = [str(root / TEMPLATES_DIR), str(THEME_DIR / TEMPLATES_DIR)]
     bytecode = None
     if compiled is not None:
@@ -231,7 +39,7 @@ def make_environment(root: Path, site: Site, urls: Urls, generator: str,
             bytecode = jinja2.FileSystemBytecodeCache(str(compiled))
         except OSError:
             bytecode = None
-    env = _Environment(
+    env = jinja2.Environment(
         bytecode_cache=bytecode,
         loader=jinja2.FileSystemLoader(search),
         autoescape=True,
@@ -255,11 +63,18 @@ def make_environment(root: Path, site: Site, urls: Urls, generator: str,
         text = moment.strftime(config.date_format)
         return f"{text} at {moment.strftime(config.time_format)}" if has_time else text
 
-    env.globals.update(site=site, config=config, generator=generator)
-    env.add_helpers(url=urls.href, abs_url=urls.absolute, feed=urls.feed,
-                    page_meta=lambda page: page_meta(page, site, urls),
-                    meta_tags=lambda meta: meta_tags(meta, urls.href))
-    env.filters.update(date=show_date, datetime=show_datetime,
+    env.globals.update(site=site, config=config, generator=generator,
+                       url=urls.href, abs_url=urls.absolute, feed=urls.feed,
+                       page_meta=lambda page: page_meta(page, site, urls),
+                       meta_tags=lambda meta: meta_tags(meta, urls.href))
+    install(env, memoized)
+    @jinja2.pass_context  # not for the context: so that Jinja never works out '/x/' | url when compiling,
+    def url_filter(context: Any, target: Any, page: int = 1) -> str:  # into bytecode kept across builds
+        return urls.href(target, page)
+
+    # url is a filter too ({{ x | url }}, as the theme writes it): Jinja calls a filter directly, and a
+    # global function through Context.call, 1.3 us more each, some 20 times a page
+    env.filters.update(url=url_filter, date=show_date, datetime=show_datetime,
                        isoformat=lambda value: value.isoformat(),
                        month=lambda value: value.strftime("%B %Y"))
     return env
@@ -292,30 +107,11 @@ R = TypeVar("R")
 Sink = Callable[[str, bytes], Any]  # output path, page bytes -> what stands for the page
 
 
-def _render(template: jinja2.Template, page: Page) -> str:
-    """``template.render(page=page, **page.context)``, with the context's variables made by merging the
-    dicts behind the template's globals (a ``ChainMap``) rather than by reading the ``ChainMap`` key by
-    key, which costs 5 µs a page."""
-    env = template.environment
-    found = template.globals
-    if type(found) is not ChainMap or env.is_async:
-        return template.render(page=page, **page.context)
-    variables: dict[str, Any] = {}
-    for layer in reversed(found.maps):  # the first map wins, as in the ChainMap
-        variables.update(layer)
-    variables.update(page=page, **page.context)
-    context = template.new_context(variables, shared=True)  # shared: taken as it is, globals and all
-    try:
-        return env.concat(template.root_render_func(context))  # type: ignore[attr-defined,no-any-return]
-    except Exception:  # as Template.render: raised again with the traceback on template lines
-        env.handle_exception()
-
-
 def render_page(env: jinja2.Environment, page: Page, root: Path) -> bytes | Failure:
     """One page's bytes, or its fault as (dedupe key, problem): template faults never escape."""
     try:
         template = env.get_template(page.template)
-        html = _render(template, page)
+        html = template.render(page=page, **page.context)
     except jinja2.TemplateSyntaxError as exc:
         return ((exc.filename, exc.lineno, exc.message or ""),
                 Problem(_shown(exc.filename, root), exc.lineno, f"template syntax error: {exc.message}",

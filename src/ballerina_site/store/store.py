@@ -13,6 +13,7 @@ it saved instead of reading and decoding them again; a one-off build makes a fre
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -89,8 +90,16 @@ class Store:
         return self.path(self.per_output("spare", output)) if self.enabled else None
 
     def compiled_templates(self) -> Path | None:
-        """For Jinja's own bytecode cache (it keys each template by its source)."""
-        return self.path("templates") if self.enabled else None
+        """For Jinja's own bytecode cache. Jinja keys each template by its source alone, yet the code
+        compiled depends on ours too (a filter that takes the context is called otherwise), so the
+        folder is named by the version key; the folders of other keys are removed."""
+        if not self.enabled:
+            return None
+        folder = self.path(f"templates-{self.key}")
+        if not folder.exists():
+            for old in self.folder.glob("templates*"):
+                shutil.rmtree(old, ignore_errors=True)
+        return folder
 
 
 def _top_copy(value: Any) -> Any:

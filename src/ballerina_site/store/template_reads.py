@@ -11,9 +11,10 @@ from types import MappingProxyType
 from typing import Mapping
 
 import jinja2
-from jinja2 import meta, nodes
+from jinja2 import nodes
 
 from ..core.model import Article
+from ..render.partials import pulled_templates
 
 WHOLE_SITE = "*"
 MEMBERS = "#members"  # a template mentions ``articles``: terms and authors count with their members
@@ -112,7 +113,7 @@ class Templates:
             if known is None:
                 try:
                     tree = self.env.parse(source)
-                    refs = list(meta.find_referenced_templates(tree))
+                    refs = list(pulled_templates(tree))  # partial() calls included
                     pulled = None if any(ref is None for ref in refs) else frozenset(refs)  # None: any
                     reads = site_reads(tree) | field_reads(tree)
                 except jinja2.TemplateSyntaxError:
