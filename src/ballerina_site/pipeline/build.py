@@ -20,8 +20,9 @@ from ..store import uptodate
 from . import workers
 from ..site.assemble import Selection, assemble_site
 from ..site.authors import load_author_file
-from ..core.config import SiteConfig, load_config
-from ..content.article import CONTENT_DIR, escaping_links, find_sources, source_name
+from ..core.config import SiteConfig
+from ..core.configload import load_config
+from ..content.discover import CONTENT_DIR, escaping_links, find_sources, source_name
 from ..core.errors import Problem, SiteError, raise_if_errors
 from ..site.links import check_links
 from ..render.feeds import feed_files, plan_feeds, render_feeds

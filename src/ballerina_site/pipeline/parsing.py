@@ -22,7 +22,8 @@ from ..store import cache
 
 from . import workers
 from ..core.config import SiteConfig
-from ..content.article import Parsed, parse_data, parse_settings, read_data, read_source, source_name
+from ..content.article import Parsed, parse_data, parse_settings, read_data, read_source
+from ..content.discover import source_name
 
 ARTICLES_FILE = "articles"
 SHARDS = 16  # the parsed articles are kept in this many files, by a hash of their path

@@ -22,7 +22,8 @@ from html.parser import HTMLParser
 from typing import Callable, Iterable, Mapping, Union
 
 from ..core.model import Article, Person, Site, Term
-from ..site.urls import Urls, output_file, slugify
+from ..core.slugs import slugify
+from ..site.urls import Urls, output_file
 
 Subject = Union[Term, Person, None]  # whose feed: a tag, a category, an author, or the whole site
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from ..core.config import Profile, SiteConfig, parse_profiles
+from ..core.config import Profile, SiteConfig
+from ..core.configload import parse_profiles
 from ..core.errors import Problem, display_path
 from ..core.model import Article, Person
-from .urls import slugify, term_key
+from ..core.slugs import slugify, term_key
 from ..core.yamlload import YamlFailure, load_mapping
 
 

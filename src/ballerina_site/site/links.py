@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Collection, Iterable
 from urllib.parse import unquote, urlsplit
 
-from ..content.article import ARTICLE_SUFFIXES, CONTENT_DIR
+from ..content.discover import ARTICLE_SUFFIXES, CONTENT_DIR
 from ..core.errors import Problem
 from ..core.model import Article
-from .urls import UnsafePath, Urls
+from ..core.paths import UnsafePath
+from .urls import Urls
 
 _HREF = re.compile(r'(<a\b[^>]*?\shref=")([^"]*)(")')
 _PAGE_SUFFIXES = ("", ".html", ".htm")

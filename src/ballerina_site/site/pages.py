@@ -11,7 +11,8 @@ from ..core.errors import Problem
 from ..render.feeds import FeedLink, feed_links
 from ..core.model import Article, Site
 from .redirects import Redirect
-from .urls import UnsafePath, Urls, output_file
+from ..core.paths import UnsafePath
+from .urls import Urls, output_file
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,8 @@ from typing import Iterable, Literal, Mapping
 
 from ..core.errors import Problem
 from ..core.model import Article, Site
-from .urls import UnsafePath, Urls, safe_site_path
+from ..core.paths import UnsafePath, safe_site_path
+from .urls import Urls
 
 LOCK_VERSION = 1
 LOCK_NOTE = ("Published article URLs, kept by ballerina-site so that a changed URL becomes a redirect. "

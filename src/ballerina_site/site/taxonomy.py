@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from ..core.errors import Problem, display_path
 from ..core.model import Article, Label, Term, TermKind
-from .urls import slugify, term_key
+from ..core.slugs import slugify, term_key
 from ..core.yamlload import YamlFailure, load_mapping
 
 TAG_ENTRY_KEYS = ("name", "aliases", "description")
