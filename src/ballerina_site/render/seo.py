@@ -15,11 +15,12 @@ from markupsafe import Markup
 
 from ..core.errors import Problem
 from ..core.escaping import escape_text
-from .feeds import FeedLink, feed_links, rfc3339
 from ..content.markup import shorten
 from ..core.model import Article, Person, Site, Term
+from ..site.feedlinks import FeedLink, feed_links
 from ..site.pages import Page
 from ..site.urls import Urls
+from .xmlwriter import rfc3339
 
 HEADLINE_MAX = 110  # Google's limit for an article headline in structured data
 LISTING_KINDS = {"home", "tag", "category", "author", "tag_index", "category_index", "author_index", "archive"}
