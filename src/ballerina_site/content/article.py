@@ -20,10 +20,13 @@ from ..core.errors import Problem
 from ..core.model import Article
 from .discover import source_name
 from .embeds import EmbedProblem
-from .fields import KNOWN_KEYS as KNOWN_KEYS  # the front matter keys an article may have
+from .fields import KNOWN_KEYS
 from .fields import Fields, read_aliases, read_category, read_draft, read_slug, read_slugs, read_tags
 from .frontmatter import FrontMatter, FrontMatterFailure, split_front_matter
 from .markup import MarkupTooDeep, count_words, first_paragraph, local_links, plain_text, render_markdown_checked
+
+__all__ = ["KNOWN_KEYS", "MAX_ARTICLE_BYTES", "Parsed", "parse_article", "parse_data", "parse_settings",
+           "read_data", "read_source"]  # KNOWN_KEYS: the front matter keys an article may have (see .fields)
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 """Larger files are refused before parsing: a news article is a few KB, and Markdown needs ~3 s per MB."""
