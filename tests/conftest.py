@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
 SRC = REPO / "src"
-if str(SRC) not in sys.path:
-    sys.path.insert(0, str(SRC))
+# The package under test, and the shared helpers here (fixture_site, servekit, gates, publishing_site),
+# importable by name from the test files in tests/<subpackage>/ (those folders have no __init__.py).
+sys.path[:0] = [str(folder) for folder in (SRC, TESTS) if str(folder) not in sys.path]
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from servekit import BOUND, ServeProcess, copy_default_site
+from servekit import BOUND, REPO, ServeProcess, copy_default_site
 
 from playwright import sync_api as playwright_api  # the `test` extra; a missing one fails, not skips
 
@@ -75,7 +75,7 @@ def test_stylesheet_change_swaps_css_in_place(tmp_path, browser_context):
     site = copy_default_site(tmp_path / "site")
     css = site / "static" / "assets" / "style.css"
     css.parent.mkdir(parents=True, exist_ok=True)
-    theme_css = Path(__file__).resolve().parent.parent / "src/ballerina_site/theme/static/assets/style.css"
+    theme_css = REPO / "src/ballerina_site/theme/static/assets/style.css"
     css.write_text(theme_css.read_text(encoding="utf-8"), encoding="utf-8")
     with ServeProcess(site, "--watch") as serve:
         page = browser_context.new_page()
