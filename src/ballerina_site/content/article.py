@@ -20,8 +20,7 @@ from ..core.errors import Problem
 from ..core.model import Article
 from .discover import source_name
 from .embeds import EmbedProblem
-from .fields import KNOWN_KEYS
-from .fields import Fields, read_aliases, read_category, read_draft, read_slug, read_slugs, read_tags
+from .fields import KNOWN_KEYS, Fields, read_aliases, read_category, read_draft, read_slug, read_slugs, read_tags
 from .frontmatter import FrontMatter, FrontMatterFailure, split_front_matter
 from .markup import MarkupTooDeep, count_words, first_paragraph, local_links, plain_text, render_markdown_checked
 
@@ -57,7 +56,8 @@ class Body:
 
 
 def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
-    """An article and every problem in its text; no article when there is an error."""
+    """An article and every problem in its text; no article when the dates, title, terms, slug or
+    body have an error."""
     split = split_front_matter(text)
     if isinstance(split, FrontMatterFailure):
         return Parsed(None, (Problem(source, split.line, split.message, split.hint, column=split.column),))
@@ -80,7 +80,8 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
         image=fields.text("image"), image_alt=fields.text("image_alt"),
         related=read_slugs(fields, "related"), related_exclude=read_slugs(fields, "related_exclude"),
         publish_date=dates.publish_date, expiry_date=dates.expiry_date, aliases=aliases,
-        extra=extra, key_lines=MappingProxyType(dict(fields.lines)), links=link_lines(body.html, split.body, split.body_line),
+        extra=extra, key_lines=MappingProxyType(dict(fields.lines)),
+        links=link_lines(body.html, split.body, split.body_line),
     )
     return Parsed(article, tuple(fields.problems))
 
