@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from ballerina_site.core.config import SiteConfig
-from ballerina_site.content.article import default_slug, near_known_key, parse_article
+from ballerina_site.content.article import parse_article
+from ballerina_site.content.fields import default_slug, near_known_key
 from ballerina_site.core.dates import DateError, parse_date
 from ballerina_site.content.frontmatter import FrontMatterFailure, split_front_matter
 

@@ -14,10 +14,12 @@ from hypothesis import strategies as st
 
 from ballerina_site.pipeline.build import BuildOptions, build
 from ballerina_site.core.config import SiteConfig
-from ballerina_site.content.article import parse_article, source_name
+from ballerina_site.content.article import parse_article
+from ballerina_site.content.discover import source_name
 from ballerina_site.core.errors import Problem, SiteError
 from ballerina_site.core.model import Article
-from ballerina_site.site.urls import WINDOWS_RESERVED, safe_site_path, slugify
+from ballerina_site.core.paths import WINDOWS_RESERVED, safe_site_path
+from ballerina_site.core.slugs import slugify
 
 CONFIG = SiteConfig()
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,4 +1,4 @@
-"""The quick paths of feeds.py write exactly what the slow, obviously right ones did: the XML writer
+"""The quick paths of the feeds write exactly what the slow, obviously right ones did: the XML writer
 what ElementTree wrote after ``ET.indent``, and the plain-HTML path of ``absolute_html`` what the
 HTMLParser-based rewrite gives, for any input."""
 
@@ -10,8 +10,8 @@ from typing import Union
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ballerina_site.render.feeds import (_NOT_XML, _absolute_plain, _Absolutizer, absolute_html, attributes, branch,
-                                  leaf, xml_document, xml_text)
+from ballerina_site.render.absolute import absolute_html, absolute_parsed, absolute_plain
+from ballerina_site.render.xmlwriter import NOT_XML, attributes, branch, leaf, xml_document, xml_text
 
 FAST = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -27,7 +27,7 @@ trees = st.recursive(leaves, lambda inner: st.tuples(tags, st.none(), st.diction
 
 
 def with_etree(root_attrs: dict[str, str], children: list[Tree]) -> bytes:
-    """What feeds.py did before it had its own writer."""
+    """What the feeds did before they had their own writer."""
     def add(parent: ET.Element, tree: Tree) -> None:
         tag, text, attrs, kids = tree
         element = ET.SubElement(parent, tag, {k: xml_text(v) for k, v in attrs.items()})
@@ -64,7 +64,7 @@ def test_the_xml_writer_writes_what_elementtree_wrote(children: list[Tree], lang
 def test_printable_text_holds_nothing_xml_text_drops() -> None:
     """xml_text skips its search for printable text: sound only while every character it drops is
     unprintable."""
-    dropped = [chr(code) for code in range(0x110000) if _NOT_XML.fullmatch(chr(code))]
+    dropped = [chr(code) for code in range(0x110000) if NOT_XML.fullmatch(chr(code))]
     assert len(dropped) == 29 + 2048 + 2 and not any(character.isprintable() for character in dropped)
 
 
@@ -102,15 +102,12 @@ fragments = st.builds(mixed, st.lists(plain, max_size=16), st.lists(odd, max_siz
 @FAST
 @given(fragments)
 def test_plain_html_is_made_absolute_as_the_parser_does_it(fragment: str) -> None:
-    parser = _Absolutizer(BASE)
-    parser.feed(fragment)
-    parser.close()
-    assert absolute_html(fragment, BASE) == "".join(parser.out)
+    assert absolute_html(fragment, BASE) == absolute_parsed(fragment, BASE)
 
 
 def test_markdown_output_takes_the_plain_path() -> None:
     body = ('<p>Read <a href="../other/">this</a> &amp; <em>that</em>.</p>\n'
             '<p><img alt="A &quot;still&quot;" src="/img/still.jpg" /></p>\n<pre><code>a &lt; b\n</code></pre>')
-    plain = _absolute_plain(body, BASE)
+    plain = absolute_plain(body, BASE)
     assert plain is not None and 'href="https://news.example/sub/2025/06/01/other/"' in plain
     assert 'src="https://news.example/img/still.jpg"' in plain

@@ -122,7 +122,7 @@ def test_scores_that_round_alike_tie_even_from_different_shared_tags():
     expected = ["both", "filler4", "filler3", "filler2", "filler1", "only-r"]
     assert names(site.keep_reading(target)) == expected
     assert names(c.article for c in index.candidates(target))[:6] == expected
-    ranked, more = index._ranked(target, 2)
+    ranked, more = index.ranked(target, 2)
     assert names(ranked) == expected and more  # the whole tied level, and "just-q" left over
 
 
@@ -166,7 +166,7 @@ def test_fast_ranking_matches_the_full_ranking():
                 for article in site.articles:
                     full = [c.article for c in index.candidates(article)]
                     for need in (1, 2, 5):
-                        ranked, more = index._ranked(article, need)
+                        ranked, more = index.ranked(article, need)
                         assert ranked == full[:len(ranked)]
                         assert len(ranked) >= min(need, len(full)) and more == (len(full) > len(ranked))
                     for count in (1, 3, 6):

@@ -8,7 +8,7 @@ from ballerina_site.site.assemble import Selection, assemble_site
 from ballerina_site.core.config import SiteConfig
 from ballerina_site.content.article import parse_article
 from ballerina_site.site.taxonomy import parse_tag_data
-from ballerina_site.site.urls import slugify
+from ballerina_site.core.slugs import slugify
 
 CONFIG = SiteConfig()
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)

@@ -38,7 +38,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from ..core.config import load_config
+    from ..core.configload import load_config
     from .scaffold import new_article
 
     config = load_config(args.source)

@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..core.config import SiteConfig
-from ..site.urls import slugify
+from ..core.slugs import slugify
 
 SITE_YAML = """\
 # Site configuration: see the config reference in ballerina-site's README.

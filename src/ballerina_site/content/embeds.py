@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from markdown import Markdown
+from markdown.blockparser import BlockParser
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.util import AtomicString
@@ -142,7 +143,7 @@ def facade(parent: etree.Element, video: Video, title: str, poster: str, caption
 
 
 class VideoProcessor(BlockProcessor):
-    def __init__(self, parser, problems: list[EmbedProblem]):  # type: ignore[no-untyped-def]
+    def __init__(self, parser: BlockParser, problems: list[EmbedProblem]) -> None:
         super().__init__(parser)
         self.problems = problems
 

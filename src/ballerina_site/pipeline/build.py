@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterator, Mapping
 
 from ..core.errors import Problem, raise_if_errors
-from ..content.article import CONTENT_DIR
+from ..content.discover import CONTENT_DIR
 from ..output.listing import FileStat, OldFile
 from ..output.writer import Staging, claim_output
 from ..render.search import SearchIndex, index_folder, require_pagefind

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from ..content.article import CONTENT_DIR, escaping_links, find_sources, source_name
-from ..core.config import SiteConfig, load_config
+from ..content.discover import CONTENT_DIR, escaping_links, find_sources, source_name
+from ..core.config import SiteConfig
+from ..core.configload import load_config
 from ..core.errors import Problem, SiteError, raise_if_errors
 from ..core.model import Article, Site
 from ..render.environment import THEME_DIR

@@ -12,7 +12,8 @@ import hashlib
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from ..content.article import Parsed, parse_data, parse_settings, read_data, read_source, source_name
+from ..content.article import Parsed, parse_data, parse_settings, read_data, read_source
+from ..content.discover import source_name
 from ..core.config import SiteConfig
 from ..store import codec
 from ..store.articles import ArticleRecords

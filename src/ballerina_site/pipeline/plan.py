@@ -61,7 +61,8 @@ def plan_site(loaded: LoadedSite, options: BuildOptions, now: datetime, store: S
     site, urls, root = loaded.site, loaded.urls, options.root
     config = site.config
     pages = plan_pages(site, urls)
-    lock, lock_problems = load_lock(root / config.redirects.lock_file, config.redirects.lock_file)
+    lock, lock_problems = load_lock(root / config.redirects.lock_file, config.redirects.lock_file,
+                                    store.memo("urls.lock") if store.in_memory else None)
     problems = gate(site_warnings(loaded, options) + lock_problems, options.strict)
     redirects = plan_redirects(site, urls, lock, (page.path for page in pages), now, config.redirects.strict)
     problems += redirects.problems

@@ -31,11 +31,12 @@ class RenderedSite:
     steady_until: float | None = None  # a timestamp: from then on, the clock alone changes the output
 
 
-def generated_files(plan: Plan, now: datetime) -> dict[str, bytes]:
-    """Feeds, sitemaps, robots.txt, build-info.json and _redirects."""
+def generated_files(plan: Plan, now: datetime, memo: dict[str, object] | None = None) -> dict[str, bytes]:
+    """Feeds, sitemaps, robots.txt, build-info.json and _redirects (``memo``: the sitemaps' memo, kept
+    by a long-lived store)."""
     site, urls = plan.loaded.site, plan.loaded.urls
     made = render_feeds(site, urls, now, [file for file in plan.feeds if file[0] not in plan.reused])
-    made.update(render_sitemaps(plan.pages, site, urls, now))
+    made.update(render_sitemaps(plan.pages, site, urls, now, memo))
     made[BUILD_INFO] = build_info(site, now, GENERATOR)
     if plan.redirects.redirects:
         made["_redirects"] = netlify_redirects(plan.redirects.redirects, urls)
@@ -58,9 +59,11 @@ def render_site(plan: Plan, options: BuildOptions, now: datetime) -> RenderedSit
     site = plan.loaded.site
     todo = [page for page in plan.pages if page.output not in plan.reused]
     fingerprint = plan.fingerprinter.page if plan.fingerprinter is not None else None
+    store = options.store
+    memo = store.memo("sitemaps") if store is not None and store.in_memory else None
     generated: dict[str, bytes] = {}  # made by this process while the workers render the pages
     pages, problems, later = render_all(plan.env, todo, options.root, options.jobs, options.progress, None,
-                                        lambda: generated.update(generated_files(plan, now)), fingerprint,
+                                        lambda: generated.update(generated_files(plan, now, memo)), fingerprint,
                                         spread=parallel.run)
     problems = gate([*plan.warnings, *problems, *clashes(pages, generated, plan.loaded.static)], options.strict)
     moments = clock_moments((*site.articles, *site.scheduled, *site.expired, *site.drafts), site.config.sitemap.news)

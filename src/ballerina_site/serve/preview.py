@@ -16,7 +16,8 @@ from typing import Iterator
 
 from ..pipeline.build import BuildOptions, BuildReport, build
 from ..store.store import Store
-from ..core.config import SiteConfig, load_config
+from ..core.config import SiteConfig
+from ..core.configload import load_config
 from ..core.errors import Problem, SiteError
 from .livereload import LiveReload
 from ..core.model import Site

@@ -14,10 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from ..core.config import Profile, SiteConfig, parse_profiles
+from ..core.config import Profile, SiteConfig
+from ..core.configload import parse_profiles
 from ..core.errors import Problem, display_path
 from ..core.model import Article, Person
-from .urls import slugify, term_key
+from ..core.slugs import slugify, term_key
 from ..core.yamlload import YamlFailure, load_mapping
 
 
@@ -37,15 +38,16 @@ def load_author_file(root: Path, filename: str) -> tuple[tuple[Profile, ...], li
     return profiles, problems
 
 
-def collect_authors(articles: Iterable[Article], config: SiteConfig,
-                    file_profiles: tuple[Profile, ...] = (),
-                    file_name: str = "authors.yaml") -> tuple[tuple[Person, ...], dict[str, Person], list[Problem]]:
-    """One Person per author named by a published article; returns them by name, and by article source.
+Filed = dict[str, tuple[Profile, str]]
+"""Profiles by term key of their key and of their name, each with the file it is written in."""
 
-    Spellings that differ only in case or spacing are one author, shown as the newest article spells it.
-    """
+
+def file_profiles_by_key(config: SiteConfig, file_profiles: tuple[Profile, ...],
+                         file_name: str) -> tuple[Filed, list[Problem]]:
+    """Every profile under its key and its name (ignoring case and spacing), and the default author;
+    a profile reachable under a key another one already has is defined twice, an error."""
     problems: list[Problem] = []
-    by_key: dict[str, tuple[Profile, str]] = {}
+    by_key: Filed = {}
     for profile, where in [(p, "site.yaml") for p in config.authors] + [(p, file_name) for p in file_profiles]:
         for key in {term_key(profile.key), term_key(profile.name)} - {""}:
             known = by_key.get(key)
@@ -53,45 +55,68 @@ def collect_authors(articles: Iterable[Article], config: SiteConfig,
                 problems.append(Problem(where, profile.line, f"author `{profile.key}` is defined twice "
                                                      f"(also as `{known[0].key}` in {known[1]})", "keep one entry"))
                 break
-            else:
-                by_key[key] = (profile, where)
+            by_key[key] = (profile, where)
     default = config.author
     if default.name and term_key(default.name) not in by_key:
         by_key[term_key(default.name)] = (Profile(default.name, default.name, default.bio, default.url), "site.yaml")
+    return by_key, problems
+
+
+Byline = tuple[str, Profile | None, str]
+"""An article's ``author:`` as shown (spaces tidied), the profile it names if any, and the page slug."""
+
+
+def byline(author: str, by_key: Filed) -> Byline:
+    name = " ".join(author.split())
+    found = by_key.get(term_key(name)) if name else None
+    profile = found[0] if found else None
+    return name, profile, slugify(profile.key if profile else name) if name else ""
+
+
+def collect_authors(articles: Iterable[Article], config: SiteConfig,
+                    file_profiles: tuple[Profile, ...] = (),
+                    file_name: str = "authors.yaml") -> tuple[tuple[Person, ...], dict[str, Person], list[Problem]]:
+    """One Person per author named by a published article; returns them by name, and by article source.
+
+    Spellings that differ only in case or spacing are one author, shown as the newest article spells it.
+    """
+    by_key, problems = file_profiles_by_key(config, file_profiles, file_name)
     persons: dict[str, Person] = {}
     written: dict[str, list[Article]] = {}
     by_source: dict[str, str] = {}
-    matched: dict[str, tuple[str, Profile | None, str]] = {}  # a few bylines across thousands of articles
+    bylines: dict[str, Byline] = {}  # a few bylines across thousands of articles
     for article in articles:
-        known = matched.get(article.author)
+        known = bylines.get(article.author)
         if known is None:
-            name = " ".join(article.author.split())
-            found = by_key.get(term_key(name)) if name else None
-            profile = found[0] if found else None
-            known = matched[article.author] = (name, profile, slugify(profile.key if profile else name) if name else "")
+            known = bylines[article.author] = byline(article.author, by_key)
         name, profile, slug = known
-        if not name:
-            continue
-        if not slug:
-            problems.append(Problem(article.source, article.line_of("author"),
-                                    f"author `{name}` has no letters or digits to make a URL from",
-                                    "spell the name out or add a profile with a slug"))
-            continue
-        display = (profile.name or profile.key) if profile else name
-        person = persons.get(slug)
-        if person is None:
-            persons[slug] = Person(slug, display, profile.bio if profile else "", profile.url if profile else "",
-                                   profile.image if profile else "")
-        elif term_key(person.name) != term_key(display):
-            problems.append(Problem(article.source, article.line_of("author"),
-                                    f"authors `{person.name}` and `{display}` would share the page "
-                                    f"/authors/{slug}/", f"add a profile for one of them in {file_name}"))
-            continue
-        written.setdefault(slug, []).append(article)
-        by_source[article.source] = slug
+        if name and add_person(persons, article, name, profile, slug, file_name, problems):
+            written.setdefault(slug, []).append(article)
+            by_source[article.source] = slug
     finished = {slug: Person(p.slug, p.name, p.bio, p.url, p.image,
                              tuple(sorted(written[slug], key=lambda a: a.sort_key)))
                 for slug, p in persons.items()}
     authors = tuple(sorted(finished.values(), key=lambda p: (p.name.casefold(), p.slug)))
     return authors, {source: finished[slug] for source, slug in by_source.items()}, problems
 
+
+def add_person(persons: dict[str, Person], article: Article, name: str, profile: Profile | None, slug: str,
+               file_name: str, problems: list[Problem]) -> bool:
+    """File the article's author under ``slug`` (a new Person the first time); False, with a problem,
+    when the name makes no URL or another author already has that page."""
+    if not slug:
+        problems.append(Problem(article.source, article.line_of("author"),
+                                f"author `{name}` has no letters or digits to make a URL from",
+                                "spell the name out or add a profile with a slug"))
+        return False
+    display = (profile.name or profile.key) if profile else name
+    person = persons.get(slug)
+    if person is None:
+        persons[slug] = Person(slug, display, profile.bio if profile else "", profile.url if profile else "",
+                               profile.image if profile else "")
+    elif term_key(person.name) != term_key(display):
+        problems.append(Problem(article.source, article.line_of("author"),
+                                f"authors `{person.name}` and `{display}` would share the page "
+                                f"/authors/{slug}/", f"add a profile for one of them in {file_name}"))
+        return False
+    return True

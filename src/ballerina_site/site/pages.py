@@ -8,10 +8,11 @@ from datetime import datetime
 from typing import Any, Callable, Mapping, Sequence
 
 from ..core.errors import Problem
-from ..render.feeds import FeedLink, feed_links
 from ..core.model import Article, Site
+from .feedlinks import FeedLink, feed_links
 from .redirects import Redirect
-from .urls import UnsafePath, Urls, output_file
+from ..core.paths import UnsafePath
+from .urls import Urls, output_file
 
 
 @dataclass(frozen=True, slots=True)

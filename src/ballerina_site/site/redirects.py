@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterable, Literal, Mapping
+from typing import Iterable, Literal, Mapping, MutableMapping
 
 from ..core.errors import Problem
 from ..core.model import Article, Site
-from .urls import UnsafePath, Urls, safe_site_path
+from ..core.paths import UnsafePath, safe_site_path
+from .urls import Urls
 
 LOCK_VERSION = 1
 LOCK_NOTE = ("Published article URLs, kept by ballerina-site so that a changed URL becomes a redirect. "
@@ -39,11 +40,14 @@ class Lock:
     entries: Mapping[str, Entry] = field(default_factory=lambda: MappingProxyType({}))  # source -> entry
 
 
+Reason = Literal["alias", "moved"]
+
+
 @dataclass(frozen=True, slots=True)
 class Redirect:
     path: str  # the old site path
     article: Article  # where it leads
-    reason: Literal["alias", "moved"]
+    reason: Reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,23 +98,21 @@ def dump_lock(lock: Lock) -> str:
             + (body + "\n" if body else "") + "  }\n}\n")
 
 
-_last_read: tuple[str, Lock] | None = None
-"""The last record read without a problem, and its text: a preview reads the same text at every
-rebuild (10,000 entries: 20 ms to parse again); a Lock cannot be changed, so it can be shared."""
-
-
-def load_lock(path: Path, shown: str) -> tuple[Lock, list[Problem]]:
-    global _last_read
+def load_lock(path: Path, shown: str, memo: MutableMapping[str, object] | None = None) -> tuple[Lock, list[Problem]]:
+    """The record in ``path`` (none yet: an empty one). ``memo``: a dict a long-lived caller (the
+    preview) keeps between builds; the record is reused from it while the file's text is unchanged
+    (10,000 entries: 20 ms to parse again). A Lock cannot be changed, so it can be shared."""
     if not path.is_file():
         return Lock(), []
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return Lock(), [Problem(shown, None, f"cannot read the URL record: {exc}")]
-    if _last_read is not None and _last_read[0] == text:
-        return _last_read[1], []
+    if memo is not None and memo.get("text") == text and isinstance(memo.get("lock"), Lock):
+        return memo["lock"], []  # type: ignore[return-value]
     lock, problems = parse_lock(text, shown)
-    _last_read = None if problems else (text, lock)
+    if memo is not None and not problems:
+        memo["text"], memo["lock"] = text, lock
     return lock, problems
 
 
@@ -141,20 +143,14 @@ def is_published(article: Article, now: datetime) -> bool:
             and (article.expiry_date is None or article.expiry_date > now))
 
 
-def plan_redirects(site: Site, urls: Urls, lock: Lock, taken: Iterable[str], now: datetime,
-                   strict: bool = False) -> RedirectPlan:
-    """Redirects for this build and the record to keep after it.
-
-    ``taken`` holds the site paths of every generated page: a live page always wins over a redirect.
-    """
-    taken_paths = set(taken)
-    problems: list[Problem] = []
-    known = {a.source for a in (*site.articles, *site.drafts, *site.scheduled, *site.expired)}
+def match_renamed(site: Site, lock: Lock, known: set[str]) -> tuple[dict[str, Entry], list[tuple[str, str]]]:
+    """Recorded articles whose file is gone: renamed (one new, unrecorded article has the same slug:
+    new source -> its old entry), or forgotten ((source, URL), reported)."""
     unrecorded_by_slug: dict[str, list[Article]] = {}
     for article in site.articles:
         if article.source not in lock.entries:
             unrecorded_by_slug.setdefault(article.slug, []).append(article)
-    renamed: dict[str, Entry] = {}  # new source -> entry of the file it was renamed from
+    renamed: dict[str, Entry] = {}
     forgotten: list[tuple[str, str]] = []
     for source, entry in sorted(lock.entries.items()):
         if source in known:
@@ -164,46 +160,73 @@ def plan_redirects(site: Site, urls: Urls, lock: Lock, taken: Iterable[str], now
             renamed[candidates[0].source] = entry
         else:
             forgotten.append((source, entry.url))
+    return renamed, forgotten
 
+
+def url_history(article: Article, entry: Entry | None, current: str, strict: bool,
+                moved: list[tuple[Article, str]], problems: list[Problem]) -> list[str]:
+    """Every URL the record says the article had; a move is noted in ``moved`` (and is an error under
+    ``strict`` unless the old URL is one of the article's ``aliases``)."""
+    if entry is None:
+        return []
+    if entry.url != current:
+        moved.append((article, entry.url))
+        if strict and entry.url not in article.aliases:
+            problems.append(Problem(
+                article.source, article.line_of("slug") or article.line_of("date") or 1,
+                f"the URL changed from {entry.url} to {current} and `redirects: strict` is on",
+                f"add `aliases: [{entry.url}]` to keep the old URL working, or restore the old `slug`/`date`"))
+    return [*entry.old, entry.url]
+
+
+def claim_old_paths(article: Article, current: str, history: list[str], taken: set[str],
+                    claimed: dict[str, Redirect], problems: list[Problem]) -> list[str]:
+    """Claim a redirect from each old URL and alias of the article; returns the old URLs it keeps.
+    A live page always wins; an editor's alias beats a recorded old URL of another article."""
+    kept_old: list[str] = []
+    claims: list[tuple[str, Reason]] = [(p, "moved") for p in history] + [(p, "alias") for p in article.aliases]
+    for path, reason in claims:
+        if path == current or path in kept_old:
+            continue
+        if path in taken:
+            if reason == "alias":
+                problems.append(Problem(article.source, article.line_of("aliases"),
+                                        f"alias {path} is the URL of another page of this site",
+                                        "remove it from `aliases`"))
+            continue  # the page now living there wins; the old URL is no longer this article's
+        other = claimed.get(path)
+        if other is not None and other.article is not article:
+            if reason == "alias" and other.reason == "alias":
+                problems.append(Problem(article.source, article.line_of("aliases"),
+                                        f"alias {path} is also an alias of {other.article.source}",
+                                        "keep it on one article only"))
+            elif reason == "alias":
+                claimed[path] = Redirect(path, article, reason)
+            continue
+        claimed[path] = Redirect(path, article, reason)
+        if reason == "moved":
+            kept_old.append(path)
+    return kept_old
+
+
+def plan_redirects(site: Site, urls: Urls, lock: Lock, taken: Iterable[str], now: datetime,
+                   strict: bool = False) -> RedirectPlan:
+    """Redirects for this build and the record to keep after it.
+
+    ``taken`` holds the site paths of every generated page: a live page always wins over a redirect.
+    """
+    taken_paths = set(taken)
+    problems: list[Problem] = []
+    known = {a.source for a in (*site.articles, *site.drafts, *site.scheduled, *site.expired)}
+    renamed, forgotten = match_renamed(site, lock, known)
     claimed: dict[str, Redirect] = {}
     moved: list[tuple[Article, str]] = []
     entries: dict[str, Entry] = {}
     for article in sorted(site.articles, key=lambda a: a.source):
         current = urls.article(article)
         entry = lock.entries.get(article.source) or renamed.get(article.source)
-        history: list[str] = []
-        if entry is not None:
-            history = [*entry.old, entry.url]
-            if entry.url != current:
-                moved.append((article, entry.url))
-                if strict and entry.url not in article.aliases:
-                    problems.append(Problem(
-                        article.source, article.line_of("slug") or article.line_of("date") or 1,
-                        f"the URL changed from {entry.url} to {current} and `redirects: strict` is on",
-                        f"add `aliases: [{entry.url}]` to keep the old URL working, or restore the old "
-                        f"`slug`/`date`"))
-        kept_old: list[str] = []
-        for path, reason in [*((p, "moved") for p in history), *((p, "alias") for p in article.aliases)]:
-            if path == current or path in kept_old:
-                continue
-            if path in taken_paths:
-                if reason == "alias":
-                    problems.append(Problem(article.source, article.line_of("aliases"),
-                                            f"alias {path} is the URL of another page of this site",
-                                            "remove it from `aliases`"))
-                continue  # the page now living there wins; the old URL is no longer this article's
-            other = claimed.get(path)
-            if other is not None and other.article is not article:
-                if reason == "alias" and other.reason == "alias":
-                    problems.append(Problem(article.source, article.line_of("aliases"),
-                                            f"alias {path} is also an alias of {other.article.source}",
-                                            "keep it on one article only"))
-                elif reason == "alias":  # an editor's alias beats a recorded old URL
-                    claimed[path] = Redirect(path, article, reason)
-                continue
-            claimed[path] = Redirect(path, article, reason)
-            if reason == "moved":
-                kept_old.append(path)
+        history = url_history(article, entry, current, strict, moved, problems)
+        kept_old = claim_old_paths(article, current, history, taken_paths, claimed, problems)
         if is_published(article, now):
             old = tuple(sorted(set(kept_old)))
             if entry is not None and entry.url == current and entry.slug == article.slug and entry.old == old:

@@ -55,7 +55,7 @@ class RelatedIndex:
         self.window = window
         total = max(1, len(self.articles))
         # Each article as a small int (its place in ``articles``) and each term's members as a bit set
-        # over those ints (a Python int), so that :meth:`_ranked` works on whole sets at once.
+        # over those ints (a Python int), so that :meth:`ranked` works on whole sets at once.
         self.number: dict[int, int] = {}
         for number, article in enumerate(self.articles):
             self.number.setdefault(id(article), number)
@@ -131,23 +131,40 @@ class RelatedIndex:
                                    c.article.slug, c.article.source))
         return result
 
-    def _ranked(self, article: Article, need: int) -> tuple[list[Article], bool]:
+    def ranked(self, article: Article, need: int) -> tuple[list[Article], bool]:
         """The best ``need`` candidates (and any tied with the last) in the order of :meth:`candidates`
         (same scores, same ties), without building every Candidate; the flag says whether more
         candidates exist.
 
-        A candidate's score depends only on which of the article's terms it shares. So the candidates
-        are split into groups by that set of terms (a bit mask over the article's terms), each group a
-        bit set of article numbers split term by term with whole-set ``&`` and ``^``; each group's score
-        is then summed once, adding the weights in the order :meth:`candidates` adds them (tags in the
-        article's order, then the category), so it is the same float, and rounded once. Groups are
-        taken best score first until ``need`` candidates are in; only those are sorted one by one."""
+        A candidate's score depends only on which of the article's terms it shares, so the candidates
+        are split into groups by that set of terms (:meth:`groups`), each group's score summed once;
+        groups are taken best score first until ``need`` candidates are in (:func:`tied_levels`), and
+        only those are sorted one by one."""
+        groups, score, seen = self.groups(article)
+        levels, taken = tied_levels(groups, score, need)
+        times = self.times
+        when = times[self.number[id(article)]]
+        tie_rank = self.tie_rank
+        ranked: list[Article] = []
+        for level in levels:
+            pool = _numbers(level)
+            pool.sort(key=lambda n: (abs(times[n] - when), tie_rank[n]))
+            ranked += [self.articles[n] for n in pool]
+        return ranked, taken < seen.bit_count()
+
+    def groups(self, article: Article) -> tuple[dict[int, int], dict[int, float], int]:
+        """The candidates grouped by the set of the article's terms they share: a mask of shared terms
+        -> the bit set of candidates sharing just those; each mask's score; and every candidate.
+
+        Each term's members split every group met again with whole-set ``&`` and ``^``. A score adds
+        the weights in the order :meth:`candidates` adds them (tags in the article's order, then the
+        category), so it is the same float."""
         me = 1 << self.number[id(article)]
         keys = [("tag", label.slug) for label in article.tags]
         if article.category:
             keys.append(("category", article.category.slug))
-        groups: dict[int, int] = {}  # mask of shared terms -> bit set of the candidates sharing just those
-        score: dict[int, float] = {0: 0}  # mask -> the sum of its terms' weights, in the article's order
+        groups: dict[int, int] = {}
+        score: dict[int, float] = {0: 0}
         seen = 0
         for i, key in enumerate(keys):
             bits = self._neighbour_bits(key, article)
@@ -155,8 +172,7 @@ class RelatedIndex:
                 bits ^= me
             if not bits:
                 continue
-            bit = 1 << i
-            weight = self.weight[key]
+            bit, weight = 1 << i, self.weight[key]
             overlap = bits & seen
             if overlap:  # split every group met again into those with and those without this term
                 for mask, group in list(groups.items()):
@@ -172,30 +188,7 @@ class RelatedIndex:
                 groups[bit] = bits ^ overlap
                 score[bit] = score[0] + weight
             seen |= bits
-        # Rounding never reverses an order, so by raw score the groups come in rounded-score order and
-        # groups whose scores round alike are next to each other: they form one level, tied.
-        levels: list[int] = []
-        last = None
-        taken = 0
-        for mask in sorted(groups, key=score.__getitem__, reverse=True):
-            rounded = round(score[mask], 9)
-            if rounded == last:
-                levels[-1] |= groups[mask]
-            elif taken >= need:
-                break
-            else:
-                levels.append(groups[mask])
-                last = rounded
-            taken += groups[mask].bit_count()
-        times = self.times
-        when = times[self.number[id(article)]]
-        tie_rank = self.tie_rank
-        ranked: list[Article] = []
-        for level in levels:
-            pool = _numbers(level)
-            pool.sort(key=lambda n: (abs(times[n] - when), tie_rank[n]))
-            ranked += [self.articles[n] for n in pool]
-        return ranked, taken < seen.bit_count()
+        return groups, score, seen
 
     def keep_reading(self, article: Article, count: int) -> tuple[Article, ...]:
         if count <= 0:
@@ -211,7 +204,7 @@ class RelatedIndex:
         for slug in article.related:
             take(self.by_slug.get(slug))
         if len(chosen) < count:
-            ranked, truncated = self._ranked(article, count + len(article.related) + len(excluded) + 1)
+            ranked, truncated = self.ranked(article, count + len(article.related) + len(excluded) + 1)
             for other in ranked:
                 if len(chosen) >= count:
                     break
@@ -226,6 +219,28 @@ class RelatedIndex:
                 break
             take(other)
         return tuple(chosen)
+
+
+def tied_levels(groups: dict[int, int], score: dict[int, float], need: int) -> tuple[list[int], int]:
+    """Groups best score first, merged into levels of scores that round alike (tied), until ``need``
+    candidates are in; returns the levels (bit sets) and how many candidates they hold.
+
+    Rounding never reverses an order, so by raw score the groups come in rounded-score order, and
+    groups whose scores round alike are next to each other."""
+    levels: list[int] = []
+    last = None
+    taken = 0
+    for mask in sorted(groups, key=score.__getitem__, reverse=True):
+        rounded = round(score[mask], 9)
+        if rounded == last:
+            levels[-1] |= groups[mask]
+        elif taken >= need:
+            break
+        else:
+            levels.append(groups[mask])
+            last = rounded
+        taken += groups[mask].bit_count()
+    return levels, taken
 
 
 def _bit_set(numbers: Iterable[int], size: int) -> int:

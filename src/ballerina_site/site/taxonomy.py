@@ -10,13 +10,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
 from ..core.errors import Problem, display_path
 from ..core.model import Article, Label, Term, TermKind
-from .urls import slugify, term_key
+from ..core.slugs import slugify, term_key
 from ..core.yamlload import YamlFailure, load_mapping
 
 TAG_ENTRY_KEYS = ("name", "aliases", "description")
@@ -92,50 +92,50 @@ def _slug_by_key(info: dict[str, TermInfo], key: str, fallback: str) -> str:
     return slugify(entry.name) if entry and entry.name else fallback
 
 
-def resolve_terms(articles: Iterable[Article], kind: TermKind,
-                  tag_data: TagData = EMPTY_TAG_DATA) -> tuple[list[Article], dict[str, str], list[Problem]]:
-    """Merge spellings into terms, give each a display name, and point articles at the result.
-    Returns the relabelled articles and each tag's description by slug.
+def labels_of(article: Article, kind: TermKind) -> tuple[Label, ...]:
+    """An article's tags, or its category as a one-label tuple (none without one)."""
+    if kind == "tag":
+        return article.tags
+    return (article.category,) if article.category else ()
 
-    Display name: ``tags.yaml``'s name, else the spelling most articles use, ties to the first seen
-    in publication order. Two different names with one slug are an error naming both files.
-    """
-    articles = list(articles)
-    problems: list[Problem] = []
-    field = "tags" if kind == "tag" else "category"
-    spellings: dict[str, dict[str, int]] = {}  # key -> spelling -> articles using it, in order first seen
-    first_file: dict[str, str] = {}
-    first_line: dict[str, int | None] = {}
-    chronological = sorted(articles, key=lambda a: (a.date.timestamp(), a.source))
 
-    def labels_of(article: Article) -> tuple[Label, ...]:
-        if kind == "tag":
-            return article.tags
-        return (article.category,) if article.category else ()
+@dataclass(frozen=True, slots=True)
+class Spellings:
+    """Every spelling of each term in use, counted, and where each term was first seen (for messages)."""
 
-    keys: dict[str, str] = {}  # a few hundred spellings across thousands of articles
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # key -> spelling -> articles, first seen first
+    first_file: dict[str, str] = field(default_factory=dict)
+    first_line: dict[str, int | None] = field(default_factory=dict)
+    key_of: dict[str, str] = field(default_factory=dict)  # spelling -> term key
 
-    def canonical(name: str) -> str:
-        found = keys.get(name)
-        if found is None:
-            key = term_key(name)
-            found = keys[name] = tag_data.alias_of.get(key, key) if kind == "tag" else key
-        return found
 
-    for article in chronological:
-        for label in labels_of(article):
+def count_spellings(articles: list[Article], kind: TermKind, tag_data: TagData) -> Spellings:
+    """Spellings grouped by term key (case, spacing and tags.yaml aliases merged), in publication order."""
+    found = Spellings()
+    field_name = "tags" if kind == "tag" else "category"
+    for article in sorted(articles, key=lambda a: (a.date.timestamp(), a.source)):
+        for label in labels_of(article, kind):
             name = label.name
-            key = canonical(name)
-            counts = spellings.get(key)
+            key = found.key_of.get(name)  # a few hundred spellings across thousands of articles
+            if key is None:
+                key = term_key(name)
+                key = found.key_of[name] = tag_data.alias_of.get(key, key) if kind == "tag" else key
+            counts = found.counts.get(key)
             if counts is None:
-                counts = spellings[key] = {}
-                first_file[key] = article.source
-                first_line[key] = article.line_of(field)
+                counts = found.counts[key] = {}
+                found.first_file[key] = article.source
+                found.first_line[key] = article.line_of(field_name)
             counts[name] = counts.get(name, 0) + 1
+    return found
 
+
+def choose_labels(found: Spellings, kind: TermKind, tag_data: TagData) -> tuple[dict[str, Label], list[Problem]]:
+    """One label per term key: tags.yaml's name, else the spelling most articles use (ties: the first
+    seen). Two terms with one slug are an error naming both files; the later one gets no label."""
     labels: dict[str, Label] = {}
+    problems: list[Problem] = []
     by_slug: dict[str, str] = {}
-    for key, counts in spellings.items():
+    for key, counts in found.counts.items():
         info = tag_data.info.get(key) if kind == "tag" else None
         if info and info.name:
             name = info.name
@@ -145,30 +145,42 @@ def resolve_terms(articles: Iterable[Article], kind: TermKind,
         if slug in by_slug and by_slug[slug] != key:
             other = by_slug[slug]
             problems.append(Problem(
-                first_file[key], first_line.get(key),
-                f"{kind} `{name}` and {kind} `{labels[other].name}` (in {first_file[other]}) "
+                found.first_file[key], found.first_line.get(key),
+                f"{kind} `{name}` and {kind} `{labels[other].name}` (in {found.first_file[other]}) "
                 f"would share the URL slug `{slug}`",
-                f"rename one of them, or make one an alias in tags.yaml" if kind == "tag" else "rename one"))
+                "rename one of them, or make one an alias in tags.yaml" if kind == "tag" else "rename one"))
             continue
         by_slug[slug] = key
         labels[key] = Label(kind, slug, name)
+    return labels, problems
 
-    label_of = {name: labels.get(key) for name, key in keys.items()}  # None: a spelling whose slug clashed
-    resolved: list[Article] = []
-    for article in articles:
-        new_labels: list[Label] = []
-        for label in labels_of(article):
-            found = label_of[label.name]
-            if found is not None and all(found is not other for other in new_labels):  # one Label per key
-                new_labels.append(found)
-        if kind == "tag":
-            if tuple(new_labels) != article.tags:
-                article = replace(article, tags=tuple(new_labels))
-        else:
-            category = new_labels[0] if new_labels else None
-            if category != article.category:
-                article = replace(article, category=category)
-        resolved.append(article)
+
+def relabel(article: Article, kind: TermKind, label_of: dict[str, Label | None]) -> Article:
+    """The article pointing at the chosen labels (the same object when nothing changes)."""
+    new_labels: list[Label] = []
+    for label in labels_of(article, kind):
+        found = label_of[label.name]
+        if found is not None and all(found is not other for other in new_labels):  # one Label per key
+            new_labels.append(found)
+    if kind == "tag":
+        return replace(article, tags=tuple(new_labels)) if tuple(new_labels) != article.tags else article
+    category = new_labels[0] if new_labels else None
+    return replace(article, category=category) if category != article.category else article
+
+
+def resolve_terms(articles: Iterable[Article], kind: TermKind,
+                  tag_data: TagData = EMPTY_TAG_DATA) -> tuple[list[Article], dict[str, str], list[Problem]]:
+    """Merge spellings into terms, give each a display name, and point articles at the result.
+    Returns the relabelled articles, each tag's description by slug, and the problems.
+
+    Display name: ``tags.yaml``'s name, else the spelling most articles use, ties to the first seen
+    in publication order. Two different names with one slug are an error naming both files.
+    """
+    articles = list(articles)
+    found = count_spellings(articles, kind, tag_data)
+    labels, problems = choose_labels(found, kind, tag_data)
+    label_of = {name: labels.get(key) for name, key in found.key_of.items()}  # None: a spelling whose slug clashed
+    resolved = [relabel(article, kind, label_of) for article in articles]
     descriptions = {label.slug: tag_data.info[key].description
                     for key, label in labels.items() if kind == "tag" and key in tag_data.info}
     return resolved, descriptions, problems
@@ -179,7 +191,7 @@ def collect_terms(articles: Iterable[Article], kind: TermKind, descriptions: dic
     members: dict[str, list[Article]] = {}
     labels: dict[str, Label] = {}
     for article in articles:
-        for label in (article.tags if kind == "tag" else (article.category,) if article.category else ()):
+        for label in labels_of(article, kind):
             labels[label.slug] = label
             members.setdefault(label.slug, []).append(article)
     terms = [Term(labels[slug], descriptions.get(slug, ""), tuple(group)) for slug, group in members.items()]

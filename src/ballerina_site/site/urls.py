@@ -8,55 +8,14 @@ inside the output folder, whatever a slug or permalink says.
 from __future__ import annotations
 
 import posixpath
-from functools import lru_cache
 import re
+from functools import lru_cache
 from typing import Any, Literal
 from urllib.parse import urljoin
 
-from slugify import slugify as _slugify
-
 from ..core.config import SiteConfig
 from ..core.model import Article, Label, Person, Term
-
-_UNSAFE_SEGMENT = re.compile(r'[\x00-\x1f\\:*?"<>|]')
-WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-                    *(f"lpt{i}" for i in range(1, 10))}
-
-
-@lru_cache(maxsize=1 << 14)
-def slugify(text: str) -> str:
-    """Slugs are ASCII path segments: ``Amélie`` -> ``amelie``, ``Léon: The Professional`` ->
-    ``leon-the-professional``; an empty result means the text has nothing to make a URL from.
-    (Remembered: every article names its tags, and most tags are on many articles.)"""
-    slug = _slugify(text, max_length=120, word_boundary=True)
-    if slug in WINDOWS_RESERVED:
-        slug += "-"
-    return slug
-
-
-def term_key(name: str) -> str:
-    """Tags that differ only in case or spacing are one tag: ``john wick`` = ``JOHN  WICK``."""
-    return " ".join(name.split()).casefold()
-
-
-class UnsafePath(ValueError):
-    pass
-
-
-@lru_cache(maxsize=1 << 16)
-def safe_site_path(path: str) -> str:
-    """Normalise a site path and refuse anything that could leave the output folder."""
-    if "\x00" in path or "\\" in path:
-        raise UnsafePath(f"unsafe characters in URL path {path!r}")
-    segments = [segment for segment in path.split("/") if segment]
-    for segment in segments:
-        if segment in (".", "..") or _UNSAFE_SEGMENT.search(segment):
-            raise UnsafePath(f"unsafe URL path {path!r}")
-        if segment.split(".")[0].lower() in WINDOWS_RESERVED:
-            raise UnsafePath(f"URL path {path!r} uses a name Windows reserves")
-    trailing = path.endswith("/") or not segments
-    joined = "/" + "/".join(segments)
-    return joined + "/" if trailing and joined != "/" else joined
+from ..core.paths import safe_site_path
 
 
 @lru_cache(maxsize=1 << 16)
