@@ -1,6 +1,6 @@
-"""The quick paths of feeds.py write exactly what the slow, obviously right ones did: the XML writer
-what ElementTree wrote after ``ET.indent``, and the plain-HTML path of ``absolute_html`` what the
-HTMLParser-based rewrite gives, for any input."""
+"""Feeds' XML and HTML, for any input: the XML writer writes what ElementTree wrote after
+``ET.indent``, ``xml_text`` keeps exactly the characters XML 1.0 allows, and ``absolute_html`` gives
+the same bytes for Markdown's plain HTML as for HTML only a parser can read."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from typing import Union
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ballerina_site.render.feeds import (_NOT_XML, _absolute_plain, _Absolutizer, absolute_html, attributes, branch,
-                                  leaf, xml_document, xml_text)
+from ballerina_site.render.feeds import absolute_html, attributes, branch, leaf, xml_document, xml_text
 
 FAST = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -61,15 +60,33 @@ def test_the_xml_writer_writes_what_elementtree_wrote(children: list[Tree], lang
     assert with_writer(root_attrs, children) == with_etree(root_attrs, children)
 
 
-def test_printable_text_holds_nothing_xml_text_drops() -> None:
-    """xml_text skips its search for printable text: sound only while every character it drops is
-    unprintable."""
-    dropped = [chr(code) for code in range(0x110000) if _NOT_XML.fullmatch(chr(code))]
-    assert len(dropped) == 29 + 2048 + 2 and not any(character.isprintable() for character in dropped)
+def is_xml_char(character: str) -> bool:
+    """XML 1.0's ``Char`` production: what a document may hold."""
+    code = ord(character)
+    return (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+            or 0x10000 <= code <= 0x10FFFF)
 
 
-# --- absolute_html against the parser ----------------------------------------------------------------
+def test_xml_text_keeps_exactly_the_characters_xml_allows() -> None:
+    for code in range(0x110000):
+        character = chr(code)
+        assert xml_text(character) == (character if is_xml_char(character) else ""), hex(code)
+    assert xml_text("a\x00b\ud800c\ufffed\te") == "abcd\te"
+
+
+# --- absolute_html: plain HTML and HTML only a parser can read --------------------------------------
+# A fragment that starts with a comment is never plain: it is read by the parser, which re-emits the
+# comment as it was. So ``absolute_html(COMMENT + x)`` is the parser's reading of ``x``, whatever way
+# ``absolute_html(x)`` took.
+COMMENT = "<!---->"
 BASE = "https://news.example/sub/2025/06/01/story/"
+
+
+def by_the_parser(fragment: str) -> str:
+    made = absolute_html(COMMENT + fragment, BASE)
+    assert made.startswith(COMMENT)
+    return made[len(COMMENT):]
+
 
 plain = st.sampled_from([  # HTML as Markdown writes it
     "text ", "x > y ", "&amp;", "&copy;", "&#169;", "&#xA9;", "&#X41;", "&a-b.c;", "\n", "é東", "<p>", "</p>",
@@ -102,15 +119,15 @@ fragments = st.builds(mixed, st.lists(plain, max_size=16), st.lists(odd, max_siz
 @FAST
 @given(fragments)
 def test_plain_html_is_made_absolute_as_the_parser_does_it(fragment: str) -> None:
-    parser = _Absolutizer(BASE)
-    parser.feed(fragment)
-    parser.close()
-    assert absolute_html(fragment, BASE) == "".join(parser.out)
+    assert absolute_html(fragment, BASE) == by_the_parser(fragment)
 
 
-def test_markdown_output_takes_the_plain_path() -> None:
+def test_markdown_output_is_made_absolute() -> None:
     body = ('<p>Read <a href="../other/">this</a> &amp; <em>that</em>.</p>\n'
             '<p><img alt="A &quot;still&quot;" src="/img/still.jpg" /></p>\n<pre><code>a &lt; b\n</code></pre>')
-    plain = _absolute_plain(body, BASE)
-    assert plain is not None and 'href="https://news.example/sub/2025/06/01/other/"' in plain
-    assert 'src="https://news.example/img/still.jpg"' in plain
+    made = absolute_html(body, BASE)
+    assert made == by_the_parser(body)
+    assert 'href="https://news.example/sub/2025/06/01/other/"' in made
+    assert 'src="https://news.example/img/still.jpg"' in made
+    assert made.replace('https://news.example/sub/2025/06/01/other/', '../other/').replace(
+        'https://news.example/img/still.jpg', '/img/still.jpg') == body

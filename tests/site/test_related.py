@@ -122,8 +122,7 @@ def test_scores_that_round_alike_tie_even_from_different_shared_tags():
     expected = ["both", "filler4", "filler3", "filler2", "filler1", "only-r"]
     assert names(site.keep_reading(target)) == expected
     assert names(c.article for c in index.candidates(target))[:6] == expected
-    ranked, more = index._ranked(target, 2)
-    assert names(ranked) == expected and more  # the whole tied level, and "just-q" left over
+    assert names(index.keep_reading(target, 2)) == expected[:2]  # cut inside the tied level: time decides
 
 
 def reference_keep_reading(index: RelatedIndex, article, count: int) -> list[str]:
@@ -164,11 +163,6 @@ def test_fast_ranking_matches_the_full_ranking():
             for window in (0, 3, 8, 200):
                 index = RelatedIndex(site.articles, tags, categories, window)
                 for article in site.articles:
-                    full = [c.article for c in index.candidates(article)]
-                    for need in (1, 2, 5):
-                        ranked, more = index._ranked(article, need)
-                        assert ranked == full[:len(ranked)]
-                        assert len(ranked) >= min(need, len(full)) and more == (len(full) > len(ranked))
-                    for count in (1, 3, 6):
+                    for count in (1, 2, 3, 5, 6):
                         assert names(index.keep_reading(article, count)) == reference_keep_reading(
                             index, article, count), (corpus, window, article.slug, count)
