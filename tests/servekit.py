@@ -1,6 +1,8 @@
 """Helpers for the preview tests: run `serve` as a real process, talk to it over real HTTP.
 
-Every wait here is bounded; nothing sleeps longer than the thing it waits for.
+Every wait here waits for something to happen (an output line, an event, a condition), never for
+a fixed time, and gives up only after ``BOUND`` seconds: generous, so that a busy machine makes
+the tests slower, not failing.
 """
 
 from __future__ import annotations
@@ -16,13 +18,24 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 SRC = REPO / "src"
-BOUND = 15.0  # the longest any single wait may take before the test fails
+BOUND = 60.0  # the longest any single wait may take before the test fails
+
+
+def wait_until(condition: Callable[[], object], what: str, timeout: float = BOUND) -> None:
+    """Look again (every 20 ms) until ``condition()`` holds; fail naming ``what`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout} s")
+        time.sleep(0.02)
 
 
 def copy_default_site(target: Path) -> Path:
@@ -129,6 +142,18 @@ class ServeProcess:
             reader.join(BOUND)
         return code
 
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Hold the server still (SIGSTOP) while the caller changes several files, then let it go on.
+
+        The file system queues the change events meanwhile, so the watcher gets them all at once,
+        as from one quick save or checkout, however slowly a busy machine runs the test."""
+        self.proc.send_signal(signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            self.proc.send_signal(signal.SIGCONT)
+
     def __enter__(self) -> "ServeProcess":
         return self
 
@@ -142,7 +167,7 @@ class EventStream:
     """A real SSE client: collects every ``state`` event the server sends, in a background thread."""
 
     def __init__(self, port: int, path: str = "/__ballerina/events"):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=BOUND)
         self.conn.request("GET", path)
         self.response = self.conn.getresponse()
         assert self.response.status == 200
@@ -180,17 +205,6 @@ class EventStream:
             event = self.next(max(0.01, deadline - time.monotonic()))
             if predicate(event):
                 return event
-
-    def collect_for(self, seconds: float) -> list[dict]:
-        """Every event that arrives within ``seconds`` (used to prove 'exactly one')."""
-        got = []
-        deadline = time.monotonic() + seconds
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                got.append(self.events.get(timeout=left))
-            except queue.Empty:
-                break
-        return got
 
     def close(self) -> None:
         try:
