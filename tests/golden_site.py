@@ -42,17 +42,23 @@ class GoldenBuildFailed(Exception):
     """The build of a golden site exited with a non-zero status."""
 
 
-def copy_site(name: str, into: Path) -> Path:
-    """Copy the inputs of site ``name`` into a new folder under ``into``; the checkout is never written."""
+def copy_inputs(name: str, target: Path) -> Path:
+    """Copy the inputs of site ``name`` into ``target``, so that a build writes there, never into the
+    checkout (a build writes its cache, lock and urls.lock beside its sources)."""
     source, entries = SITES[name]
-    site = into / name
-    site.mkdir(parents=True)
+    target.mkdir(parents=True, exist_ok=True)
     for entry in entries:
         if (source / entry).is_dir():
-            shutil.copytree(source / entry, site / entry)
+            shutil.copytree(source / entry, target / entry)
         elif (source / entry).is_file():
-            shutil.copy2(source / entry, site / entry)
-    return site
+            shutil.copy2(source / entry, target / entry)
+    return target
+
+
+def copy_default_site(target: Path) -> Path:
+    """A copy of the repository's own site (content/, templates/, static/, site.yaml, tags.yaml,
+    urls.lock) in ``target``: what every test that builds the default site builds."""
+    return copy_inputs("default", target)
 
 
 def build(name: str, workdir: Path, *options: str) -> Path:
@@ -61,7 +67,7 @@ def build(name: str, workdir: Path, *options: str) -> Path:
     Search is off because Pagefind's index is not byte-reproducible. The build runs as a real
     ``python -m ballerina_site`` process, with this checkout's ``src`` first on the path.
     """
-    site = copy_site(name, workdir)
+    site = copy_inputs(name, workdir / name)
     env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
            "PYTHONPATH": str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     done = subprocess.run([sys.executable, "-m", "ballerina_site", "build", "--no-search", "--source", str(site),

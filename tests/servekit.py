@@ -12,7 +12,6 @@ import json
 import os
 import queue
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -36,18 +35,6 @@ def wait_until(condition: Callable[[], object], what: str, timeout: float = BOUN
         if time.monotonic() > deadline:
             raise AssertionError(f"{what}: not within {timeout} s")
         time.sleep(0.02)
-
-
-def copy_default_site(target: Path) -> Path:
-    """A temp copy of the repository's own site (content/, site.yaml, templates/, static/)."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in ("content", "templates", "static"):
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, target / name)
-    for name in ("site.yaml", "tags.yaml"):
-        if (REPO / name).is_file():
-            shutil.copy2(REPO / name, target / name)
-    return target
 
 
 @dataclass

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from servekit import BOUND, EventStream, ServeProcess, copy_default_site
+from golden_site import copy_default_site
+from servekit import BOUND, EventStream, ServeProcess
 
 REBUILT = r"^rebuilt \d+ pages?( \(\d+ rendered\))? in \d+ ms; saved -> served in \d+ ms"
 
@@ -60,10 +61,11 @@ def marker_rebuild(site: Path, serve: ServeProcess, stream: EventStream, after: 
     rebuild still owed to earlier changes comes before this one (or in it, and then its line names
     more than this file) -- no waiting for a fixed time to see that nothing happens."""
     marker = site / "content" / "2025-05-01-marker.md"
-    mark = len(serve.lines)
     marker.write_text("---\ntitle: Marker\ndate: 2025-05-01\n---\n\nThe marker.\n", encoding="utf-8")
     after_each_rebuild(stream, lambda: "Marker" in serve.get(serve.base_path + "archive/").text)
-    line = serve.wait_for_line(REBUILT, start=mark)
+    # the terminal line comes after the tabs are told (the build then writes its records), and the
+    # lines of earlier rebuilds before it
+    line = serve.wait_for_line(REBUILT + r".*content/2025-05-01-marker\.md")
     assert stream.first["build"] + after + 1 == latest_build(serve)
     return line
 
