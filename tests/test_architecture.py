@@ -5,18 +5,21 @@
   ``__init__`` and ``__main__`` are exempt);
 - no import cycle between modules, whatever the stages;
 - no private name of another package: no import of a module or name starting with ``_``, no
-  ``x._y`` on a name bound to a dependency, no name-mangled ``_Class__name`` anywhere, no attribute
-  set on a dependency's module or class (monkey-patching), no module or attribute a dependency keeps
-  internal (listed below with why);
+  ``x._y`` on a name bound to a dependency, no name-mangled ``_Class__name`` anywhere, no method of
+  a subclass replacing a private one of its dependency base, no attribute set on a dependency's
+  module or class (monkey-patching), no module or attribute a dependency keeps internal (listed
+  below with why);
 - the package's top level lists at most 12 entries.
 
 Imports inside functions and under ``if TYPE_CHECKING:`` count like any other: they still point
-somewhere. Each failure names every offending module, with the line.
+somewhere. Each failure names every offending module, with the line. Only the overriding check
+imports anything: the dependencies' classes, to see which private members they have.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 import sys
 from dataclasses import dataclass
@@ -287,9 +290,51 @@ def private_attribute_problems(module: str) -> list[str]:
     return sorted(set(problems), key=lambda text: (text.split(":")[0], int(text.split(":")[1]), text))
 
 
+def dependency_object(dotted: str) -> object | None:
+    """The dependency's object a bound name stands for (``jinja2.runtime.Context``), if it imports."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            found: object = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for name in parts[cut:]:
+            found = getattr(found, name, None)
+        return found
+    return None
+
+
+def base_of(node: ast.expr, bound: dict[str, str]) -> str | None:
+    """What a class's base names in a dependency (``markdown.blockprocessors.BlockProcessor``), else None."""
+    if isinstance(node, ast.Name):
+        return bound.get(node.id)
+    if isinstance(node, ast.Attribute):
+        root, attrs = attribute_chain(node)
+        return f"{bound[root]}.{'.'.join(attrs)}" if root in bound else None
+    return None
+
+
+def private_override_problems(module: str) -> list[str]:
+    """Methods of our subclasses of a dependency's class that replace one of its private members."""
+    bound = dependency_bindings(module)
+    problems = []
+    for node in ast.walk(TREES[module]):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        bases = [(dotted, dependency_object(dotted)) for dotted in map(lambda b: base_of(b, bound), node.bases) if dotted]
+        for item in node.body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and is_private(item.name):
+                for dotted, base in bases:
+                    if base is not None and hasattr(base, item.name):
+                        problems.append(f"{where(module, item.lineno)}: {node.name}.{item.name} overrides the "
+                                        f"private {dotted}.{item.name}")
+    return problems
+
+
 def test_no_private_names_of_dependencies():
     problems = [problem for module in MODULES
-                for problem in private_import_problems(module) + private_attribute_problems(module)]
+                for problem in (private_import_problems(module) + private_attribute_problems(module)
+                                + private_override_problems(module))]
     assert not problems, (f"{len(problems)} use(s) of dependencies' private or internal names "
                           "(use their public API only):\n" + "\n".join(problems))
 
