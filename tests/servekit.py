@@ -17,10 +17,9 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
@@ -128,18 +127,6 @@ class ServeProcess:
         for reader in self._readers:
             reader.join(BOUND)
         return code
-
-    @contextmanager
-    def paused(self) -> Iterator[None]:
-        """Hold the server still (SIGSTOP) while the caller changes several files, then let it go on.
-
-        The file system queues the change events meanwhile, so the watcher gets them all at once,
-        as from one quick save or checkout, however slowly a busy machine runs the test."""
-        self.proc.send_signal(signal.SIGSTOP)
-        try:
-            yield
-        finally:
-            self.proc.send_signal(signal.SIGCONT)
 
     def __enter__(self) -> "ServeProcess":
         return self
