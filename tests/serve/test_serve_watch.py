@@ -395,10 +395,15 @@ def test_tabs_reload_once_the_output_is_in_place_and_hear_of_a_failure_after_it(
         editor_save(path, path.read_text(encoding="utf-8") + "\nWords, then a full disk.\n")
         failed = next(rebuilds)
         assert not failed.ok and "No space left on device" in failed.message
-        reloaded = stream.next()
-        assert reloaded["build"] == start + 2 and reloaded["error"] is None  # the output went live first
-        shown = stream.next()
-        assert shown["build"] == start + 2 and "No space left on device" in shown["error"]
+        # the output went live first (a tab told of it at once reloads; one whose stream is slower to
+        # send, on a busy machine, is told only the newest state), then the tabs hear of the failure
+        seen = [stream.next()]
+        while seen[-1]["error"] is None:
+            seen.append(stream.next())
+        assert [event["build"] for event in seen] == [start + 2] * len(seen) and len(seen) <= 2, seen
+        assert "No space left on device" in seen[-1]["error"]
+        assert any("Words, then a full disk." in page.read_text(encoding="utf-8")
+                   for page in (site / "public").rglob("index.html"))
         stream.close()
     finally:
         preview.close()
