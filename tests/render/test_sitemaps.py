@@ -106,15 +106,14 @@ def test_a_rebuild_in_the_same_process_writes_what_it_shows_now(tmp_path: Path, 
     another zone at the same instant, nor when the base URL or the split size changes."""
     from conftest import article, write_site
 
-    from ballerina_site.store import cache
     from ballerina_site.pipeline.build import BuildOptions, build
-
-    monkeypatch.setattr(cache, "_remembered", {})  # as the preview keeps things in memory
+    from ballerina_site.store.store import Store
 
     config = "title: T\nbase_url: https://one.example/\ntimezone: UTC\nsearch: false\nauthor: {name: Desk}\n"
     site = write_site(tmp_path / "site", {f"a{i}.md": article(f"Story {i}", f"2025-06-0{i + 1}T10:00:00+02:00")
                                           for i in range(3)}, config)
-    options = BuildOptions(root=site, cache=True, record_urls=False)
+    options = BuildOptions(root=site, cache=True, record_urls=False,
+                           store=Store(site, in_memory=True))  # as the preview keeps one store
     build(options)
     first = locs(site / "public" / "sitemap.xml")
     assert first["https://one.example/2025/06/01/a0/"] == "2025-06-01T10:00:00+02:00"

@@ -15,14 +15,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from ballerina_site.pipeline import build as build_module
 
-from ballerina_site.cli import main as cli
 
 from ballerina_site.pipeline import parsing
-from ballerina_site.output import listing as listing_module
 from ballerina_site.pipeline.build import BuildOptions, build
-from ballerina_site.store.cache import CACHE_DIR
+from ballerina_site.store.store import FOLDER as CACHE_DIR
 
 from conftest import SRC, article, run_cli, write_site
 
@@ -62,38 +59,6 @@ def cached_build(site: Path, out: Path, jobs: int = 1):
     return build(BuildOptions(root=site, output=out, now=NOW, cache=True, jobs=jobs, record_urls=False))
 
 
-def test_a_big_parse_writes_the_cache_in_a_child_and_the_build_waits_for_it(tmp_path, monkeypatch):
-    """From BACKGROUND_SAVE converted articles the cache is written by a forked child (lowered here);
-    the build returns only once it is written, and the next build takes every article from it."""
-    import time
-
-    from ballerina_site.store import cache
-
-    from ballerina_site.pipeline import workers
-    site = make_site(tmp_path / "site")
-    monkeypatch.setattr(parsing, "BACKGROUND_SAVE", 1)
-    slow_save = parsing._save_shards
-
-    def slowly(root, changed):  # noqa: ANN001 - runs in the child: the parent must wait for it
-        time.sleep(0.5)
-        slow_save(root, changed)
-
-    monkeypatch.setattr(parsing, "_save_shards", slowly)
-    started: list[int] = []
-    monkeypatch.setattr(workers, "in_background", lambda func, real=workers.in_background: (
-        real(func), started.append(len(workers._background))))
-    parent = os.getpid()
-    cold = cached_build(site, tmp_path / "cold", jobs=2)
-    assert os.getpid() == parent and started == [1] and workers._background == []
-    assert cold.parse.parsed == 14
-    saved = {source for n in range(parsing.SHARDS)
-             for source in (cache.load(parsing.shard_file(site, n), parsing.ARTICLES_FILE) or {})}
-    assert len(saved) == 14
-    warm = cached_build(site, tmp_path / "warm")
-    assert warm.parse.parsed == 0 and warm.parse.cached == 14
-    assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
-
-
 def test_cache_and_workers_give_the_clean_bytes(tmp_path, monkeypatch):
     site = make_site(tmp_path / "site")
     clean = clean_build(site, tmp_path / "clean")
@@ -101,12 +66,12 @@ def test_cache_and_workers_give_the_clean_bytes(tmp_path, monkeypatch):
 
     monkeypatch.setattr(parsing, "POOL_THRESHOLD", 1)  # the pool even for a small site
     cold = cached_build(site, tmp_path / "cold", jobs=2)
-    assert cold.parse.parsed == 14 and cold.parse.cached == 0
+    assert cold.summary.parsed == 14 and cold.summary.cached == 0
     assert tree(tmp_path / "cold") == clean
-    assert any(parsing.shard_file(site, n).is_file() for n in range(parsing.SHARDS))
+    assert any((site / CACHE_DIR).glob("articles-*"))
 
     warm = cached_build(site, tmp_path / "warm")
-    assert warm.parse.parsed == 0 and warm.parse.cached == 14
+    assert warm.summary.parsed == 0 and warm.summary.cached == 14
     assert tree(tmp_path / "warm") == clean
     assert [str(w) for w in warm.warnings] == [str(w) for w in cold.warnings]  # warnings replayed
     assert any("titel" in str(w) for w in warm.warnings)
@@ -114,7 +79,7 @@ def test_cache_and_workers_give_the_clean_bytes(tmp_path, monkeypatch):
     (site / "content" / "a03.md").write_text(article("Story three, retold", "2025-01-04", "New *words*."),
                                               encoding="utf-8")
     edited = cached_build(site, tmp_path / "edited", jobs=2)
-    assert edited.parse.parsed == 1 and edited.parse.cached == 13
+    assert edited.summary.parsed == 1 and edited.summary.cached == 13
     assert tree(tmp_path / "edited") == clean_build(site, tmp_path / "clean2")
     page = BeautifulSoup((tmp_path / "edited/2025/01/04/a03/index.html").read_text(), "html.parser")
     assert page.find("h1").get_text() == "Story three, retold" and page.find("em").get_text() == "words"
@@ -130,12 +95,12 @@ def test_cache_and_workers_give_the_clean_bytes(tmp_path, monkeypatch):
 def test_a_parse_setting_change_misses_the_cache(tmp_path, setting, check):
     site = make_site(tmp_path / "site")
     first = cached_build(site, tmp_path / "first")
-    assert first.parse.parsed == 14
+    assert first.summary.parsed == 14
     key = setting.split(":")[0]
     config = "".join(line + "\n" for line in CONFIG.splitlines() if not line.startswith(key + ":")) + setting
     (site / "site.yaml").write_text(config, encoding="utf-8")
     second = cached_build(site, tmp_path / "second")
-    assert second.parse.cached == 0 and second.parse.parsed == 14
+    assert second.summary.cached == 0 and second.summary.parsed == 14
     assert tree(tmp_path / "second") == clean_build(site, tmp_path / "clean")
     assert tree(tmp_path / "second") != tree(tmp_path / "first")
     html = "".join((tmp_path / "second" / page).read_text(encoding="utf-8")
@@ -148,7 +113,7 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path, damage):
     site = make_site(tmp_path / "site")
     clean = clean_build(site, tmp_path / "clean")
     cached_build(site, tmp_path / "first")
-    shards = [parsing.shard_file(site, n) for n in range(parsing.SHARDS) if parsing.shard_file(site, n).is_file()]
+    shards = sorted((site / CACHE_DIR).glob("articles-*"))
     assert shards
     for path in shards:
         data = path.read_bytes()
@@ -160,18 +125,19 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path, damage):
         elif damage == "garbage":
             path.write_bytes(os.urandom(4000))
         elif damage == "foreign":
-            path.write_bytes(b"BALLERINA-CACHE\nmanifest 1\n" + data[data.index(b" 1\n") + 3:])
+            head = data.index(b"\n", len(b"BALLERINA-STORE\n")) + 1  # another version's key, same payload
+            path.write_bytes(b"BALLERINA-STORE\n" + path.name.encode() + b" 2 0123456789abcdef01234567\n" + data[head:])
         elif damage == "empty":
             path.write_bytes(b"")
         else:
             path.unlink()
             path.mkdir()
     report = cached_build(site, tmp_path / "second")
-    assert report.parse.cached == 0 and report.parse.parsed == 14
+    assert report.summary.cached == 0 and report.summary.parsed == 14
     assert tree(tmp_path / "second") == clean
     if damage != "folder":
         third = cached_build(site, tmp_path / "third")  # the rebuilt cache is trusted again
-        assert third.parse.cached == 14
+        assert third.summary.cached == 14
         assert tree(tmp_path / "third") == clean
 
 
@@ -226,26 +192,11 @@ def test_progress_counter_in_a_terminal_and_quiet(tmp_path):
     assert "parsing" not in quiet
 
 
-def listed_elsewhere(folder: Path, sizes: bool = True) -> listing_module.Listing:
-    """In place of listing in the build process: only a folder that is not there may be listed here."""
-    assert not folder.exists(), f"{folder} listed in the build process"
-    return listing_module.Listing({}, set(), [])
-
-
-@pytest.fixture(params=["cli", "big-site listing"])
-def build_cli(request, monkeypatch, capsys):
-    """``ballerina-site build`` as a user runs it; or in this process as for a big site, whose output
-    and spare tree another process lists (see listing.py) — which must then really list them."""
+@pytest.fixture
+def build_cli():
+    """``ballerina-site build`` as a user runs it."""
     def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-        if request.param == "cli":
-            return run_cli(*args, env=env)
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.setattr(build_module, "BACKGROUND_LISTING", 0)
-        monkeypatch.setattr(listing_module, "listing", listed_elsewhere)
-        code = cli.main(list(args))
-        out, err = capsys.readouterr()
-        return subprocess.CompletedProcess(args, code, out, err)
+        return run_cli(*args, env=env)
     return run
 
 
@@ -337,52 +288,12 @@ def test_parallel_rendering_hands_each_page_its_own_bytes(tmp_path, monkeypatch)
     from ballerina_site.render import environment as render
     site = make_site(tmp_path / "site")
     monkeypatch.setattr(render, "RENDER_POOL_THRESHOLD", 1)
-    rendered = [build_module.check(BuildOptions(root=site, now=NOW, jobs=jobs, cache=False)).pages
-                for jobs in (1, 2)]
+    rendered = []
+    for jobs in (1, 2):
+        build(BuildOptions(root=site, output=tmp_path / f"out{jobs}", now=NOW, jobs=jobs, record_urls=False))
+        rendered.append(tree(tmp_path / f"out{jobs}"))
     assert rendered[0] == rendered[1]
     assert b"<title>Archive" in rendered[1]["archive/index.html"]
-
-
-class _BrokenPool:
-    """A pool whose workers all die (killed by the OOM killer, say)."""
-
-    def __init__(self, *args, **kwargs):
-        self._processes = {}
-
-    def submit(self, func, *args):
-        from concurrent.futures import Future
-        from concurrent.futures.process import BrokenProcessPool
-
-        future = Future()
-        future.set_exception(BrokenProcessPool("a worker died"))
-        return future
-
-    def shutdown(self, wait=True, cancel_futures=False):
-        pass
-
-
-def _no_processes(*args, **kwargs):
-    raise OSError(11, "Resource temporarily unavailable")
-
-
-@pytest.mark.parametrize("pool", [_BrokenPool, _no_processes])
-def test_when_the_workers_cannot_run_this_process_does_the_work_once(tmp_path, monkeypatch, pool):
-    """Feeds are made by this process while the workers render; if the pool breaks or cannot start,
-    everything is done here instead: the same bytes, and the feeds made once."""
-    from ballerina_site.pipeline import build as build_module
-    from ballerina_site.render import environment as render
-    from ballerina_site.pipeline import workers
-    site = make_site(tmp_path / "site")
-    clean = clean_build(site, tmp_path / "clean")
-    monkeypatch.setattr(render, "RENDER_POOL_THRESHOLD", 1)
-    monkeypatch.setattr(parsing, "POOL_THRESHOLD", 1)
-    monkeypatch.setattr(workers, "ProcessPoolExecutor", pool)
-    calls = []
-    real = build_module.render_feeds
-    monkeypatch.setattr(build_module, "render_feeds", lambda *args: calls.append(1) or real(*args))
-    build(BuildOptions(root=site, output=tmp_path / "out", now=NOW, jobs=2, record_urls=False))
-    assert tree(tmp_path / "out") == clean
-    assert calls == [1]
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -394,11 +305,11 @@ def test_a_first_build_fingerprints_pages_where_it_renders_them(tmp_path, monkey
     site = make_site(tmp_path / "site")
     options = BuildOptions(root=site, output=tmp_path / "out", now=NOW, cache=True, jobs=jobs, record_urls=False)
     first = build(options)
-    assert first.reused == 0
+    assert first.summary.reused == 0
     path = site / "content" / "a03.md"
     path.write_text(path.read_text(encoding="utf-8") + "\nA late paragraph.\n", encoding="utf-8")
     edited = build(options)
-    assert edited.pages - edited.reused < 20 < edited.pages  # the page, its Keep Reading neighbours, feeds
+    assert edited.pages - edited.summary.reused < 20 < edited.pages  # the page, its Keep Reading neighbours, feeds
     assert tree(tmp_path / "out") == clean_build(site, tmp_path / "clean")
 
 
@@ -415,7 +326,7 @@ def test_touched_files_are_read_but_not_converted_again(tmp_path, monkeypatch, j
         os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
     files[3].write_text(files[3].read_text(encoding="utf-8") + "\nA late paragraph.\n", encoding="utf-8")
     report = build(options)
-    assert (report.parse.parsed, report.parse.cached) == (1, len(files) - 1)
+    assert (report.summary.parsed, report.summary.cached) == (1, len(files) - 1)
     assert tree(tmp_path / "out") == clean_build(site, tmp_path / "clean")
 
 
@@ -483,46 +394,16 @@ def test_the_spare_tree_never_changes_a_published_file_in_place(tmp_path, build_
     assert tree(out) == clean_build(site, tmp_path / "clean")
 
 
-def test_a_big_site_whose_cache_is_gone_is_listed_once_before_the_workers_fork(tmp_path, monkeypatch):
-    """No records and no spare tree, but the output is there: the workers that stage the pages must
-    find the previous files already listed (they may not read the lister's pipe themselves), and keep
-    every unchanged file."""
+def test_a_site_whose_store_is_gone_keeps_its_unchanged_files(tmp_path, monkeypatch):
+    """No store and no spare tree, but the output is there: every unchanged file is kept."""
     from ballerina_site.render import environment as render
     site = make_site(tmp_path / "site")
     build(BuildOptions(root=site, now=NOW, cache=True, jobs=2, record_urls=False))
     before = states(site / "public")
     clean = clean_build(site, tmp_path / "clean")
     shutil.rmtree(site / CACHE_DIR)
-    monkeypatch.setattr(build_module, "BACKGROUND_LISTING", 0)
-    monkeypatch.setattr(listing_module, "listing", listed_elsewhere)
     monkeypatch.setattr(render, "RENDER_POOL_THRESHOLD", 1)
     report = build(BuildOptions(root=site, now=NOW, cache=True, jobs=2, record_urls=False))
     assert tree(site / "public") == clean
-    assert report.kept == len(before)  # the same clock: build-info.json is the same too
+    assert report.summary.kept == len(before)  # the same clock: build-info.json is the same too
     assert states(site / "public") == before
-
-
-
-def test_an_article_saved_while_a_build_reads_is_read_again_by_the_next(tmp_path, monkeypatch):
-    """The cache records the stats a file had before the build read it: a save that lands after the
-    read leaves a record that no longer matches, so the next build reads the file again instead of
-    keeping the older text."""
-    site = make_site(tmp_path / "site")
-    options = BuildOptions(root=site, now=NOW, cache=True, jobs=1, record_urls=False)
-    build(options)
-    path = site / "content" / "a03.md"
-    path.write_text(path.read_text(encoding="utf-8") + "\nRead by the build.\n", encoding="utf-8")
-    real = parsing._read_and_parse
-
-    def read_then_a_save(source, file, *args):
-        outcome = real(source, file, *args)
-        if file == path:
-            path.write_text(path.read_text(encoding="utf-8") + "\nSaved just after.\n", encoding="utf-8")
-        return outcome
-
-    monkeypatch.setattr(parsing, "_read_and_parse", read_then_a_save)
-    build(options)
-    assert "Saved just after." not in tree(site / "public")["2025/01/04/a03/index.html"].decode()
-    monkeypatch.setattr(parsing, "_read_and_parse", real)
-    build(options)
-    assert tree(site / "public") == clean_build(site, tmp_path / "clean")

@@ -18,14 +18,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ballerina_site.pipeline import build as build_module
 
-from ballerina_site.store import cache
 
 from ballerina_site.pipeline import parsing
 
 from ballerina_site.render import environment as render
-from ballerina_site.pipeline.build import BuildOptions, build, skip_if_unchanged
+from ballerina_site.pipeline.build import BuildOptions, build
+from ballerina_site.store.store import Store
 from ballerina_site.core.errors import SiteError
 
 from conftest import article, write_site
@@ -166,10 +165,9 @@ def apply(site: Path, edit: tuple, step: int) -> None:
         path.write_text("\n".join(lines) + "\n---\n" + body, encoding="utf-8")
 
 
-def outcome(options: BuildOptions, may_skip: bool = False) -> tuple[str, object]:
+def outcome(options: BuildOptions) -> tuple[str, object]:
     try:
-        if not (may_skip and skip_if_unchanged(options)):
-            build(options)
+        build(options)
         return "ok", tree(options.output_dir)
     except SiteError as exc:
         return "error", sorted(str(p) for p in exc.problems)
@@ -200,10 +198,8 @@ def outcome(options: BuildOptions, may_skip: bool = False) -> tuple[str, object]
          in_memory=False)
 def test_cached_parallel_rebuilds_equal_clean_builds(tmp_path_factory: pytest.TempPathFactory, monkeypatch, edits,
                                                      in_memory):
-    """``in_memory``: as the live preview of a big site builds, keeping cache files and decoded articles
-    in memory, and listing the output and the spare tree in another process."""
-    monkeypatch.setattr(cache, "_remembered", {} if in_memory else None)
-    monkeypatch.setattr(build_module, "BACKGROUND_LISTING", 0 if in_memory else 10**9)
+    """``in_memory``: as the live preview builds, with one store kept for all builds (it keeps what it
+    saved and decoded in memory)."""
     monkeypatch.setattr(parsing, "POOL_THRESHOLD", 1)
     monkeypatch.setattr(render, "RENDER_POOL_THRESHOLD", 1)
     root = tmp_path_factory.mktemp("prop")
@@ -211,14 +207,15 @@ def test_cached_parallel_rebuilds_equal_clean_builds(tmp_path_factory: pytest.Te
         f"a{i}.md": make_article(f"Story {i}", i * 3, TAGS[i % 3: i % 3 + 2], CATEGORIES[i % 3],
                                  f"Body of story {i}.\n\n## Part\n\n- one\n- two\n")
         for i in range(5)}, CONFIG)
-    build(BuildOptions(root=site, now=NOW, cache=True, jobs=2, record_urls=False))
+    store = Store(site, in_memory=True) if in_memory else None
+    build(BuildOptions(root=site, now=NOW, cache=True, jobs=2, record_urls=False, store=store))
     now = NOW
     for step, edit in enumerate(edits):
         apply(site, edit, step)
         if edit[0] == "clock":
             now += timedelta(days=edit[1], hours=1)
-        fast = outcome(BuildOptions(root=site, now=now, cache=True, jobs=1 + step % 2, record_urls=False),
-                       may_skip=True)
+        fast = outcome(BuildOptions(root=site, now=now, cache=True, jobs=1 + step % 2, record_urls=False,
+                                    store=store))
         shutil.rmtree(root / "clean", ignore_errors=True)
         clean = outcome(BuildOptions(root=site, output=root / "clean", now=now, record_urls=False))
         assert fast[0] == clean[0], (edit, fast, clean)

@@ -11,12 +11,15 @@ from types import MappingProxyType
 
 import pytest
 
-from ballerina_site.store import fingerprints
-from ballerina_site.pipeline.build import GENERATOR, BuildOptions, build, load_site
+from ballerina_site.pipeline.build import GENERATOR, BuildOptions, build
+from ballerina_site.pipeline.load import load_site
+from ballerina_site.store.store import Store
 from ballerina_site.store.fingerprints import Fingerprinter
 from ballerina_site.core.model import Label
 from ballerina_site.render.environment import make_environment
 from conftest import article, write_site
+
+STORE = Store(Path("."), enabled=False, in_memory=True)  # the preview's: remembers between builds
 
 NOW = datetime(2025, 7, 1, tzinfo=timezone.utc)
 CONFIG = "title: Test News\nbase_url: https://news.example/\ntimezone: UTC\nauthor: {name: Desk}\n"
@@ -24,13 +27,7 @@ CONFIG = "title: Test News\nbase_url: https://news.example/\ntimezone: UTC\nauth
 
 def fresh_token(env, site, value) -> bytes:
     """What the fingerprint is with nothing remembered."""
-    kept = dict(fingerprints._KNOWN_ARTICLES)
-    fingerprints._KNOWN_ARTICLES.clear()
-    try:
-        return Fingerprinter(env, site, GENERATOR).article(value)
-    finally:
-        fingerprints._KNOWN_ARTICLES.clear()
-        fingerprints._KNOWN_ARTICLES.update(kept)
+    return Fingerprinter(env, site, GENERATOR, Store(Path("."), enabled=False)).article(value)
 
 
 def test_a_remembered_fingerprint_is_reused_only_for_the_very_same_article(tmp_path: Path) -> None:
@@ -40,7 +37,7 @@ def test_a_remembered_fingerprint_is_reused_only_for_the_very_same_article(tmp_p
     site = loaded.site
     env = make_environment(site_root, site, loaded.urls, GENERATOR)
     original = site.articles[0]
-    remembered = Fingerprinter(env, site, GENERATOR).article(original)
+    remembered = Fingerprinter(env, site, GENERATOR, STORE).article(original)
     other_zone = timezone(timedelta(hours=-4))
     variants = {
         "the same fields in a new object": replace(original),
@@ -52,10 +49,10 @@ def test_a_remembered_fingerprint_is_reused_only_for_the_very_same_article(tmp_p
         "a flag": replace(original, draft=True),
     }
     for name, variant in variants.items():
-        token = Fingerprinter(env, site, GENERATOR).article(variant)  # remembers original's, then variant's
+        token = Fingerprinter(env, site, GENERATOR, STORE).article(variant)  # remembers original's, then variant's
         assert token == fresh_token(env, site, variant), name
         assert (token == remembered) == (name == "the same fields in a new object"), name
-        Fingerprinter(env, site, GENERATOR).article(original)  # remember the original again
+        Fingerprinter(env, site, GENERATOR, STORE).article(original)  # remember the original again
 
 
 @pytest.mark.parametrize("keep_reading", [0, 3])

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Iterable, Sequence
 
-from ..store import cache
 from .feeds import attributes, branch, leaf, rfc3339, xml_document
 from ..core.model import Article, Site
 from ..site.pages import Page
@@ -71,25 +70,10 @@ def robots_txt(site: Site, urls: Urls) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-_last_urlsets: tuple[object, dict[str, bytes]] | None = None
-"""The last build's sitemap files and all they were made from: the preview rebuilds a big site
-with the same pages and dates again and again (17,600 URLs at 10,000 articles: 0.08 s a rebuild)."""
-
-
 def render_sitemaps(pages: Sequence[Page], site: Site, urls: Urls, now: datetime) -> dict[str, bytes]:
     """Output path -> bytes for the sitemap(s), the news sitemap when switched on, and robots.txt."""
-    global _last_urlsets
     shown = [page for page in pages if page.kind in SITEMAP_KINDS]
-    key = None
-    if cache.in_memory():  # a long-lived process (the preview): the next build may show the same
-        # a date's offset too: equal datetimes in other zones are written differently
-        key = (urls.origin, urls.base_path, site.config.sitemap.max_urls,
-               [(page.path, page.updated, page.updated and page.updated.utcoffset()) for page in shown])
-    if key is not None and _last_urlsets is not None and _last_urlsets[0] == key:
-        files = dict(_last_urlsets[1])
-    else:
-        files = _urlsets([(urls.absolute(page.path), page.updated) for page in shown], site, urls)
-        _last_urlsets = (key, dict(files)) if key is not None else None
+    files = _urlsets([(urls.absolute(page.path), page.updated) for page in shown], site, urls)
     if site.config.sitemap.news:
         files[output_file(urls.NEWS_SITEMAP)] = news_sitemap(site, urls, now)
     files[output_file(urls.ROBOTS)] = robots_txt(site, urls)

@@ -14,8 +14,8 @@ import traceback
 from dataclasses import dataclass, field, replace
 from typing import Iterator
 
-from ..store import cache
 from ..pipeline.build import BuildOptions, BuildReport, build
+from ..store.store import Store
 from ..core.config import SiteConfig, load_config
 from ..core.errors import Problem, SiteError
 from .livereload import LiveReload
@@ -57,8 +57,7 @@ class Rebuilt:
 
 
 def rebuild(options: BuildOptions) -> tuple[BuildReport | None, tuple[Problem, ...]]:
-    """The one place the preview builds. Today a full build; when build.py grows an incremental
-    API this is the function to switch. Never raises for a broken site or a failed write."""
+    """The one place the preview builds. Never raises for a broken site or a failed write."""
     try:
         report = build(options)
         return report, report.warnings
@@ -74,7 +73,7 @@ def rebuild(options: BuildOptions) -> tuple[BuildReport | None, tuple[Problem, .
 
 
 def _site_config(options: BuildOptions, report: BuildReport | None) -> SiteConfig:
-    if report is not None:
+    if report is not None and report.site is not None:
         return report.site.config
     try:
         config = load_config(options.root)
@@ -89,8 +88,10 @@ class Preview:
     from a signal handler: it only sets a flag."""
 
     def __init__(self, options: ServeOptions):
-        self.options = options
-        cache.keep_in_memory()  # rebuilds skip reading and decoding the build cache files they wrote
+        # one store for the preview's life: rebuilds take back what they saved without reading it again
+        build_options = options.build
+        store = Store(build_options.root, enabled=build_options.cache, in_memory=True)
+        self.options = replace(options, build=replace(build_options, store=store))
         self.live: LiveReload | None = None
         self.server: PreviewServer | None = None
         self.watcher: Watcher | None = None

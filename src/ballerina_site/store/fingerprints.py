@@ -1,7 +1,7 @@
 """What each output file depends on, as one fingerprint: equal fingerprints mean equal bytes.
 
 An incremental build renders a page only when its fingerprint differs from the one recorded when
-the file now in the output was written (see incremental.py). A fingerprint hashes
+the file now in the output was written (see outputs.py). A fingerprint hashes
   - the code (this package, Python, Jinja and Markdown versions) and the whole config;
   - the source of the page's template and of every template it extends, includes or imports, found
     in the parsed templates (a computed template name makes it depend on every template);
@@ -29,22 +29,19 @@ time and the rest stay the same.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from datetime import date, datetime, time, timedelta
-from importlib import metadata
 from types import MappingProxyType
 from typing import Any
 
 import jinja2
-from jinja2 import meta, nodes
 
 from ..render.feeds import Feed
 from ..core.model import Article, Label, Person, Site, Term
 from ..site.pages import Page
-from ..pipeline.parsing import code_stamp
+from .store import Store
+from .template_reads import (ALL_FIELDS, BASE_FIELDS, MEMBERS, OPTIONAL_IN, OPTIONAL_NAMES, WHOLE_SITE, Templates,
+                             digest, field_names, fields_shown)
 
-WHOLE_SITE = "*"
-MEMBERS = "#members"  # a template mentions ``articles``: terms and authors count with their members
 _PROFILE_LISTS = ("tags", "categories", "authors")
 _FREE = ("config",)  # in every fingerprint already
 _WHOLE_ARTICLE_KINDS = frozenset({"article", "redirect"})
@@ -54,179 +51,8 @@ class Unwalkable(TypeError):
     """A context value with no known encoding: the page is rendered every time."""
 
 
-def _h(*parts: bytes) -> bytes:
-    """One hash of the parts, each prefixed by its length (one update: a third of the calls)."""
-    return hashlib.blake2b(b"".join([b"%d:%s" % (len(part), part) for part in parts]), digest_size=16).digest()
-
-
-def _is_site_attr(node: nodes.Node) -> bool:
-    return isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) and node.node.name == "site"
-
-
-def site_reads(tree: nodes.Template) -> frozenset[str]:
-    """Which ``site.<name>`` a template reads (``articles#len`` for a count), ``*`` for any other use
-    of ``site``, and ``#members`` when it mentions ``articles`` on anything."""
-    found: set[str] = set()
-
-    def visit(node: nodes.Node) -> None:
-        if (isinstance(node, nodes.Getattr) and node.attr == "articles") or \
-                (isinstance(node, nodes.Const) and node.value == "articles"):
-            found.add(MEMBERS)
-        if isinstance(node, nodes.Filter) and node.name in ("length", "count") and node.node is not None \
-                and _is_site_attr(node.node) and node.node.attr == "articles":  # type: ignore[attr-defined]
-            found.add("articles#len")
-            return
-        if _is_site_attr(node):
-            found.add(node.attr)  # type: ignore[attr-defined]
-            if node.attr == "articles":  # type: ignore[attr-defined]
-                found.add(MEMBERS)
-            return
-        if isinstance(node, nodes.Name) and node.name == "site":
-            found.add(WHOLE_SITE)
-            return
-        for child in node.iter_child_nodes():
-            visit(child)
-
-    visit(tree)
-    return frozenset(found)
-
-
-_ALL_FIELDS = "#fields:*"  # a template may reach any field of an article
-_OPTIONAL = {"body_html": ("body_html",), "word_count": ("word_count",), "links": ("links",),
-             "key_lines": ("key_lines", "line_of")}
-"""Article fields no Python helper reads on pages other than the article's own (its page and its
-redirect pages count the article whole): by field, the names through which a template reaches it."""
-_BY_NAME = frozenset({"attr", "map", "selectattr", "rejectattr", "sort", "groupby", "sum", "unique", "min",
-                      "max", "join", "dictsort"})  # Jinja filters and tests that take an attribute's name
-
-
-def field_reads(tree: nodes.Template) -> frozenset[str]:
-    """Which of the :data:`_OPTIONAL` article fields a template may read (``#fields:<name>``), or
-    ``#fields:*`` for any, judged from its syntax alone and on the safe side: a field counts when its
-    name is an attribute or inside any string; any field when an attribute is reached by a name made
-    at render time (``x[key]``, ``attr(name)``, ``map(attribute=name)``...) or through a dunder."""
-    found: set[str] = set()
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Const, nodes.Filter, nodes.Test)):
-        if isinstance(node, nodes.Getattr):
-            if node.attr.startswith("__"):
-                return frozenset({_ALL_FIELDS})
-            found.update(f"#fields:{field}" for field, names in _OPTIONAL.items() if node.attr in names)
-        elif isinstance(node, nodes.Const):
-            if isinstance(node.value, str):
-                found.update(f"#fields:{field}" for field, names in _OPTIONAL.items()
-                             if any(name in node.value for name in names))
-        elif isinstance(node, nodes.Getitem):
-            if not isinstance(node.arg, (nodes.Const, nodes.Slice)):
-                return frozenset({_ALL_FIELDS})
-        elif node.name in _BY_NAME and (node.dyn_args is not None or node.dyn_kwargs is not None or not all(
-                isinstance(arg, nodes.Const) for arg in (*node.args, *(kw.value for kw in node.kwargs)))):
-            return frozenset({_ALL_FIELDS})
-    return frozenset(found)
-
-
-_PARSED: dict[bytes, tuple[frozenset[str] | None, frozenset[str]]] = {}  # by a hash of the source
-
-
-class Templates:
-    """Per template: a hash of its source and of everything it pulls in, and the site parts they read."""
-
-    def __init__(self, env: jinja2.Environment):
-        self.env = env
-        self._own: dict[str, tuple[bytes, frozenset[str] | None, frozenset[str]]] = {}
-        self._closure: dict[str, tuple[bytes, frozenset[str]]] = {}
-
-    def _read(self, name: str) -> tuple[bytes, frozenset[str] | None, frozenset[str]]:
-        if name not in self._own:
-            try:
-                source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
-            except jinja2.TemplateNotFound:
-                self._own[name] = (b"missing", frozenset(), frozenset())
-                return self._own[name]
-            own = _h(b"t", source.encode("utf-8"))
-            known = _PARSED.get(own)  # the live preview parses each template once per edit, not per build
-            if known is None:
-                try:
-                    tree = self.env.parse(source)
-                    refs = list(meta.find_referenced_templates(tree))
-                    pulled = None if any(ref is None for ref in refs) else frozenset(refs)  # None: any
-                    reads = site_reads(tree) | field_reads(tree)
-                except jinja2.TemplateSyntaxError:
-                    pulled, reads = frozenset(), frozenset({WHOLE_SITE, _ALL_FIELDS})
-                known = _PARSED[own] = (pulled, reads)
-            self._own[name] = (own, *known)
-        return self._own[name]
-
-    def info(self, name: str) -> tuple[bytes, frozenset[str]]:
-        """(hash of the template and all it uses, site parts read by any of them)."""
-        if name in self._closure:
-            return self._closure[name]
-        seen: set[str] = set()
-        todo = [name]
-        while todo:
-            current = todo.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            pulled = self._read(current)[1]
-            if pulled is None:
-                seen |= set(self.env.list_templates())
-                break
-            todo.extend(pulled)
-        parts: list[bytes] = []
-        reads: set[str] = set()
-        for current in sorted(seen):
-            own, _, current_reads = self._read(current)
-            parts += [current.encode(), own]
-            reads |= current_reads
-        self._closure[name] = (_h(*parts), frozenset(reads))
-        return self._closure[name]
-
-
-def _versions() -> bytes:
-    found = []
-    for name in ("jinja2", "markupsafe"):
-        try:
-            found.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name}=none")
-    return ";".join(found).encode()
-
-
 _SHORT = 16  # longer lists are hashed once and remembered
 _PLAIN = frozenset({type(None), int, float, bool, datetime, date, time, timedelta})
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _field_names(kind: type) -> tuple[str, ...]:
-    names = _FIELD_NAMES.get(kind)
-    if names is None:
-        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(kind))
-    return names
-
-
-_FIELD_SETS: dict[frozenset[str], tuple[str, ...]] = {}
-_FIELD_READS = frozenset({_ALL_FIELDS, *(f"#fields:{field}" for field in _OPTIONAL)})
-
-
-def fields_shown(reads: frozenset[str]) -> tuple[str, ...]:
-    """The article fields that count on a page whose templates read ``reads``, always in field order
-    (the same tuple object for the same set, so it can key memos)."""
-    key = reads & _FIELD_READS
-    found = _FIELD_SETS.get(key)
-    if found is None:
-        every = _field_names(Article)
-        found = _FIELD_SETS[key] = every if _ALL_FIELDS in key else tuple(
-            name for name in every if name not in _OPTIONAL or f"#fields:{name}" in key)
-    return found
-
-
-ALL_FIELDS = fields_shown(frozenset({_ALL_FIELDS}))
-_BASE_FIELDS = tuple(name for name in ALL_FIELDS if name not in _OPTIONAL)
-_OPTIONAL_IN: dict[int, tuple[str, ...]] = {}  # by id of an interned field set
-
-
-_KNOWN_ARTICLES: dict[tuple[str, int], tuple[Article, bytes, bytes]] = {}  # by source and
-# the fields that count: article, its profile, its token
 _EXACT = frozenset({str, int, bool, type(None), Label})  # == on these means the very same value
 
 
@@ -255,24 +81,16 @@ def _encoded(value: Any) -> bytes:
     return b"r" + repr(value).encode()
 
 
-_NAMES: dict[int, bytes] = {}
-
-
-def _names(fields: tuple[str, ...]) -> bytes:
-    found = _NAMES.get(id(fields))
-    if found is None:
-        found = _NAMES[id(fields)] = ",".join(fields).encode()
-    return found
-
-
 class Fingerprinter:
     """Fingerprints of one build's pages and feeds; memoised per article and term, so a site of
     10,000 articles is walked once."""
 
-    def __init__(self, env: jinja2.Environment, site: Site, generator: str):
+    def __init__(self, env: jinja2.Environment, site: Site, generator: str, store: Store):
         self.site = site
-        self.templates = Templates(env)
-        self.base = _h(code_stamp(), _versions(), generator.encode(), repr(site.config).encode())
+        self.templates = Templates(env, store.memo("parsed templates"))
+        self.base = digest(store.key.encode(), generator.encode(), repr(site.config).encode())
+        # by source and the fields that count: (article, its profile, its token) as in the last build
+        self.known: dict[tuple[str, int], tuple[Article, bytes, bytes]] = store.memo("article tokens")
         self._articles: dict[int, dict[int, bytes]] = {}  # by field set, by article
         self._profiles: dict[int, bytes] = {}
         self._bases: dict[int, bytes] = {}  # by id: the site holds every article for the whole build
@@ -295,18 +113,16 @@ class Fingerprinter:
     def _article_token(self, article: Article, fields: tuple[str, ...]) -> bytes:
         person = self.site.author_of(article)
         profile = self._person_profile(person) if person else b""
-        known = _KNOWN_ARTICLES.get((article.source, id(fields)))
+        known = self.known.get((article.source, id(fields)))
         if known is not None and known[1] == profile and _same_article(known[0], article, fields):
             return known[2]  # as in the last build of this process (the live preview)
         base = self._bases.get(id(article))
         if base is None:  # the fields every page counts, hashed once whatever else a page counts
-            base = self._bases[id(article)] = _h(b"B", *map(_encoded, map(article.__getattribute__, _BASE_FIELDS)),
+            base = self._bases[id(article)] = digest(b"B", *map(_encoded, map(article.__getattribute__, BASE_FIELDS)),
                                                  profile)
-        optional = _OPTIONAL_IN.get(id(fields))
-        if optional is None:
-            optional = _OPTIONAL_IN[id(fields)] = tuple(name for name in fields if name in _OPTIONAL)
-        token = _h(b"A", _names(optional), base, *map(_encoded, map(article.__getattribute__, optional)))
-        _KNOWN_ARTICLES[(article.source, id(fields))] = (article, profile, token)
+        optional = OPTIONAL_IN[id(fields)]
+        token = digest(b"A", OPTIONAL_NAMES[id(fields)], base, *map(_encoded, map(article.__getattribute__, optional)))
+        self.known[(article.source, id(fields))] = (article, profile, token)
         return token
 
     def _person_profile(self, person: Person) -> bytes:
@@ -329,7 +145,7 @@ class Fingerprinter:
             parts = [self._profile(value)]
             if members:
                 parts += [self.article(article, fields) for article in value.articles]
-            token = self._terms[key] = _h(b"T", *parts)
+            token = self._terms[key] = digest(b"T", *parts)
         return token
 
     def value(self, value: Any, members: bool, fields: tuple[str, ...] = ALL_FIELDS) -> bytes:
@@ -349,7 +165,7 @@ class Fingerprinter:
                 return b"L%d:" % len(value) + self._values(value, members, fields)
             hit = self._lists.get((id(value), members, id(fields)))  # e.g. a listing's page paths, shared by its pages
             if hit is None or hit[0] is not value:
-                token = b"H" + _h(self._values(value, members, fields))
+                token = b"H" + digest(self._values(value, members, fields))
                 hit = self._lists[(id(value), members, id(fields))] = (value, token)
             return hit[1]
         if kind is Term or kind is Person:
@@ -360,7 +176,7 @@ class Fingerprinter:
         if isinstance(value, Site):
             return b"S" + self.site_part(frozenset({WHOLE_SITE}))
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            names = _field_names(kind)
+            names = field_names(kind)
             return b"D%d:" % len(names) + kind.__qualname__.encode() + b":" + \
                 self._values([getattr(value, name) for name in names], members, fields)
         raise Unwalkable(kind.__name__)
@@ -396,17 +212,17 @@ class Fingerprinter:
             if name == "articles#len":
                 parts.append(b"count%d" % len(site.articles))
             elif name in _PROFILE_LISTS:
-                parts.append(name.encode() + _h(*(self.member_list(item, members, fields)
+                parts.append(name.encode() + digest(*(self.member_list(item, members, fields)
                                                   for item in getattr(site, name))))
             else:  # site.articles, site.months, site.related, site passed on whole ...
                 parts.append(b"whole" + self._whole())
-        token = self._site_parts[reads] = _h(*parts)
+        token = self._site_parts[reads] = digest(*parts)
         return token
 
     def _whole(self) -> bytes:
         site = self.site
         related = [(source, [a.source for a in articles]) for source, articles in sorted(site.related.items())]
-        return _h(b"S", *(self.article(a) for a in site.articles),
+        return digest(b"S", *(self.article(a) for a in site.articles),
                   *(self.member_list(t, True) for t in (*site.tags, *site.categories, *site.authors)),
                   repr(related).encode(),
                   *(self.article(a) for a in (*site.scheduled, *site.drafts, *site.expired)),
@@ -430,11 +246,11 @@ class Fingerprinter:
             context = self.value(context if type(context) is dict else dict(context), members, fields)
         except Unwalkable:
             return None
-        return _h(b"page", self.base, template, self.site_part(reads), head, context)
+        return digest(b"page", self.base, template, self.site_part(reads), head, context)
 
     def feed(self, feed: Feed, kind: str, now: datetime) -> bytes:
         """A feed shows its articles whole, with their authors; ``now`` dates only an empty feed."""
         head = repr((kind, feed.title, feed.subtitle, feed.key, feed.home, feed.atom, feed.rss)).encode()
         empty = b"" if feed.articles else repr(now).encode()
-        return _h(b"feed", self.base, head, empty, *(self.article(a) for a in feed.articles))
+        return digest(b"feed", self.base, head, empty, *(self.article(a) for a in feed.articles))
 

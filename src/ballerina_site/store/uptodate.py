@@ -1,11 +1,11 @@
 """A build that finds nothing changed since the last one: say so, without loading the site.
 
-After each build with the cache on, ``.ballerina-cache/uptodate-<hash of the output path>`` records
-what went in and what came out: the size, mtime, ctime and inode of every input (site-level files,
-``content/``, ``templates/``, ``static/``, the data files the config names, the theme and this
-package's code), the versions of the libraries that shape the output, the build options, every file
-of the output with its size, mtime and inode, the span of time in which the same inputs give the
-same output, and the summary the build printed.
+After each build the store keeps, per output folder, what went in and what came out: the size,
+mtime, ctime and inode of every input (site-level files, ``content/``, ``templates/``, ``static/``
+and the data files the config names; the code, theme and libraries are in the store's version key),
+the build options, every file of the output with its size, mtime and inode, the span of time in
+which the same inputs give the same output, and the summary the build printed (as plain data the
+caller made: this module does not look inside).
 
 The next build compares before doing anything else. When every input, option and output file is as
 recorded and the clock is still inside that span, the output is already what a full build would
@@ -17,34 +17,22 @@ file's size and mtime.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import sys
-import time
+from dataclasses import dataclass
 from datetime import datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from . import cache
-from ..site.schedule import BUILD_INFO, info_bytes
-from ..render.sitemaps import NEWS_WINDOW
-from ..pipeline.summary import BuildSummary, from_plain, to_plain, unchanged_since
 from ..output.listing import FileStat, listing
 from ..output.writer import output_lock, recover, same_bytes
+from ..render.sitemaps import NEWS_WINDOW
+from ..site.schedule import BUILD_INFO, info_bytes
+from .store import Store
 
 KIND = "uptodate"
-FORMAT = 1
-PACKAGE = Path(__file__).resolve().parent.parent
 WATCHED_FOLDERS = ("content", "templates", "static")  # inputs read whole, beside site-level files
-LIBRARIES = ("jinja2", "markupsafe", "markdown", "pyyaml", "python-slugify", "text-unidecode")
 
 Stats = dict[str, tuple[int, int, int, int]]
-
-
-def record_path(root: Path, output: Path) -> Path:
-    where = hashlib.blake2b(str(output.absolute()).encode(), digest_size=8).hexdigest()
-    return root / cache.CACHE_DIR / f"{KIND}-{where}"
 
 
 def _stat(path: str) -> tuple[int, int, int, int]:
@@ -85,23 +73,11 @@ def input_stats(root: Path, named: Iterable[str] = ()) -> Stats:
     for folder in WATCHED_FOLDERS:
         _walk(os.path.join(base, folder), folder + "/", found)
     found.update(named_stats(root, named))
-    _walk(str(PACKAGE), "<package>/", found)  # the code and the theme
     return found
 
 
 def named_stats(root: Path, names: Iterable[str]) -> Stats:
     return {name: _stat(os.path.join(str(root), name)) for name in names}
-
-
-def environment_key(options_key: str) -> str:
-    """What shapes the output besides the files: options, Python and the libraries' versions."""
-    versions = []
-    for name in LIBRARIES:
-        try:
-            versions.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name}=none")
-    return repr((FORMAT, sys.version, versions, options_key))
 
 
 def steady_until(now: datetime, moments: Iterable[datetime]) -> float | None:
@@ -125,25 +101,30 @@ def clock_moments(articles: Iterable[Any], news: bool) -> list[datetime]:
     return moments
 
 
-def save(root: Path, output: Path, *, options_key: str, inputs: Stats, files: Mapping[str, FileStat],
-         built_at: datetime, until: float | None, following: list[str], generator: str,
-         summary: BuildSummary) -> bool:
+@dataclass(frozen=True, slots=True)
+class Unchanged:
+    """A build found nothing changed: the summary the last build saved, and whether build-info.json
+    was written anew."""
+
+    summary: Any
+    written: int
+
+
+def save(store: Store, output: Path, *, options_key: str, inputs: Stats, files: Mapping[str, FileStat],
+         built_at: datetime, until: float | None, following: list[str], generator: str, summary: Any) -> bool:
     """Record a successful build (called under the output lock, after the swap)."""
     record = {
-        "environment": environment_key(options_key), "inputs": inputs,
+        "options": options_key, "inputs": inputs,
         "files": {relative: tuple(stat) for relative, stat in files.items()},
         "from": built_at.timestamp(), "until": until, "following": following, "generator": generator,
-        "summary": to_plain(summary),
+        "summary": summary,
     }
-    return cache.save(record_path(root, output), KIND, record)
+    return store.save(store.per_output(KIND, output), record)
 
 
-def forget(root: Path, output: Path) -> None:
+def forget(store: Store, output: Path) -> None:
     """A build that did not finish may have changed the output: the record no longer tells."""
-    try:
-        os.unlink(record_path(root, output))
-    except OSError:
-        pass
+    store.forget(store.per_output(KIND, output))
 
 
 def _folders_of(paths: Iterable[str]) -> set[str]:
@@ -154,24 +135,26 @@ def _folders_of(paths: Iterable[str]) -> set[str]:
     return folders
 
 
-def skip_if_unchanged(root: Path, output: Path, options_key: str, now: datetime) -> BuildSummary | None:
-    """The last build's summary when nothing changed since it (see the module docstring), after
+def _inputs_as_recorded(record: Any, root: Path, options_key: str, now: datetime) -> bool:
+    if not isinstance(record, dict) or record["options"] != options_key:
+        return False
+    until = record["until"]
+    if not record["from"] <= now.timestamp() or (until is not None and now.timestamp() >= until):
+        return False
+    recorded_inputs = record["inputs"]
+    current = input_stats(root)
+    current.update(named_stats(root, [name for name in recorded_inputs if name not in current]))
+    return bool(current == recorded_inputs)  # data files elsewhere, or missing ones, are looked up by name
+
+
+def check(store: Store, root: Path, output: Path, options_key: str, now: datetime) -> Unchanged | None:
+    """When nothing changed since the last build (see the module docstring): its saved summary, after
     writing ``build-info.json`` anew; None when a build is needed."""
-    started = time.perf_counter()
-    path = record_path(root, output)
-    record = cache.load(path, KIND)
+    name = store.per_output(KIND, output)
+    record = store.load(name)
     try:
-        if not isinstance(record, dict) or record["environment"] != environment_key(options_key):
+        if not _inputs_as_recorded(record, root, options_key, now):
             return None
-        until = record["until"]
-        if not record["from"] <= now.timestamp() or (until is not None and now.timestamp() >= until):
-            return None
-        recorded_inputs = record["inputs"]
-        current = input_stats(root)
-        current.update(named_stats(root, [name for name in recorded_inputs if name not in current]))
-        if current != recorded_inputs:  # data files elsewhere, or missing ones, are looked up by name
-            return None
-        summary = from_plain(record["summary"])
         files = {relative: FileStat(*stat) for relative, stat in record["files"].items()}
         following = [str(stamp) for stamp in record["following"]]
         generator = str(record["generator"])
@@ -183,19 +166,23 @@ def skip_if_unchanged(root: Path, output: Path, options_key: str, now: datetime)
         found, folders, others = listing(output)
         if others or folders != _folders_of(files) or {r: f.stat for r, f in found.items()} != files:
             return None
-        data = info_bytes(following, now, generator)
-        target = os.path.join(str(output), BUILD_INFO)
-        written = 0
-        if BUILD_INFO in files and not same_bytes(target, data):
-            temp = os.path.join(str(output), f".{BUILD_INFO}.{os.getpid()}.tmp")
-            with open(temp, "wb") as handle:
-                handle.write(data)
-            os.replace(temp, target)
-            info = os.stat(target)
-            files[BUILD_INFO] = FileStat(info.st_size, info.st_mtime_ns, info.st_ino)
+        written = _rewrite_info(output, files, info_bytes(following, now, generator))
+        if written:
             record["files"][BUILD_INFO] = tuple(files[BUILD_INFO])
             record["from"] = now.timestamp()
-            cache.save(path, KIND, record)
-            written = 1
-    return unchanged_since(summary, time.perf_counter() - started, written)
+            store.save(name, record)
+    return Unchanged(record["summary"], written)
 
+
+def _rewrite_info(output: Path, files: dict[str, FileStat], data: bytes) -> int:
+    """build-info.json states the build time: 1 when its bytes changed and it was written."""
+    target = os.path.join(str(output), BUILD_INFO)
+    if BUILD_INFO not in files or same_bytes(target, data):
+        return 0
+    temp = os.path.join(str(output), f".{BUILD_INFO}.{os.getpid()}.tmp")
+    with open(temp, "wb") as handle:
+        handle.write(data)
+    os.replace(temp, target)
+    info = os.stat(target)
+    files[BUILD_INFO] = FileStat(info.st_size, info.st_mtime_ns, info.st_ino)
+    return 1

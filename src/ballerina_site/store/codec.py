@@ -1,20 +1,14 @@
-"""The persistent build cache in ``<site>/.ballerina-cache/``: parsed articles, so a build after the
-first skips Markdown for every file that did not change (see parsing.py for the keys).
+"""Model values as plain data for the store (marshal stores no objects), and back.
 
-The folder may be deleted at any time. Every file starts with a header (magic, format version,
-BLAKE2 checksum of the payload); a file that is truncated, corrupt, from another version or not
-ours is ignored and rebuilt, never trusted (a record of the wrong shape too). Payloads are ``marshal`` dumps of plain data this
-module wrote itself (str, int, float, bytes, tuples, lists, dicts) — no pickled objects.
+Front matter values are YAML's safe types; datetimes keep their zone by name or offset. A value of a
+type this module does not know raises :class:`Unencodable`: that article is then parsed every time.
 """
 
 from __future__ import annotations
 
-import hashlib
-import marshal
-import os
 from dataclasses import fields
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,107 +16,6 @@ from zoneinfo import ZoneInfo
 from ..core.errors import Problem
 from ..core.model import Article, Label
 
-CACHE_DIR = ".ballerina-cache"
-MAGIC = b"BALLERINA-CACHE\n"
-FORMAT = 1
-_CHECKSUM_SIZE = 32
-_MARSHAL_VERSION = 4
-
-
-def digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
-# --- files ---------------------------------------------------------------------------------------
-
-_remembered: dict[str, tuple[tuple[int, int, int, int], Any]] | None = None  # see keep_in_memory
-
-
-def keep_in_memory() -> None:
-    """For a long-running process (the live preview): keep what each cache file held, and while the
-    file's size, mtime, ctime and inode say it is the very file read or written last, give that
-    back instead of reading it again. A build alone does without: it would only hold memory longer."""
-    global _remembered
-    if _remembered is None:
-        _remembered = {}
-
-
-def in_memory() -> bool:
-    return _remembered is not None
-
-
-def _signature(path: Path) -> tuple[int, int, int, int] | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-
-
-def _fresh_copy(value: Any) -> Any:
-    """Callers may change the top level of what they load (never the values inside)."""
-    if isinstance(value, dict):
-        return dict(value)
-    if isinstance(value, list):
-        return list(value)
-    return value
-
-
-def load(path: Path, kind: str) -> Any | None:
-    """The payload of a cache file, or None when it is missing, damaged, foreign or outdated."""
-    if _remembered is not None:
-        signature = _signature(path)
-        hit = _remembered.get(f"{kind}:{path}")
-        if hit is not None and signature is not None and hit[0] == signature:
-            return _fresh_copy(hit[1])
-    value = _read(path, kind)
-    if _remembered is not None and value is not None and signature is not None:
-        _remembered[f"{kind}:{path}"] = (signature, _fresh_copy(value))
-    return value
-
-
-def _read(path: Path, kind: str) -> Any | None:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    head = MAGIC + f"{kind} {FORMAT}\n".encode()
-    start = len(head) + _CHECKSUM_SIZE
-    if not data.startswith(head) or len(data) < start:
-        return None
-    payload = memoryview(data)[start:]
-    if hashlib.blake2b(payload, digest_size=_CHECKSUM_SIZE).digest() != data[len(head):start]:
-        return None
-    try:
-        return marshal.loads(payload)
-    except (EOFError, ValueError, TypeError):
-        return None
-
-
-def save(path: Path, kind: str, value: Any) -> bool:
-    """Write atomically (temp file + rename); a cache that cannot be written is simply not kept."""
-    try:
-        payload = marshal.dumps(value, _MARSHAL_VERSION)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        ignore = path.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# ballerina-site build cache: safe to delete\n*\n", encoding="utf-8")
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with open(temp, "wb") as handle:
-            handle.write(MAGIC + f"{kind} {FORMAT}\n".encode())
-            handle.write(hashlib.blake2b(payload, digest_size=_CHECKSUM_SIZE).digest())
-            handle.write(payload)
-        os.replace(temp, path)
-        if _remembered is not None:
-            signature = _signature(path)
-            if signature is not None:
-                _remembered[f"{kind}:{path}"] = (signature, _fresh_copy(value))
-        return True
-    except (OSError, ValueError):
-        return False
-
-
-# --- plain data for model values -----------------------------------------------------------------
 
 class Unencodable(ValueError):
     """A value the cache does not know how to store; the article is then just parsed every time."""
@@ -146,14 +39,9 @@ def encode_datetime(value: datetime) -> tuple[Any, ...]:
     raise Unencodable(f"time zone {zone!r}")
 
 
-_ZONES: dict[tuple[str, Any], Any] = {}
-
-
+@lru_cache(maxsize=256)  # a handful of zones shared by thousands of dates
 def _zone(kind: str, zone: Any) -> Any:
-    found = _ZONES.get((kind, zone))
-    if found is None:
-        found = _ZONES[(kind, zone)] = ZoneInfo(zone) if kind == "zone" else timezone(timedelta(seconds=zone))
-    return found
+    return ZoneInfo(zone) if kind == "zone" else timezone(timedelta(seconds=zone))
 
 
 def decode_datetime(item: tuple[Any, ...]) -> datetime:
@@ -239,14 +127,9 @@ def _plain_tuple(value: tuple[Any, ...]) -> tuple[Any, ...]:
     return value
 
 
-_LABELS: dict[tuple[str, str, str], Label] = {}  # a few hundred labels shared by thousands of articles
-
-
+@lru_cache(maxsize=4096)  # a few hundred labels shared by thousands of articles: one object each
 def _decode_label(item: tuple[str, str, str]) -> Label:
-    label = _LABELS.get(item)
-    if label is None:
-        label = _LABELS[item] = Label(*item)
-    return label
+    return Label(*item)
 
 
 def _decode_labels(value: Any) -> tuple[Label, ...]:

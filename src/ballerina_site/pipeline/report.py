@@ -1,15 +1,23 @@
-"""What a build tells the editor, as plain values: the CLI prints it, and the build cache keeps it so a
-build that finds nothing changed (uptodate.py) can say the same things without loading the site."""
+"""What a build tells its caller: :class:`BuildReport`, and the plain :class:`BuildSummary` the CLI
+prints and the store keeps, so a build that finds nothing changed (store/uptodate.py) can say the same
+things without loading the site."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 from ..core.errors import Problem
+from ..core.model import Site
+from ..render.search import SearchIndex
+from ..site.redirects import RedirectPlan
 
-if TYPE_CHECKING:
-    from .build import BuildReport
+
+@dataclass(frozen=True, slots=True)
+class ParseStats:
+    parsed: int  # converted in this build
+    cached: int  # taken from the store
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,20 +43,62 @@ class BuildSummary:
     up_to_date: bool = False  # nothing changed since the last build: nothing was rendered or loaded
 
 
-def summarize(report: BuildReport) -> BuildSummary:
-    site = report.site
-    plan = report.redirects
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """``site`` is None when nothing had changed since the last build: the site was not even loaded
+    (``summary.up_to_date``), and ``written`` is False for ``check``, which writes nothing."""
+
+    summary: BuildSummary
+    site: Site | None
+    redirects: RedirectPlan | None = None
+    search: SearchIndex | None = None
+    lock_written: bool = False
+    written: bool = True
+
+    @property
+    def output(self) -> Path:
+        return Path(self.summary.output)
+
+    @property
+    def pages(self) -> int:
+        return self.summary.pages
+
+    @property
+    def articles(self) -> int:
+        return self.summary.articles
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return self.summary.warnings
+
+    @property
+    def seconds(self) -> float:
+        return self.summary.seconds
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What the write stage did, for the summary."""
+
+    pages: int
+    static_files: int
+    kept: int = 0  # output files with unchanged bytes, kept (inode and mtime) instead of rewritten
+    reused: int = 0  # pages and feeds not rendered at all: their inputs did not change
+
+
+def summarize(output: Path, site: Site, counts: Counts, seconds: float, warnings: tuple[Problem, ...],
+              plan: RedirectPlan | None, search: SearchIndex | None, parse: ParseStats) -> BuildSummary:
     return BuildSummary(
-        output=str(report.output), pages=report.pages, static_files=report.static_files,
-        articles=report.articles, seconds=report.seconds, warnings=report.warnings,
+        output=str(output), pages=counts.pages, static_files=counts.static_files,
+        articles=len(site.articles), seconds=seconds, warnings=warnings,
         scheduled=tuple((a.source, a.goes_live.isoformat()) for a in site.scheduled),
         expired=tuple((a.source, a.expiry_date.isoformat() if a.expiry_date else "") for a in site.expired),
         moved=tuple((article.source, old) for article, old in plan.moved) if plan else (),
         forgotten=tuple(plan.forgotten) if plan else (),
         next_change=site.next_change.isoformat() if site.next_change is not None else None,
-        search_pages=report.search.pages if report.search is not None else None,
-        redirects=len(plan.redirects) if plan else 0, drafts=len(site.drafts), reused=report.reused,
-        kept=report.kept, parsed=report.parse.parsed, cached=report.parse.cached)
+        search_pages=search.pages if search is not None else None,
+        redirects=len(plan.redirects) if plan else 0, drafts=len(site.drafts), reused=counts.reused,
+        kept=counts.kept, parsed=parse.parsed, cached=parse.cached)
 
 
 def to_plain(summary: BuildSummary) -> tuple[Any, ...]:

@@ -1,0 +1,88 @@
+"""``ballerina-site build``: build the site into the output folder, print the summary."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..pipeline.report import BuildSummary
+from .check import check_content, check_output
+from .common import Commands, Progress, count, print_problems, site_options, speed_options, strict_option
+
+
+def add_parser(commands: Commands) -> None:
+    build = commands.add_parser("build", help="build the site into the output folder",
+                                description="Build the site. The previous output is replaced only if "
+                                            "the whole build succeeds.")
+    site_options(build)
+    build.add_argument("--output", "-o", type=Path, metavar="DIR",
+                       help="output folder (default: public/ inside the site folder)")
+    build.add_argument("--expired", action="store_true", help="include articles past their expiry_date")
+    build.add_argument("--no-search", dest="search", action="store_false", default=None,
+                       help="leave out the search index, page and box (overrides `search` in site.yaml)")
+    strict_option(build)
+    build.add_argument("--check", action="store_true",
+                       help="after building, check every internal link as `check` does (exit 1 if broken)")
+    speed_options(build)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..pipeline.build import BuildOptions, build
+    from ..pipeline.workers import default_jobs
+
+    progress = Progress(not args.quiet and sys.stderr.isatty())
+    options = BuildOptions(root=args.source, output=args.output, base_url=args.base_url,
+                           drafts=args.drafts, future=args.future, expired=args.expired, search=args.search,
+                           strict=args.strict, cache=not args.no_cache, jobs=args.jobs or default_jobs(),
+                           progress=progress, skip_unchanged=not args.check)
+    try:
+        report = build(options)
+    finally:
+        progress.clear()
+    print_summary(report.summary)
+    if args.check:
+        site = report.site if report.site is not None else check_content(args).site
+        assert site is not None  # a check always loads the site
+        return check_output(site, report.output)
+    return 0
+
+
+def print_summary(summary: BuildSummary) -> None:
+    print_problems(summary.warnings)
+    for source, when in summary.scheduled:
+        print(f"scheduled: {source} publishes {when}")
+    for source, when in summary.expired:
+        print(f"expired: {source} expired {when}")
+    for source, old in summary.moved:
+        print(f"moved: {source} from {old} (the old URL redirects)")
+    for source, url in summary.forgotten:
+        print(f"gone: {source} was published at {url}; its file is gone, so that URL now gives 404 "
+              f"(add it to another article's `aliases` to redirect it)")
+    if summary.next_change is not None:
+        print(f"next change: {summary.next_change} (rebuild then; see build-info.json)")
+    extra = []
+    if summary.up_to_date:
+        extra.append("nothing changed since the last build")
+    if summary.search_pages is not None:
+        extra.append(f"search index of {count(summary.search_pages, 'page')}")
+    if summary.redirects:
+        extra.append(count(summary.redirects, "redirect"))
+    if summary.scheduled:
+        extra.append(f"{len(summary.scheduled)} scheduled")
+    if summary.expired:
+        extra.append(f"{len(summary.expired)} expired")
+    if summary.drafts:
+        extra.append(f"{count(summary.drafts, 'draft')} left out")
+    if summary.warnings:
+        extra.append(count(len(summary.warnings), "warning"))
+    if summary.reused:
+        extra.append(f"{summary.pages - summary.reused} rendered, {summary.reused} reused unrendered")
+    if summary.kept:
+        written = summary.pages + summary.static_files - summary.kept
+        extra.append(f"{count(written, 'file')} written, {summary.kept} unchanged kept")
+    if summary.cached:
+        extra.append(f"{summary.cached} of {summary.cached + summary.parsed} articles from the build cache")
+    print(f"built {summary.pages} pages from {count(summary.articles, 'article')}"
+          f" and copied {summary.static_files} static files to {summary.output} in {summary.seconds:.2f} s"
+          + (f" ({', '.join(extra)})" if extra else ""))

@@ -1,0 +1,124 @@
+"""Stages one and two: files -> content model -> site model. Nothing here writes but the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from ..content.article import CONTENT_DIR, escaping_links, find_sources, source_name
+from ..core.config import SiteConfig, load_config
+from ..core.errors import Problem, SiteError, raise_if_errors
+from ..core.model import Article, Site
+from ..render.environment import THEME_DIR
+from ..site.assemble import Selection, assemble_site
+from ..site.authors import load_author_file
+from ..site.links import check_links
+from ..site.pages import check_paths, plan_pages
+from ..site.taxonomy import load_tag_data
+from ..site.urls import Urls
+from ..store.store import Store
+from .options import BuildOptions, build_time
+from .parsing import parse_sources
+from .report import ParseStats
+
+STATIC_DIR = "static"
+RELATED = "related"  # Keep Reading of every article, kept while no tag, date or slug changes
+Stats = Mapping[str, tuple[int, int, int, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSite:
+    site: Site
+    urls: Urls
+    warnings: tuple[Problem, ...]
+    static: Mapping[str, Path] = field(default_factory=dict)  # output path -> file to copy
+    parse: ParseStats = ParseStats(0, 0)  # articles converted now, and taken from the store
+
+
+def gate(problems: Iterable[Problem], strict: bool) -> list[Problem]:
+    """Raise :class:`SiteError` if there is an error (or, when strict, any warning); else the warnings."""
+    problems = list(problems)
+    if strict:
+        problems = [replace(p, level="error") if not p.is_error else p for p in problems]
+    raise_if_errors(problems)
+    return problems
+
+
+def load_settings(options: BuildOptions, problems: list[Problem]) -> SiteConfig:
+    """site.yaml with the options over it; with its problems noted, the defaults, so that the articles
+    are still read and every problem reported at once."""
+    try:
+        config = load_config(options.root)
+    except SiteError as exc:
+        problems += exc.problems
+        config = SiteConfig()
+    if options.base_url is not None:
+        config = replace(config, base_url=options.base_url)
+    if options.search is not None:
+        config = replace(config, search=options.search)
+    return config
+
+
+def load_articles(options: BuildOptions, config: SiteConfig, store: Store, seen: Stats | None,
+                  problems: list[Problem]) -> tuple[list[Article], list[Path], ParseStats]:
+    root = options.root
+    problems += escaping_links(root, CONTENT_DIR)
+    sources = find_sources(root)
+    parsed_all, stats = parse_sources(sources, root, config, store, jobs=options.jobs,
+                                      progress=options.progress, input_stats=seen)
+    articles = []
+    for parsed in parsed_all:
+        problems += parsed.problems
+        if parsed.article is not None:
+            articles.append(parsed.article)
+    return articles, sources, stats
+
+
+def load_site(options: BuildOptions, store: Store | None = None, seen: Stats | None = None) -> LoadedSite:
+    """Everything up to the site model; raises :class:`SiteError` with every problem found.
+    ``seen``: input files' stats taken before any was read (see store/uptodate.py)."""
+    root = options.root
+    store = store if store is not None else options.open_store()
+    problems: list[Problem] = []
+    config = load_settings(options, problems)
+    urls = Urls(config)
+    articles, sources, stats = load_articles(options, config, store, seen, problems)
+    static, static_problems = collect_static(root)
+    problems += static_problems
+    selection = Selection(build_time(options), options.drafts, options.future, options.expired)
+    unpublished = {a.source for a in articles if (a.draft and not selection.drafts)
+                   or (a.date > selection.now and not selection.future)}
+    articles, link_problems = check_links(articles, {source_name(p, root) for p in sources},
+                                          static, root, urls, unpublished)
+    problems += link_problems
+    tag_data, tag_problems = load_tag_data(root, config.tags_file)
+    profiles, profile_problems = load_author_file(root, config.authors_file)
+    problems += tag_problems + profile_problems
+    memo = store.load(RELATED) if store.enabled else None
+    memo = memo if isinstance(memo, dict) else ({} if store.enabled else None)
+    memo_key = memo.get("key") if memo is not None else None
+    site, site_problems = assemble_site(articles, config, selection, tag_data, profiles, memo)
+    if memo is not None and memo.get("key") != memo_key:
+        store.save(RELATED, memo)
+    problems += site_problems
+    if any(p.is_error for p in problems):  # also name URL clashes among the articles that did parse
+        problems += check_paths(plan_pages(site, urls))
+    return LoadedSite(site, urls, tuple(gate(problems, options.strict)), static, stats)
+
+
+def collect_static(root: Path) -> tuple[dict[str, Path], list[Problem]]:
+    """Theme files first, then the site's own ``static/`` over them; links out of the site refused."""
+    files: dict[str, Path] = {}
+    site_root = root.resolve()
+    for base, owner in ((THEME_DIR / STATIC_DIR, THEME_DIR.resolve()), (root / STATIC_DIR, site_root)):
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*")):
+            relative = path.relative_to(base)
+            if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+                continue
+            if not path.resolve().is_relative_to(owner):  # reported by escaping_links below
+                continue
+            files[relative.as_posix()] = path
+    return files, escaping_links(root, STATIC_DIR)

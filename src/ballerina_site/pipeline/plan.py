@@ -1,0 +1,91 @@
+"""Stage three: the site model -> a plan of every output file, and which of them can be kept as they are.
+
+Nothing is rendered here: the plan names each page and feed, the redirects, and (with the store on)
+each file's fingerprint, so that pages whose inputs did not change are reused from the previous
+output instead of rendered again (store/outputs.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Mapping
+
+import jinja2
+
+from .. import __version__
+from ..core.errors import Problem
+from ..output.listing import OldFile
+from ..render.environment import make_environment
+from ..render.feeds import Feed, feed_files, plan_feeds
+from ..render.search import check_paths as check_search_paths
+from ..render.seo import guideline_warnings
+from ..site.pages import Page, check_paths, plan_pages, redirect_pages
+from ..site.redirects import RedirectPlan, load_lock, plan_redirects
+from ..store.fingerprints import Fingerprinter
+from ..store.outputs import load_records, unchanged
+from ..store.store import Store
+from .load import LoadedSite, gate
+from .options import BuildOptions
+
+GENERATOR = f"ballerina-site {__version__}"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    loaded: LoadedSite
+    env: jinja2.Environment
+    pages: list[Page]  # every page, redirects included
+    feeds: list[tuple[str, Feed, str]]  # (output path, feed, kind)
+    redirects: RedirectPlan
+    warnings: tuple[Problem, ...]
+    reused: frozenset[str] = frozenset()  # pages and feeds to keep from the previous output unrendered
+    fingerprints: dict[str, bytes | None] = field(default_factory=dict)  # output path -> fingerprint
+    fingerprinter: Fingerprinter | None = None  # for the pages rendered, when none were reused
+
+
+def site_warnings(loaded: LoadedSite, options: BuildOptions) -> list[Problem]:
+    problems = list(loaded.warnings) + guideline_warnings(loaded.site)
+    if not loaded.site.config.origin and options.base_url is None:
+        problems.append(Problem("site.yaml", None, "`base_url` has no scheme and host, so feeds, sitemaps and "
+                                                   "share links hold relative URLs",
+                                "set e.g. base_url: https://example.org/", "warning"))
+    return problems
+
+
+def plan_site(loaded: LoadedSite, options: BuildOptions, now: datetime, store: Store,
+              previous: Mapping[str, OldFile] | None) -> Plan:
+    """Raises :class:`SiteError` with every problem found. ``previous``: the files of the output
+    this build replaces, when its pages may be reused."""
+    site, urls, root = loaded.site, loaded.urls, options.root
+    config = site.config
+    pages = plan_pages(site, urls)
+    lock, lock_problems = load_lock(root / config.redirects.lock_file, config.redirects.lock_file)
+    problems = gate(site_warnings(loaded, options) + lock_problems, options.strict)
+    redirects = plan_redirects(site, urls, lock, (page.path for page in pages), now, config.redirects.strict)
+    problems += redirects.problems
+    pages += redirect_pages(redirects.redirects)
+    problems += check_paths(pages)
+    if config.search:
+        problems += check_search_paths(loaded.static)
+    problems = gate(problems, options.strict)
+    env = make_environment(root, site, urls, GENERATOR, store.compiled_templates())
+    feeds = feed_files(plan_feeds(site, urls))
+    plan = Plan(loaded, env, pages, feeds, redirects, tuple(problems))
+    return _with_fingerprints(plan, now, store, options.output_dir, previous) if store.enabled else plan
+
+
+def _with_fingerprints(plan: Plan, now: datetime, store: Store, output: Path,
+                       previous: Mapping[str, OldFile] | None) -> Plan:
+    """Fingerprint every feed, and every page when some may be kept (when none can, the pages are
+    fingerprinted as they are rendered, on every core)."""
+    fingerprinter = Fingerprinter(plan.env, plan.loaded.site, GENERATOR, store)
+    fingerprints = {path: fingerprinter.feed(feed, kind, now) for path, feed, kind in plan.feeds}
+    records = load_records(store, output) if previous else {}
+    if not records:
+        return Plan(plan.loaded, plan.env, plan.pages, plan.feeds, plan.redirects, plan.warnings,
+                    frozenset(), fingerprints, fingerprinter)
+    fingerprints.update((page.output, fingerprinter.page(page)) for page in plan.pages)
+    reused = unchanged(fingerprints, records, previous or {})
+    return Plan(plan.loaded, plan.env, plan.pages, plan.feeds, plan.redirects, plan.warnings, reused, fingerprints)

@@ -1,0 +1,68 @@
+"""Stage four: the plan -> every output file's bytes, in memory. Nothing here touches the output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Mapping
+
+from ..core.errors import Problem
+from ..render.environment import render_all
+from ..render.feeds import render_feeds
+from ..render.sitemaps import render_sitemaps
+from ..site.redirects import netlify_redirects
+from ..site.schedule import BUILD_INFO, build_info
+from ..store.uptodate import clock_moments, steady_until
+from .load import gate
+from .options import BuildOptions
+from .plan import GENERATOR, Plan
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedSite:
+    """A whole site, ready to swap in or to check: every rendered file's bytes (pages the plan reused
+    are not among them) and the static files to copy."""
+
+    plan: Plan
+    files: Mapping[str, bytes]  # output path -> bytes
+    warnings: tuple[Problem, ...]
+    fingerprints: Mapping[str, bytes | None] = field(default_factory=dict)  # output path -> fingerprint
+    steady_until: float | None = None  # a timestamp: from then on, the clock alone changes the output
+
+
+def generated_files(plan: Plan, now: datetime) -> dict[str, bytes]:
+    """Feeds, sitemaps, robots.txt, build-info.json and _redirects."""
+    site, urls = plan.loaded.site, plan.loaded.urls
+    made = render_feeds(site, urls, now, [file for file in plan.feeds if file[0] not in plan.reused])
+    made.update(render_sitemaps(plan.pages, site, urls, now))
+    made[BUILD_INFO] = build_info(site, now, GENERATOR)
+    if plan.redirects.redirects:
+        made["_redirects"] = netlify_redirects(plan.redirects.redirects, urls)
+    if "robots.txt" in plan.loaded.static:  # the site's own robots.txt wins over the generated one
+        del made["robots.txt"]
+    return made
+
+
+def clashes(pages: Mapping[str, bytes], generated: Mapping[str, bytes], static: Mapping[str, object]) -> list[Problem]:
+    problems = [Problem("site.yaml", None, f"a page would overwrite the generated file {path}",
+                        "check `permalink` and slugs") for path in sorted(set(generated) & set(pages))]
+    problems += [Problem(f"static/{clash}", None, f"static file clashes with a generated page {clash}",
+                         "rename or remove the static file")
+                 for clash in sorted((set(pages) | set(generated)) & set(static))]
+    return problems
+
+
+def render_site(plan: Plan, options: BuildOptions, now: datetime) -> RenderedSite:
+    """Raises :class:`SiteError` with every problem found."""
+    site = plan.loaded.site
+    todo = [page for page in plan.pages if page.output not in plan.reused]
+    fingerprint = plan.fingerprinter.page if plan.fingerprinter is not None else None
+    pages, problems, later = render_all(plan.env, todo, options.root, options.jobs, options.progress, None, None,
+                                        fingerprint)
+    generated = generated_files(plan, now)
+    problems = gate([*plan.warnings, *problems, *clashes(pages, generated, plan.loaded.static)], options.strict)
+    moments = clock_moments((*site.articles, *site.scheduled, *site.expired, *site.drafts), site.config.sitemap.news)
+    if any(not feed.articles for _, feed, _ in plan.feeds):  # an empty feed is dated by the build itself
+        moments.append(now + timedelta(microseconds=1))
+    return RenderedSite(plan, {**pages, **generated}, tuple(problems), {**plan.fingerprints, **later},
+                        steady_until(now, moments))
