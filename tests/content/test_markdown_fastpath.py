@@ -119,7 +119,7 @@ def test_every_fragment_in_every_template_converts_to_the_same_bytes() -> None:
 
 def _strings_in_tests() -> list[str]:
     found = set()
-    for path in sorted((REPO / "tests").glob("*.py")):
+    for path in sorted((REPO / "tests").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 found.add(node.value)
