@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -16,6 +18,10 @@ SRC = REPO / "src"
 # The package under test, and the shared helpers here (fixture_site, servekit, gates, publishing_site),
 # importable by name from the test files in tests/<subpackage>/ (those folders have no __init__.py).
 sys.path[:0] = [str(folder) for folder in (SRC, TESTS) if str(folder) not in sys.path]
+
+# Hypothesis keeps what it found (and a cache of Unicode tables) in .hypothesis/ in the current folder
+# by default: the checkout. Tests write nothing there, so it lives in the system's temp folder instead.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "ballerina-site-hypothesis")
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,

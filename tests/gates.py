@@ -22,6 +22,7 @@ from bs4 import BeautifulSoup
 
 from conftest import REPO, run_cli
 from fixture_site import make_fixture_site
+from golden_site import copy_default_site
 
 TOOLS = REPO / ".tools" / "node_modules"
 VNU_JAR = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -78,7 +79,8 @@ def build_site(source: Path, output: Path, name: str, base_url: str = "/") -> Bu
 @pytest.fixture(scope="session")
 def built_default(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """The repository's own site, built for serving at the root of a loopback server."""
-    return build_site(REPO, tmp_path_factory.mktemp("default") / "public", "default")
+    site = copy_default_site(tmp_path_factory.mktemp("default") / "site")  # a build writes beside its sources
+    return build_site(site, site / "public", "default")
 
 
 @pytest.fixture(scope="session")

@@ -129,17 +129,18 @@ def test_click_loads_the_nocookie_player_and_nothing_before(tmp_path: Path) -> N
                 link = page.locator(".embed--youtube .embed__link")
                 assert link.get_attribute("role") == "button"
                 assert link.text_content() == "Ballerina – Official TrailerPlay video (loads YouTube)"
-                # Keyboard: focus the poster and press Space.
+                # Keyboard: focus the poster and press Space; the first request off the site is the player's.
                 link.focus()
-                page.keyboard.press("Space")
+                with page.expect_request(lambda request: not request.url.startswith(base)) as off_site:
+                    page.keyboard.press("Space")
+                assert off_site.value.url.startswith("https://www.youtube-nocookie.com/")
                 player = page.locator(".embed--youtube iframe")
                 player.wait_for()
                 assert player.get_attribute("src") == \
                     "https://www.youtube-nocookie.com/embed/0FSwsrFpkbw?autoplay=1&start=65"
                 assert player.get_attribute("title") == "YouTube video: Ballerina – Official Trailer"
                 assert page.evaluate("document.activeElement.tagName") == "IFRAME"
-                page.wait_for_timeout(200)
-                assert outside and all(url.startswith("https://www.youtube-nocookie.com/") for url in outside)
+                assert all(url.startswith("https://www.youtube-nocookie.com/") for url in outside)
                 assert page.locator(".embed--vimeo iframe").count() == 0  # the other video is still a poster
             finally:
                 context.close()

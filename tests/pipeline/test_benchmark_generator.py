@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 
 from conftest import REPO
 
@@ -60,10 +59,27 @@ def test_benchmark_prints_every_scenario_and_deletes_nothing_until_the_end(tmp_p
     assert not (work / "set-aside").exists()
 
 
-def test_set_aside_moves_a_tree_instead_of_deleting_it(tmp_path, monkeypatch):
+class FakeClock:
+    """Stands in for the ``time`` module in benchmarks/run.py: a clock that moves only when told, and
+    a ``sleep`` that records how long it was asked to wait instead of waiting."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+        self.slept: list[float] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+
+
+def test_set_aside_moves_a_tree_instead_of_deleting_it(tmp_path, monkeypatch, capsys):
     import run
 
+    clock = FakeClock(1_000_000.0)
     monkeypatch.setattr(run, "WORK", tmp_path / "work")
+    monkeypatch.setattr(run, "time", clock)
     tree = tmp_path / "work" / "site" / "public"
     (tree / "a").mkdir(parents=True)
     (tree / "a" / "index.html").write_text("kept until the end")
@@ -75,9 +91,11 @@ def test_set_aside_moves_a_tree_instead_of_deleting_it(tmp_path, monkeypatch):
     run.drop_set_aside()
     assert not (tmp_path / "work" / "set-aside").exists()
     assert (tmp_path / "work" / "set-aside-dropped").is_file()  # when: the next run settles first
-    started = time.monotonic()
-    run.settle(1.0)
-    assert 0.5 < time.monotonic() - started < 1.5
-    started = time.monotonic()
-    run.settle(0)
-    assert time.monotonic() - started < 0.2
+    run.settle(1.0)  # right after the drop: the whole second is left to wait
+    clock.now += 0.75
+    run.settle(1.0)  # a quarter of a second later... the rest of it
+    run.settle(0)  # --settle 0: no wait
+    clock.now += 5
+    run.settle(1.0)  # long since: no wait
+    assert clock.slept == [1.0, 0.25]
+    assert capsys.readouterr().err.count("waiting") == 2

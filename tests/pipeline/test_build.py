@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import REPO, article, run_cli, write_site
+from conftest import article, run_cli, write_site
+from golden_site import copy_inputs
 
 ARTICLE_1 = "2025/06/02/inside-the-making-and-remaking-of-ballerina/index.html"
 ARTICLE_2 = "2025/06/01/ballerina-commitment-featurette-restaurant-fight-tv-spot/index.html"
@@ -21,15 +21,7 @@ def soup(path: Path) -> BeautifulSoup:
 
 
 def copy_default_site(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    site.mkdir()
-    for name in ("content", "templates", "static"):
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, site / name)
-    for name in ("site.yaml", "tags.yaml", "urls.lock"):
-        if (REPO / name).is_file():
-            shutil.copy(REPO / name, site / name)
-    return site
+    return copy_inputs("default", tmp_path / "site")
 
 
 def internal_targets(out: Path, base_path: str) -> list[tuple[str, str]]:

@@ -188,10 +188,11 @@ def test_the_default_site_ships_feeds_sitemaps_and_metadata_without_warnings(tmp
 
     import feedparser
 
-    from conftest import REPO, run_cli
+    from conftest import run_cli
+    from golden_site import copy_default_site
 
     out = tmp_path / "out"
-    result = run_cli("build", "--source", str(REPO), "--output", str(out))
+    result = run_cli("build", "--source", str(copy_default_site(tmp_path / "site")), "--output", str(out))
     assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
     for name in ("feed.xml", "rss.xml", "tags/ballerina/feed.xml", "authors/ballerina-news-desk/rss.xml"):
         parsed = feedparser.parse((out / name).read_bytes())

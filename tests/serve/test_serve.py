@@ -6,6 +6,7 @@ import os
 import signal
 import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import article, write_site
-from servekit import ServeProcess, request
+from servekit import BOUND, ServeProcess, request, wait_until
 
 from ballerina_site.pipeline.build import BuildOptions, build
 from ballerina_site.serve.livereload import LiveReload
@@ -305,7 +306,7 @@ def test_stop_joins_every_thread(tmp_path):
     live.close()
     stop(server, thread)
     stream.close()
-    stream.thread.join(5)
+    stream.thread.join(BOUND)
     assert set(threading.enumerate()) <= before
 
 
@@ -321,16 +322,20 @@ def test_preview_with_watcher_leaves_no_thread_behind(tmp_path):
     server = preview.start()
     stream = EventStream(server.port)
     rebuilds = preview.rebuilds()
+    saving = time.time()
     (tmp_path / "site" / "content" / "2025-06-01-first.md").write_text(
         article("First Story", tags="[John Wick]", body="Changed body text."))
     outcome = next(rebuilds)
+    window = time.time() - saving
     assert outcome.ok and outcome.changes.paths == ("content/2025-06-01-first.md",)
-    assert outcome.served_after is not None and 0 <= outcome.served_after < 15
+    # save -> served is measured inside the time this test saw pass (a file's time may lag the clock
+    # by a tick, hence the slack): a consistency check, not a speed limit
+    assert outcome.served_after is not None and 0 <= outcome.served_after <= window + 1
     assert stream.next()["build"] == stream.first["build"] + 1
     preview.stop()
     assert list(rebuilds) == []
     preview.close()
-    stream.thread.join(5)
+    stream.thread.join(BOUND)
     stream.close()
     assert set(threading.enumerate()) <= before
 
@@ -339,7 +344,6 @@ def test_open_hands_the_url_to_the_browser(tmp_path):
     """`--open` goes through Python's webbrowser module, which honours $BROWSER: a recorder here."""
     import stat
     import sys
-    import time
 
     make_site(tmp_path / "site")
     opened = tmp_path / "opened.txt"
@@ -347,9 +351,7 @@ def test_open_hands_the_url_to_the_browser(tmp_path):
     recorder.write_text(f"#!{sys.executable}\nimport sys\nopen({str(opened)!r}, 'w').write(sys.argv[1])\n")
     recorder.chmod(recorder.stat().st_mode | stat.S_IXUSR)
     with ServeProcess(tmp_path / "site", "--open", env={"BROWSER": str(recorder)}) as serve:
-        deadline = time.monotonic() + 15
-        while not (opened.exists() and opened.read_text()) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(lambda: opened.exists() and opened.read_text(), "the browser was not started")
         assert opened.read_text() == serve.url
         assert request(serve.port, "/").status == 200
         assert serve.stop() == 0

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from servekit import BOUND, REPO, ServeProcess, copy_default_site
+from golden_site import copy_default_site
+from servekit import BOUND, REPO, ServeProcess
 
 from playwright import sync_api as playwright_api  # the `test` extra; a missing one fails, not skips
 
