@@ -25,18 +25,24 @@ apt_install() {  # apt_install PACKAGE...: quiet, with an apt-get update first i
   fi
 }
 
-# 1. The virtual environment. Debian splits venv's pip bootstrap (ensurepip) into python3-venv.
-if [ ! -x .venv/bin/python ]; then
-  if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
-    say "python3 has no venv module (ensurepip missing): installing Debian's python3-venv"
-    version=$(python3 -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
-    apt_install python3-venv || apt_install "python${version}-venv"
-  fi
-  say "python3 -m venv .venv ($(python3 --version))"
-  rm -rf .venv
-  python3 -m venv .venv
-else
+# 1. The virtual environment. Debian and Ubuntu keep venv's pip bootstrap (ensurepip) in the package
+# python3-venv, without which `python3 -m venv` fails: install it then, and try again.
+if .venv/bin/python -m pip --version >/dev/null 2>&1; then
   say ".venv exists ($(.venv/bin/python --version)); using it"
+else
+  rm -rf .venv
+  say "python3 -m venv .venv ($(python3 --version))"
+  if ! python3 -m venv .venv >/dev/null 2>&1; then
+    rm -rf .venv
+    version=$(python3 -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+    say "python3 -m venv failed (no ensurepip): installing Debian's python3-venv, then trying again"
+    apt_install python3-venv || true
+    if ! python3 -m venv .venv >/dev/null 2>&1; then
+      rm -rf .venv
+      apt_install "python${version}-venv"
+      python3 -m venv .venv
+    fi
+  fi
 fi
 say "pip install -e .[test] into .venv (jinja2, markdown, pyyaml, pagefind, pytest, playwright ...)"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
