@@ -11,148 +11,28 @@ module knows nothing about rebuilds.
 
 from __future__ import annotations
 
-import mimetypes
 import os
-import re
 import shutil
 import socket
 import sys
 import threading
 import time
 import traceback
-from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import BinaryIO, Callable, Protocol
-from urllib.parse import unquote
 
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".webmanifest": "application/manifest+json",
-    ".xml": "application/xml; charset=utf-8",
-    ".rss": "application/rss+xml; charset=utf-8",
-    ".atom": "application/atom+xml; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".ico": "image/x-icon",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-    ".mp4": "video/mp4",
-    ".webm": "video/webm",
-    ".mp3": "audio/mpeg",
-    ".pdf": "application/pdf",
-    ".wasm": "application/wasm",
-}
+from .resolve import CONTENT_TYPES, BadRequest, Found, Missing, Redirect, Target, content_type, inside, resolve
+
+Injector = Callable[[bytes], bytes]
+
 NO_CACHE = "no-store, must-revalidate"
 FALLBACK_404 = (b"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title>"
                 b"</head><body><h1>404 Not Found</h1><p>Nothing here (the site has no 404.html yet).</p>"
                 b"</body></html>\n")
-# Encoded "/", "\" and NUL: a static host treats them as part of one name; we refuse them outright.
-_ENCODED_SEPARATOR = re.compile(r"%(2f|5c|00)", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # How long a request waits for the output folder while a rebuild swaps it in (two renames).
 SWAP_GRACE = 2.0
-
-
-def content_type(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix in CONTENT_TYPES:
-        return CONTENT_TYPES[suffix]
-    guessed, _ = mimetypes.guess_type(path.name)
-    return guessed or "application/octet-stream"
-
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    file: Path
-
-
-@dataclass(frozen=True, slots=True)
-class Redirect:
-    location: str
-
-
-@dataclass(frozen=True, slots=True)
-class Missing:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class BadRequest:
-    reason: str
-
-
-Target = Found | Redirect | Missing | BadRequest
-
-
-def _inside(real_root: str, path: str) -> bool:
-    return os.path.commonpath([real_root, path]) == real_root
-
-
-def resolve(root: Path, base_path: str, request_path: str) -> Target:
-    """Map a request target to a file under ``root``, a redirect, or a refusal.
-
-    ``base_path`` is the path of ``base_url`` (``/`` or ``/ballerina/``): the site lives under it.
-    Dot segments, empty segments, backslashes, encoded separators and links out of the folder all
-    end as :class:`Missing`; undecodable or control characters as :class:`BadRequest`.
-    """
-    raw, _, query = request_path.partition("?")
-    raw = raw.partition("#")[0]
-    if not raw.startswith("/"):
-        return BadRequest("the request target must be a path starting with /")
-    if "\\" in raw or _ENCODED_SEPARATOR.search(raw):
-        return Missing()
-    try:
-        path = unquote(raw, errors="strict")
-    except UnicodeDecodeError:
-        return BadRequest("the path is not valid UTF-8")
-    if _CONTROL.search(path):
-        return BadRequest("control characters in the path")
-    if "\\" in path:
-        return Missing()
-    suffix = f"?{query}" if query else ""
-    if base_path != "/":
-        if path in ("/", base_path.rstrip("/")):
-            return Redirect(base_path + suffix)
-        if not path.startswith(base_path):
-            return Missing()
-        path = path[len(base_path) - 1:]
-    segments = path.split("/")[1:]
-    trailing = segments[-1] == ""
-    names = segments[:-1] if trailing else segments
-    if any(name in ("", ".", "..") for name in names):
-        return Missing()
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(os.path.join(real_root, *names))
-    if not _inside(real_root, real):
-        return Missing()
-    if os.path.isdir(real):
-        if not trailing:
-            return Redirect(raw + "/" + suffix)
-        real = os.path.realpath(os.path.join(real, "index.html"))
-        if not _inside(real_root, real):
-            return Missing()
-        return Found(Path(real)) if os.path.isfile(real) else Missing()
-    if trailing or not os.path.isfile(real):
-        return Missing()
-    return Found(Path(real))
-
-
-Injector = Callable[[bytes], bytes]
 
 
 class Extension(Protocol):
@@ -273,7 +153,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _send_not_found(self, inject: Injector | None, send_body: bool) -> None:
         page = self.server.root / "404.html"
         try:
-            data = page.read_bytes() if page.is_file() and _inside(
+            data = page.read_bytes() if page.is_file() and inside(
                 os.path.realpath(self.server.root), os.path.realpath(page)) else FALLBACK_404
         except OSError:
             data = FALLBACK_404
