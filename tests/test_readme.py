@@ -29,6 +29,7 @@ def read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+@cache
 def help_text(*command: str) -> str:
     """``ballerina-site [COMMAND] --help`` as a user sees it."""
     env = {**os.environ, "PYTHONPATH": str(SRC), "COLUMNS": "100"}
@@ -90,20 +91,20 @@ def theme_templates() -> set[str]:
         return {path.relative_to(folder).as_posix() for path in folder.rglob("*.html")}
 
 
-def test_every_config_key_is_in_config_md_and_nothing_else():
+def test_every_config_key_is_in_config_md_and_nothing_else() -> None:
     documented = set(first_cells(sections(read(DOCS / "config.md"))["Keys"]))
     keys = config_keys()
     assert sorted(keys - documented) == []
     assert sorted(documented - keys) == []  # a documented key the config no longer has
 
 
-def test_every_front_matter_key_is_in_content_md():
+def test_every_front_matter_key_is_in_content_md() -> None:
     documented = set(first_cells(sections(read(DOCS / "content.md"))["Front matter"]))
     assert sorted(set(KNOWN_KEYS) - documented) == []
     assert sorted(documented - set(KNOWN_KEYS)) == []
 
 
-def test_every_command_and_option_is_in_cli_md():
+def test_every_command_and_option_is_in_cli_md() -> None:
     text = read(DOCS / "cli.md")
     by_command = sections(text)
     assert "--version" in text
@@ -121,7 +122,7 @@ def test_every_command_and_option_is_in_cli_md():
     assert stale == []  # documented options the command no longer has
 
 
-def test_every_theme_template_is_in_templates_md():
+def test_every_theme_template_is_in_templates_md() -> None:
     text = read(DOCS / "templates.md")
     templates = theme_templates()
     assert "base.html" in templates and "partials/card.html" in templates
@@ -130,13 +131,13 @@ def test_every_theme_template_is_in_templates_md():
     assert sorted(listed - templates) == []
 
 
-def test_readme_is_short_and_names_every_command():
+def test_readme_is_short_and_names_every_command() -> None:
     readme = read(REPO / "README.md")
     assert len(readme.splitlines()) <= 200
     assert [name for name in commands() if f"`ballerina-site {name}" not in readme] == []
 
 
-def test_readme_links_to_every_doc():
+def test_readme_links_to_every_doc() -> None:
     readme = read(REPO / "README.md")
     assert [name for name in DOC_FILES if f"](docs/{name})" not in readme] == []
 
@@ -152,7 +153,7 @@ def heading_anchors(text: str) -> set[str]:
     return {re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-") for heading in headings}
 
 
-def test_every_relative_link_leads_to_a_file_and_anchor():
+def test_every_relative_link_leads_to_a_file_and_anchor() -> None:
     broken = []
     for page in [REPO / "README.md", *sorted(DOCS.glob("*.md"))]:
         for target in re.findall(r"\]\(([^)\s]+)\)", prose(read(page))):
@@ -175,7 +176,7 @@ def setup_commands() -> list[str]:
     return [line for line in block.group(1).splitlines() if line.strip() and not line.startswith("#")]
 
 
-def test_readme_setup_commands_are_the_ones_ci_runs():
+def test_readme_setup_commands_are_the_ones_ci_runs() -> None:
     install, test = setup_commands()
     ci = [line.strip() for line in read(REPO / ".ci" / "run").splitlines()]
     assert test in ci  # command 2 is exactly what CI runs
