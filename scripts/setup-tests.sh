@@ -1,30 +1,76 @@
 #!/usr/bin/env bash
-# Installs what the tests need: the package with its test extras, Debian's chromium, Java and Node
-# for the quality gates, and the gates' npm tools (pinned) in the git-ignored folder .tools/.
+# Installs what the tests need, saying what it does as it goes (one "setup:" line per step):
+#   1. a project-local virtual environment .venv (git-ignored) with the package and its test extras
+#      (a stock Debian/Ubuntu Python refuses `pip install` outside one: externally-managed-environment);
+#   2. Debian's chromium, Java and Node for the quality gates, via apt-get, when missing;
+#   3. the gates' npm tools, pinned, in the git-ignored folder .tools/.
+# Safe to run again: each step that is already done says so and is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
 
+say() { echo "setup: $*"; }
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
+apt_updated=""
+
+apt_install() {  # apt_install PACKAGE...: quiet, with an apt-get update first if a package is not found
+  say "apt-get install $* ..."
+  if ! $SUDO apt-get install -y -q "$@" >/dev/null 2>&1; then
+    if [ -z "$apt_updated" ]; then
+      say "apt-get update (the package lists were stale) ..."
+      $SUDO apt-get update -q >/dev/null
+      apt_updated=1
+    fi
+    $SUDO apt-get install -y -q "$@" >/dev/null
+  fi
+}
+
+# 1. The virtual environment. Debian and Ubuntu keep venv's pip bootstrap (ensurepip) in the package
+# python3-venv, without which `python3 -m venv` fails: install it then, and try again.
+if .venv/bin/python -m pip --version >/dev/null 2>&1; then
+  say ".venv exists ($(.venv/bin/python --version)); using it"
+else
+  rm -rf .venv
+  say "python3 -m venv .venv ($(python3 --version))"
+  if ! python3 -m venv .venv >/dev/null 2>&1; then
+    rm -rf .venv
+    version=$(python3 -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+    say "python3 -m venv failed (no ensurepip): installing Debian's python3-venv, then trying again"
+    apt_install python3-venv || true
+    if ! python3 -m venv .venv >/dev/null 2>&1; then
+      rm -rf .venv
+      apt_install "python${version}-venv"
+      python3 -m venv .venv
+    fi
+  fi
+fi
+say "pip install -e .[test] into .venv (jinja2, markdown, pyyaml, pagefind, pytest, playwright ...)"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+
+# 2. System packages for the quality gates.
 missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)  # the Nu Html Checker (vnu.jar)
-command -v node >/dev/null 2>&1 || missing+=(nodejs)                 # Lighthouse
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)             # the browser gates
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)     # the Nu Html Checker (vnu.jar)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)                   # Lighthouse
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
-  $SUDO apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 \
-    || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q "${missing[@]}" >/dev/null; }
+  apt_install "${missing[@]}"
+else
+  say "chromium, java, node and npm are installed"
 fi
 
-# The quality gates' tools, pinned; no lockfile, nothing outside .tools/. Lighthouse 12 runs on
+# 3. The quality gates' tools, pinned; no lockfile, nothing outside .tools/. Lighthouse 12 runs on
 # Node >= 18.16 (Debian 12's nodejs); it drives /usr/bin/chromium and downloads no browser. Install
 # scripts are off: vnu-jar's would download a JDK, and the machine's Java is used instead.
 TOOLS=(vnu-jar@26.9.27 axe-core@4.14.1 lighthouse@12.8.2)
 stamp=".tools/.installed"
 if [ "$(cat "$stamp" 2>/dev/null)" != "${TOOLS[*]}" ]; then
+  say "npm install ${TOOLS[*]} into .tools/ ..."
   mkdir -p .tools
   PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix .tools --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
     --loglevel=error "${TOOLS[@]}" >/dev/null
   echo "${TOOLS[*]}" > "$stamp"
+else
+  say "npm tools in .tools/ are up to date (${TOOLS[*]})"
 fi
+say "done"
