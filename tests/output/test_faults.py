@@ -132,10 +132,12 @@ def test_sigkill_at_random_moments_never_damages_the_output(sites: tuple[Path, d
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_sigterm_and_sigint_stop_cleanly(signum: int, tmp_path: Path) -> None:
-    site = big_site(tmp_path / "site", count=150)
+    # enough pages that the build is still rendering when the signal lands, even on a loaded machine
+    # (a build that has finished restores the default handler, and the signal would then kill it)
+    site = big_site(tmp_path / "site", count=600)
     assert run_cli("build", "--source", str(site), env=ENV).returncode == 0
     before = snapshot(site / "public")
-    big_site(site, count=150, word="after")
+    big_site(site, count=600, word="after")
     build = TerminalBuild(site)
     assert build.reach("rendering", 0)
     build.process.send_signal(signum)

@@ -115,7 +115,6 @@ class _NoPool(Exception):
 def _in_pool(job: _Job[Any, Any, Any], workers: int, method: str, meanwhile: Callable[[], None] | None) -> None:
     """Every task of ``job`` by a pool of ``workers``; raises :class:`_NoPool` if the pool fails."""
     global _handover
-    before = set(multiprocessing.active_children())
     try:
         pool = _make_pool(workers, method, job)
     except OSError:
@@ -135,12 +134,11 @@ def _in_pool(job: _Job[Any, Any, Any], workers: int, method: str, meanwhile: Cal
         for future in as_completed(futures):
             job.settle(futures[future], future.result())
     except BaseException as exc:  # interrupted or failed: drop the queued work rather than wait for it
-        _stop(pool, before)
+        _stop(pool)
         if isinstance(exc, (BrokenProcessPool, OSError)) and stage != "meanwhile":
             raise _NoPool(stage == "collecting" and meanwhile is not None) from None
         raise
-    finally:
-        pool.shutdown(wait=True)
+    pool.shutdown(wait=True)
 
 
 def _make_pool(workers: int, method: str, job: _Job[Any, Any, Any]) -> ProcessPoolExecutor:
@@ -154,11 +152,12 @@ def _make_pool(workers: int, method: str, job: _Job[Any, Any, Any]) -> ProcessPo
     return ProcessPoolExecutor(workers, mp_context=context, initializer=_take_state, initargs=(parent, job.state))
 
 
-def _stop(pool: ProcessPoolExecutor, before: set[multiprocessing.process.BaseProcess]) -> None:
-    """Cancel what has not started and end the workers now (not after their current slice)."""
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel the slices not started; the workers end after the one they are on (a few hundredths of
+    a second). They are not killed: a worker killed while it sends a result leaves half a message in
+    the pool's pipe, and the pool's thread, joined when the interpreter exits, waits for the rest for
+    ever (seen when Ctrl-C landed during rendering)."""
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in set(multiprocessing.active_children()) - before:
-        process.kill()
 
 
 def _take_handover(parent: int) -> None:
