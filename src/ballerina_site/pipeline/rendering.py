@@ -62,7 +62,7 @@ def render_site(plan: Plan, options: BuildOptions, now: datetime) -> RenderedSit
     store = options.store
     memo = store.memo("sitemaps") if store is not None and store.in_memory else None
     generated: dict[str, bytes] = {}  # made by this process while the workers render the pages
-    pages, problems, later = render_all(plan.env, todo, options.root, options.jobs, options.progress, None,
+    pages, problems, later = render_all(plan.env, todo, options.root, options.jobs, options.progress,
                                         lambda: generated.update(generated_files(plan, now, memo)), fingerprint,
                                         spread=parallel.run)
     problems = gate([*plan.warnings, *problems, *clashes(pages, generated, plan.loaded.static)], options.strict)

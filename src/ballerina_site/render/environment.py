@@ -104,7 +104,6 @@ def _shown(filename: str | None, root: Path) -> str:
 
 Failure = tuple[tuple[str | None, int | None, str], Problem]
 R = TypeVar("R")
-Sink = Callable[[str, bytes], Any]  # output path, page bytes -> what stands for the page
 
 
 def render_page(env: jinja2.Environment, page: Page, root: Path) -> bytes | Failure:
@@ -129,7 +128,7 @@ def render_page(env: jinja2.Environment, page: Page, root: Path) -> bytes | Fail
 
 
 def collect(pages: Sequence[Page], results: Iterable[R | Failure]) -> tuple[dict[str, R], list[Problem]]:
-    """Pages' bytes (or what the sink made of them) by output path, and one problem per distinct
+    """Pages' bytes by output path, and one problem per distinct
     fault, naming the first page it broke."""
     files: dict[str, R] = {}
     problems: list[Problem] = []
@@ -146,11 +145,8 @@ def collect(pages: Sequence[Page], results: Iterable[R | Failure]) -> tuple[dict
 RENDER_POOL_THRESHOLD = 200  # fewer pages than this: forking workers costs more than it saves
 
 
-def _render_one(env: jinja2.Environment, page: Page, root: Path, sink: Sink | None,
-                also: Callable[[Page], Any] | None) -> Any:
+def _render_one(env: jinja2.Environment, page: Page, root: Path, also: Callable[[Page], Any] | None) -> Any:
     result = render_page(env, page, root)
-    if sink is not None and not isinstance(result, tuple):
-        result = sink(page.output, result)
     return result if also is None else (result, also(page))
 
 
@@ -162,7 +158,7 @@ def heaviest_first(pages: Sequence[Page]) -> list[int]:
     return sorted(range(len(pages)), key=lambda index: kinds[pages[index].kind] > 1)
 
 
-RenderState = tuple[jinja2.Environment, Sequence[Page], Path, "Sink | None", "Callable[[Page], Any] | None"]
+RenderState = tuple[jinja2.Environment, Sequence[Page], Path, "Callable[[Page], Any] | None"]
 
 
 class Spread(Protocol):
@@ -176,20 +172,18 @@ class Spread(Protocol):
 
 def render_chunk(state: RenderState, chunk: Sequence[int]) -> list[Any]:
     """In a worker (forked: the environment is not picklable) or here: pages ``chunk`` of the state's."""
-    env, pages, root, sink, also = state
-    return [_render_one(env, pages[index], root, sink, also) for index in chunk]
+    env, pages, root, also = state
+    return [_render_one(env, pages[index], root, also) for index in chunk]
 
 
 def render_all(env: jinja2.Environment, pages: Sequence[Page], root: Path, jobs: int = 1,
                progress: Callable[[str, int, int], None] | None = None,
-               sink: Sink | None = None,
                meanwhile: Callable[[], None] | None = None,
                also: Callable[[Page], Any] | None = None,
                spread: Spread | None = None) -> tuple[dict[str, Any], list[Problem], dict[str, Any]]:
     """Render every page, spread over ``jobs`` workers when there are enough pages and a ``spread``
-    is given (else here); the same bytes and the same problems (in page order) either way. With a
-    ``sink``, each page's bytes go to it where they were rendered, and what it returns stands for
-    the page. ``meanwhile``: other work for this process while the workers render. ``also``: a value
+    is given (else here); the same bytes and the same problems (in page order) either way; nothing
+    is written. ``meanwhile``: other work for this process while the workers render. ``also``: a value
     computed for each page where it is rendered (e.g. its fingerprint), returned by output path."""
     pages = list(pages)
     total = len(pages)
@@ -202,7 +196,7 @@ def render_all(env: jinja2.Environment, pages: Sequence[Page], root: Path, jobs:
             progress("rendering", done, total)
 
     order = heaviest_first(pages)
-    state: RenderState = (env, pages, root, sink, also)
+    state: RenderState = (env, pages, root, also)
     if spread is not None and jobs > 1 and total >= RENDER_POOL_THRESHOLD:
         ordered = spread(render_chunk, order, state, jobs, portable=False, progress=step, meanwhile=meanwhile)
     else:
