@@ -13,6 +13,7 @@ from ..core.errors import Problem, SiteError, raise_if_errors
 from ..core.model import Article, Site
 from ..render.environment import THEME_DIR
 from ..site.assemble import Selection, assemble_site
+from ..site.assets import Assets, fingerprint_static
 from ..site.authors import load_author_file
 from ..site.links import check_links
 from ..site.pages import check_paths, plan_pages
@@ -35,6 +36,7 @@ class LoadedSite:
     warnings: tuple[Problem, ...]
     static: Mapping[str, Path] = field(default_factory=dict)  # output path -> file to copy
     parse: ParseStats = ParseStats(0, 0)  # articles converted now, and taken from the store
+    assets: Assets = Assets()  # the fingerprinted copies among ``static`` (site/assets.py)
 
 
 def gate(problems: Iterable[Problem], strict: bool) -> list[Problem]:
@@ -93,6 +95,7 @@ def load_site(options: BuildOptions, store: Store | None = None, seen: Stats | N
     articles, link_problems = check_links(articles, {source_name(p, root) for p in sources},
                                           static, root, urls, unpublished)
     problems += link_problems
+    static, assets = fingerprint_static(static)
     tag_data, tag_problems = load_tag_data(root, config.tags_file)
     profiles, profile_problems = load_author_file(root, config.authors_file)
     problems += tag_problems + profile_problems
@@ -105,7 +108,7 @@ def load_site(options: BuildOptions, store: Store | None = None, seen: Stats | N
     problems += site_problems
     if any(p.is_error for p in problems):  # also name URL clashes among the articles that did parse
         problems += check_paths(plan_pages(site, urls))
-    return LoadedSite(site, urls, tuple(gate(problems, options.strict)), static, stats)
+    return LoadedSite(site, urls, tuple(gate(problems, options.strict)), static, stats, assets)
 
 
 def collect_static(root: Path) -> tuple[dict[str, Path], list[Problem]]:

@@ -71,7 +71,7 @@ def plan_site(loaded: LoadedSite, options: BuildOptions, now: datetime, store: S
     if config.search:
         problems += check_search_paths(loaded.static)
     problems = gate(problems, options.strict)
-    env = make_environment(root, site, urls, GENERATOR, store.compiled_templates())
+    env = make_environment(root, site, urls, GENERATOR, store.compiled_templates(), assets=loaded.assets)
     feeds = feed_files(plan_feeds(site, urls))
     plan = Plan(loaded, env, pages, feeds, redirects, tuple(problems))
     return _with_fingerprints(plan, now, store, options.output_dir, previous) if store.enabled else plan
@@ -81,7 +81,7 @@ def _with_fingerprints(plan: Plan, now: datetime, store: Store, output: Path,
                        previous: Mapping[str, OldFile] | None) -> Plan:
     """Fingerprint every feed, and every page when some may be kept (when none can, the pages are
     fingerprinted as they are rendered, on every core)."""
-    fingerprinter = Fingerprinter(plan.env, plan.loaded.site, GENERATOR, store)
+    fingerprinter = Fingerprinter(plan.env, plan.loaded.site, GENERATOR, store, plan.loaded.assets.token)
     fingerprints = {path: fingerprinter.feed(feed, kind, now) for path, feed, kind in plan.feeds}
     records = load_records(store, output) if previous else {}
     if not records:

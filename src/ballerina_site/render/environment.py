@@ -16,6 +16,7 @@ import jinja2
 
 from ..core.errors import Problem
 from ..core.model import Site
+from ..site.assets import Assets
 from ..site.pages import Page
 from .partials import MEMOIZED_PARTIALS, install
 from .seo import meta_tags, page_meta
@@ -27,10 +28,11 @@ TEMPLATES_DIR = "templates"
 
 def make_environment(root: Path, site: Site, urls: Urls, generator: str,
                      compiled: Path | None = None,
-                     memoized: frozenset[str] = MEMOIZED_PARTIALS) -> jinja2.Environment:
+                     memoized: frozenset[str] = MEMOIZED_PARTIALS, assets: Assets | None = None) -> jinja2.Environment:
     """``compiled``: a folder for Jinja's compiled templates (keyed by each template's source, so
     an edit recompiles it), which saves compiling the theme on every build that renders a page.
-    ``memoized``: the partials that ``partial()`` renders once per distinct inputs (see partials.py)."""
+    ``memoized``: the partials that ``partial()`` renders once per distinct inputs (see partials.py).
+    ``assets``: the fingerprinted static files, linked by ``asset()`` and by the ``url`` filter."""
     search = [str(root / TEMPLATES_DIR), str(THEME_DIR / TEMPLATES_DIR)]
     bytecode = None
     if compiled is not None:
@@ -63,14 +65,24 @@ def make_environment(root: Path, site: Site, urls: Urls, generator: str,
         text = moment.strftime(config.date_format)
         return f"{text} at {moment.strftime(config.time_format)}" if has_time else text
 
-    env.globals.update(site=site, config=config, generator=generator,
+    assets = assets or Assets()
+    renamed = assets.names
+
+    def asset(name: str) -> str:
+        """``asset('style.css')``: the link of a static file, by its fingerprinted name if it has one."""
+        found = assets.path(str(name))
+        if found is None:
+            raise jinja2.UndefinedError(f"asset({name!r}): no such file in static/assets/ or the theme")
+        return urls.href(found)
+
+    env.globals.update(site=site, config=config, generator=generator, asset=asset,
                        url=urls.href, abs_url=urls.absolute, feed=urls.feed,
                        page_meta=lambda page: page_meta(page, site, urls),
                        meta_tags=lambda meta: meta_tags(meta, urls.href))
     install(env, memoized)
     @jinja2.pass_context  # not for the context: so that Jinja never works out '/x/' | url when compiling,
     def url_filter(context: Any, target: Any, page: int = 1) -> str:  # into bytecode kept across builds
-        return urls.href(target, page)
+        return urls.href(renamed.get(target, target) if type(target) is str else target, page)
 
     # url is a filter too ({{ x | url }}, as the theme writes it): Jinja calls a filter directly, and a
     # global function through Context.call, 1.3 us more each, some 20 times a page

@@ -85,10 +85,11 @@ class Fingerprinter:
     """Fingerprints of one build's pages and feeds; memoised per article and term, so a site of
     10,000 articles is walked once."""
 
-    def __init__(self, env: jinja2.Environment, site: Site, generator: str, store: Store):
+    def __init__(self, env: jinja2.Environment, site: Site, generator: str, store: Store, assets: bytes = b""):
+        """``assets``: the names of the fingerprinted static files, which every page may link."""
         self.site = site
         self.templates = Templates(env, store.memo("parsed templates"))
-        self.base = digest(store.key.encode(), generator.encode(), repr(site.config).encode())
+        self.base = digest(store.key.encode(), generator.encode(), repr(site.config).encode(), assets)
         # by source and the fields that count: (article, its profile, its token) as in the last build
         self.known: dict[tuple[str, int], tuple[Article, bytes, bytes]] = store.memo("article tokens")
         self._articles: dict[int, dict[int, bytes]] = {}  # by field set, by article
