@@ -60,7 +60,8 @@ def print_summary(summary: BuildSummary) -> None:
         print(f"gone: {source} was published at {url}; its file is gone, so that URL now gives 404 "
               f"(add it to another article's `aliases` to redirect it)")
     if summary.next_change is not None:
-        print(f"next change: {summary.next_change} (rebuild then; see build-info.json)")
+        where = f"; see {summary.build_info}" if summary.build_info else ""
+        print(f"next change: {summary.next_change} (rebuild then{where})")
     extra = []
     if summary.up_to_date:
         extra.append("nothing changed since the last build")

@@ -159,6 +159,11 @@ class SiteConfig:
     redirects: Redirects = option(Redirects(), "`strict` (true: a changed article URL fails the build unless "
                                                "the old one is in `aliases`) and `lock_file` (the record of "
                                                "published URLs, default `urls.lock`).", dict)
+    precompress: bool = option(True, "Write a Brotli (`.br`) and a gzip (`.gz`) copy beside every HTML, CSS, JS, "
+                                     "XML, JSON, SVG and text file of 512 bytes or more, for hosts that serve "
+                                     "them as they are (see docs/deploy.md); false writes none.")
+    publish_build_info: bool = option(False, "Also publish `build-info.json` (build time, next scheduled change) "
+                                             "at the site root; by default it is kept in `.ballerina-cache/` only.")
 
     @property
     def publisher_name(self) -> str:

@@ -23,7 +23,7 @@ from ..output.listing import FileStat, OldFile
 from ..output.writer import Staging, claim_output
 from ..render.search import SearchIndex, index_folder, require_pagefind
 from ..site.redirects import save_lock
-from ..site.schedule import following_changes
+from ..site.schedule import BUILD_INFO, build_info, following_changes
 from ..store import uptodate
 from ..store.outputs import save_records
 from ..store.store import Store
@@ -47,7 +47,8 @@ def build(options: BuildOptions) -> BuildReport:
     if store.enabled and options.skip_unchanged:
         same = uptodate.check(store, options.root, options.output_dir, options_key(options), options.now)
         if same is not None:
-            summary = unchanged_since(from_plain(same.summary), time.perf_counter() - started, same.written)
+            summary = unchanged_since(from_plain(same.summary), time.perf_counter() - started, same.written,
+                                      same.published_info)
             return BuildReport(summary, None)
     with _without_cycle_collector():
         return _build(options, store, started)
@@ -96,7 +97,12 @@ def _build(options: BuildOptions, store: Store, started: float) -> BuildReport:
         summary = summarize(output, site, counts, time.perf_counter() - started, rendered.warnings,
                             rendered.plan.redirects, search, loaded.parse)
         if store.enabled:
+            info = uptodate.info_path(store, output)
+            uptodate.save_info(info, build_info(site, now, GENERATOR))
+            summary = replace(summary, build_info=str(output / BUILD_INFO) if BUILD_INFO in files else str(info))
             _remember(store, options, rendered, inputs, files, now, summary)
+        elif BUILD_INFO in files:
+            summary = replace(summary, build_info=str(output / BUILD_INFO))
     return BuildReport(summary, site, rendered.plan.redirects, search, lock_written)
 
 

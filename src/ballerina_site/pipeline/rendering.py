@@ -32,12 +32,13 @@ class RenderedSite:
 
 
 def generated_files(plan: Plan, now: datetime, memo: dict[str, object] | None = None) -> dict[str, bytes]:
-    """Feeds, sitemaps, robots.txt, build-info.json and _redirects (``memo``: the sitemaps' memo, kept
-    by a long-lived store)."""
+    """Feeds, sitemaps, robots.txt, _redirects and _headers, and build-info.json when the site
+    publishes it (``memo``: the sitemaps' memo, kept by a long-lived store)."""
     site, urls = plan.loaded.site, plan.loaded.urls
     made = render_feeds(site, urls, now, [file for file in plan.feeds if file[0] not in plan.reused])
     made.update(render_sitemaps(plan.pages, site, urls, now, memo))
-    made[BUILD_INFO] = build_info(site, now, GENERATOR)
+    if site.config.publish_build_info:
+        made[BUILD_INFO] = build_info(site, now, GENERATOR)
     if plan.redirects.redirects:
         made["_redirects"] = netlify_redirects(plan.redirects.redirects, urls)
     if "robots.txt" in plan.loaded.static:  # the site's own robots.txt wins over the generated one

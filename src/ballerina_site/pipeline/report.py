@@ -41,6 +41,7 @@ class BuildSummary:
     parsed: int = 0  # articles converted from Markdown in this build
     cached: int = 0  # articles taken from the build cache
     up_to_date: bool = False  # nothing changed since the last build: nothing was rendered or loaded
+    build_info: str | None = None  # where build-info.json was written (the store, or the output too)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +128,9 @@ def from_plain(data: Any) -> BuildSummary:
     return summary
 
 
-def unchanged_since(summary: BuildSummary, seconds: float, written: int) -> BuildSummary:
+def unchanged_since(summary: BuildSummary, seconds: float, written: int, published_info: bool = True) -> BuildSummary:
     """The last build's summary, said again by a build that found every input as it was: every page
-    kept but build-info.json, made anew (and ``written`` when its bytes changed)."""
+    kept but a published build-info.json, made anew (and ``written`` when its bytes changed)."""
     files = summary.pages + summary.static_files
-    return replace(summary, seconds=seconds, reused=summary.pages - 1, kept=files - written, parsed=0,
+    return replace(summary, seconds=seconds, reused=summary.pages - int(published_info), kept=files - written, parsed=0,
                    cached=summary.articles, up_to_date=True)

@@ -103,11 +103,28 @@ def clock_moments(articles: Iterable[Any], news: bool) -> list[datetime]:
 
 @dataclass(frozen=True, slots=True)
 class Unchanged:
-    """A build found nothing changed: the summary the last build saved, and whether build-info.json
-    was written anew."""
+    """A build found nothing changed: the summary the last build saved, whether the output's
+    build-info.json was written anew, and whether the output has one."""
 
     summary: Any
     written: int
+    published_info: bool = False
+
+
+def info_path(store: Store, output: Path) -> Path:
+    """Where ``build-info.json`` of the builds into ``output`` is kept: plain JSON in the store, for
+    people and cron jobs (nothing reads it back), private unless the site also publishes it."""
+    return store.path(store.per_output("build-info", output) + ".json")
+
+
+def save_info(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically, unless it already holds those bytes."""
+    if same_bytes(str(path), data):
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_bytes(data)
+    os.replace(temp, path)
 
 
 def save(store: Store, output: Path, *, options_key: str, inputs: Stats, files: Mapping[str, FileStat],
@@ -149,7 +166,7 @@ def _inputs_as_recorded(record: Any, root: Path, options_key: str, now: datetime
 
 def check(store: Store, root: Path, output: Path, options_key: str, now: datetime) -> Unchanged | None:
     """When nothing changed since the last build (see the module docstring): its saved summary, after
-    writing ``build-info.json`` anew; None when a build is needed."""
+    writing ``build-info.json`` anew (see :func:`info_path`); None when a build is needed."""
     name = store.per_output(KIND, output)
     record = store.load(name)
     try:
@@ -166,12 +183,14 @@ def check(store: Store, root: Path, output: Path, options_key: str, now: datetim
         found, folders, others = listing(output)
         if others or folders != _folders_of(files) or {r: f.stat for r, f in found.items()} != files:
             return None
-        written = _rewrite_info(output, files, info_bytes(following, now, generator))
+        data = info_bytes(following, now, generator)
+        save_info(info_path(store, output), data)
+        written = _rewrite_info(output, files, data)
         if written:
             record["files"][BUILD_INFO] = tuple(files[BUILD_INFO])
             record["from"] = now.timestamp()
             store.save(name, record)
-    return Unchanged(record["summary"], written)
+    return Unchanged(record["summary"], written, BUILD_INFO in files)
 
 
 def _rewrite_info(output: Path, files: dict[str, FileStat], data: bytes) -> int:
