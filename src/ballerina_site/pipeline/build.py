@@ -25,6 +25,7 @@ from ..render.search import SearchIndex, index_folder, require_pagefind
 from ..site.redirects import save_lock
 from ..site.schedule import BUILD_INFO, build_info, following_changes
 from ..store import uptodate
+from ..store.hostrules import save_rules
 from ..store.outputs import save_records
 from ..store.store import Store
 from .load import STATIC_DIR, load_site
@@ -110,7 +111,8 @@ def _write(rendered: RenderedSite, previous: Mapping[str, OldFile], output: Path
            ) -> tuple[SearchIndex | None, Mapping[str, FileStat], Counts]:
     """Stage five, the only one that touches the output: stage every file, index it for search, swap."""
     config = rendered.plan.loaded.site.config
-    static = rendered.plan.loaded.static
+    static = {path: source for path, source in rendered.plan.loaded.static.items()
+              if path not in rendered.files}  # the site's own _redirects and _headers are merged into them
     indexed: list[SearchIndex] = []
     binary = require_pagefind() if config.search else None
 
@@ -131,6 +133,7 @@ def _remember(store: Store, options: BuildOptions, rendered: RenderedSite, input
     """What the next build reuses: each output file's fingerprint, and this build's inputs and summary."""
     root, output = options.root, options.output_dir
     save_records(store, output, rendered.fingerprints, files)
+    save_rules(store, output, rendered.hosts)
     config = rendered.plan.loaded.site.config
     named = [config.tags_file, config.authors_file, config.redirects.lock_file]
     inputs.update(uptodate.named_stats(root, [name for name in named if "/" in name]))

@@ -10,7 +10,7 @@ from ..core.errors import Problem
 from ..render.environment import render_all
 from ..render.feeds import render_feeds
 from ..render.sitemaps import render_sitemaps
-from ..site.redirects import netlify_redirects
+from ..render.hosts import MERGED, HostRules, check_own_redirects, headers_file, live_links, redirects_file
 from ..site.schedule import BUILD_INFO, build_info
 from ..store.uptodate import clock_moments, steady_until
 from .load import gate
@@ -29,9 +29,26 @@ class RenderedSite:
     warnings: tuple[Problem, ...]
     fingerprints: Mapping[str, bytes | None] = field(default_factory=dict)  # output path -> fingerprint
     steady_until: float | None = None  # a timestamp: from then on, the clock alone changes the output
+    hosts: HostRules = HostRules("/")  # what the host files and deploy-config's snippets say
 
 
-def generated_files(plan: Plan, now: datetime, memo: dict[str, object] | None = None) -> dict[str, bytes]:
+def host_rules(plan: Plan) -> HostRules:
+    """The redirects, fingerprinted files and 404 page of this build, as links."""
+    config, urls = plan.loaded.site.config, plan.loaded.urls
+    redirects = tuple(sorted((urls.href(r.path), urls.href(r.article)) for r in plan.redirects.redirects))
+    immutable = tuple(sorted(urls.href(path) for path in plan.loaded.assets.published))
+    not_found = urls.href("/404.html") if any(page.output == "404.html" for page in plan.pages) else None
+    return HostRules(config.base_path, redirects, immutable, not_found, config.precompress)
+
+
+def own_host_files(plan: Plan) -> dict[str, bytes]:
+    """The site's own ``static/_redirects`` and ``static/_headers``, merged into the generated ones."""
+    static = plan.loaded.static
+    return {name: static[name].read_bytes() for name in MERGED if name in static}
+
+
+def generated_files(plan: Plan, now: datetime, memo: dict[str, object] | None = None,
+                    hosts: HostRules | None = None) -> dict[str, bytes]:
     """Feeds, sitemaps, robots.txt, _redirects and _headers, and build-info.json when the site
     publishes it (``memo``: the sitemaps' memo, kept by a long-lived store)."""
     site, urls = plan.loaded.site, plan.loaded.urls
@@ -39,8 +56,11 @@ def generated_files(plan: Plan, now: datetime, memo: dict[str, object] | None = 
     made.update(render_sitemaps(plan.pages, site, urls, now, memo))
     if site.config.publish_build_info:
         made[BUILD_INFO] = build_info(site, now, GENERATOR)
-    if plan.redirects.redirects:
-        made["_redirects"] = netlify_redirects(plan.redirects.redirects, urls)
+    hosts = hosts or host_rules(plan)
+    own = own_host_files(plan)
+    made["_headers"] = headers_file(hosts, own.get("_headers"))
+    if hosts.redirects or "_redirects" in own:
+        made["_redirects"] = redirects_file(hosts, own.get("_redirects"))
     if "robots.txt" in plan.loaded.static:  # the site's own robots.txt wins over the generated one
         del made["robots.txt"]
     return made
@@ -51,7 +71,7 @@ def clashes(pages: Mapping[str, bytes], generated: Mapping[str, bytes], static: 
                         "check `permalink` and slugs") for path in sorted(set(generated) & set(pages))]
     problems += [Problem(f"static/{clash}", None, f"static file clashes with a generated page {clash}",
                          "rename or remove the static file")
-                 for clash in sorted((set(pages) | set(generated)) & set(static))]
+                 for clash in sorted((set(pages) | set(generated)) & set(static)) if clash not in MERGED]
     return problems
 
 
@@ -63,12 +83,27 @@ def render_site(plan: Plan, options: BuildOptions, now: datetime) -> RenderedSit
     store = options.store
     memo = store.memo("sitemaps") if store is not None and store.in_memory else None
     generated: dict[str, bytes] = {}  # made by this process while the workers render the pages
+    hosts = host_rules(plan)
     pages, problems, later = render_all(plan.env, todo, options.root, options.jobs, options.progress,
-                                        lambda: generated.update(generated_files(plan, now, memo)), fingerprint,
-                                        spread=parallel.run)
+                                        lambda: generated.update(generated_files(plan, now, memo, hosts)),
+                                        fingerprint, spread=parallel.run)
+    problems += own_redirect_problems(plan, hosts, generated)
     problems = gate([*plan.warnings, *problems, *clashes(pages, generated, plan.loaded.static)], options.strict)
     moments = clock_moments((*site.articles, *site.scheduled, *site.expired, *site.drafts), site.config.sitemap.news)
     if any(not feed.articles for _, feed, _ in plan.feeds):  # an empty feed is dated by the build itself
         moments.append(now + timedelta(microseconds=1))
     return RenderedSite(plan, {**pages, **generated}, tuple(problems), {**plan.fingerprints, **later},
-                        steady_until(now, moments))
+                        steady_until(now, moments), hosts)
+
+
+def own_redirect_problems(plan: Plan, hosts: HostRules, generated: Mapping[str, bytes]) -> list[Problem]:
+    """The site's own ``static/_redirects`` may not redirect a live page or loop (see render/hosts.py)."""
+    source = plan.loaded.static.get("_redirects")
+    if source is None:
+        return []
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [Problem("static/_redirects", None, f"cannot read it: {exc}")]
+    paths = [page.path for page in plan.pages] + ["/" + path for path in (*plan.loaded.static, *generated)]
+    return check_own_redirects(text, hosts, live_links(paths, hosts.base_path))

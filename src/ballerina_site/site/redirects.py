@@ -240,8 +240,3 @@ def plan_redirects(site: Site, urls: Urls, lock: Lock, taken: Iterable[str], now
     return RedirectPlan(redirects, Lock(MappingProxyType(dict(sorted(entries.items())))), tuple(moved),
                         tuple(forgotten), tuple(problems))
 
-
-def netlify_redirects(redirects: Iterable[Redirect], urls: Urls) -> bytes:
-    """``_redirects`` for hosts that read one (Netlify, Cloudflare Pages): ``from to 301`` per line."""
-    lines = [f"{urls.href(r.path)} {urls.href(r.article)} 301" for r in redirects]
-    return ("\n".join(["# Made by ballerina-site from urls.lock and `aliases`.", *lines]) + "\n").encode("utf-8")
