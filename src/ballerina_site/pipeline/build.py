@@ -20,6 +20,7 @@ from typing import Iterator, Mapping
 from ..core.errors import Problem, raise_if_errors
 from ..content.discover import CONTENT_DIR
 from ..output.listing import FileStat, OldFile
+from ..output.precompress import Precompressed, precompress_folder
 from ..output.writer import Staging, claim_output
 from ..render.search import SearchIndex, index_folder, require_pagefind
 from ..site.redirects import save_lock
@@ -28,6 +29,7 @@ from ..store import uptodate
 from ..store.hostrules import save_rules
 from ..store.outputs import save_records
 from ..store.store import Store
+from . import parallel
 from .load import STATIC_DIR, load_site
 from .options import BuildOptions, build_time, options_key
 from .plan import GENERATOR, plan_site
@@ -88,7 +90,7 @@ def _build(options: BuildOptions, store: Store, started: float) -> BuildReport:
         uptodate.forget(store, output)
         loaded = load_site(options, store, inputs)
         rendered = render_site(plan_site(loaded, options, now, store, previous), options, now)
-        search, files, counts = _write(rendered, previous, output)
+        search, files, counts, packed = _write(rendered, previous, output, options.jobs)
         site = loaded.site
         if options.published is not None:  # the live preview reloads its tabs now, not after the records
             options.published(site)
@@ -104,28 +106,33 @@ def _build(options: BuildOptions, store: Store, started: float) -> BuildReport:
             _remember(store, options, rendered, inputs, files, now, summary)
         elif BUILD_INFO in files:
             summary = replace(summary, build_info=str(output / BUILD_INFO))
-    return BuildReport(summary, site, rendered.plan.redirects, search, lock_written)
+    return BuildReport(summary, site, rendered.plan.redirects, search, lock_written, precompressed=packed)
 
 
-def _write(rendered: RenderedSite, previous: Mapping[str, OldFile], output: Path
-           ) -> tuple[SearchIndex | None, Mapping[str, FileStat], Counts]:
-    """Stage five, the only one that touches the output: stage every file, index it for search, swap."""
+def _write(rendered: RenderedSite, previous: Mapping[str, OldFile], output: Path, jobs: int
+           ) -> tuple[SearchIndex | None, Mapping[str, FileStat], Counts, Precompressed | None]:
+    """Stage five, the only one that touches the output: stage every file, index it for search,
+    precompress, swap."""
     config = rendered.plan.loaded.site.config
     static = {path: source for path, source in rendered.plan.loaded.static.items()
               if path not in rendered.files}  # the site's own _redirects and _headers are merged into them
     indexed: list[SearchIndex] = []
+    packed: list[Precompressed] = []
     binary = require_pagefind() if config.search else None
 
-    def index_staged(folder: Path) -> None:
-        """Runs on the staged output, before the swap: a failed index keeps the previous site."""
-        indexed.append(index_folder(folder, config.language, binary))
+    def finish(folder: Path) -> None:
+        """Runs on the staged output, before the swap: a failure here keeps the previous site."""
+        if binary is not None:
+            indexed.append(index_folder(folder, config.language, binary))
+        if config.precompress:  # after the index: its files are compressed too
+            packed.append(precompress_folder(str(folder), previous, jobs, parallel.run))
 
     with Staging(output, previous) as staging:
         staging.prepare({*rendered.files, *rendered.plan.reused, *static})
         report = staging.complete(rendered.files, static, rendered.plan.reused,
-                                  index_staged if binary is not None else None)
+                                  finish if binary is not None or config.precompress else None)
     counts = Counts(report.pages, report.static_files, report.kept, len(rendered.plan.reused))
-    return (indexed[0] if indexed else None), (report.files or {}), counts
+    return (indexed[0] if indexed else None), (report.files or {}), counts, (packed[0] if packed else None)
 
 
 def _remember(store: Store, options: BuildOptions, rendered: RenderedSite, inputs: uptodate.Stats,

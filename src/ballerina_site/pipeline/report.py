@@ -10,6 +10,7 @@ from typing import Any
 
 from ..core.errors import Problem
 from ..core.model import Site
+from ..output.precompress import Precompressed
 from ..render.search import SearchIndex
 from ..site.redirects import RedirectPlan
 
@@ -55,6 +56,7 @@ class BuildReport:
     search: SearchIndex | None = None
     lock_written: bool = False
     written: bool = True
+    precompressed: Precompressed | None = None  # what precompression did (output/precompress.py)
 
     @property
     def output(self) -> Path:
