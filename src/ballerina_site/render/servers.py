@@ -34,7 +34,7 @@ def nginx(rules: HostRules, root: str) -> str:
     lines = [f"# ballerina-site: nginx rules for the site built into {root} (base path {rules.base_path}).",
              f"# Place inside server {{ }} with:  root {root};",
              "# (this snippet has its own `location " + (prefix or "") + "/`: remove yours).",
-             "absolute_redirect off;", "index index.html;"]
+             "absolute_redirect off;", "index index.html;", "charset utf-8;"]
     if rules.not_found:
         lines.append(f"error_page 404 {rules.not_found};")
     if rules.precompressed:
@@ -45,6 +45,8 @@ def nginx(rules: HostRules, root: str) -> str:
     def block(match: str, *body: str) -> None:
         lines.append(f"location {match} {{ " + " ".join(body) + " }")
 
+    if prefix:
+        block(f"= {prefix}", f"return 301 {prefix}/;")
     for old, new in rules.redirects:
         for path in old_paths(old):
             block(f"= {path}", f"return 301 {new};")
@@ -126,6 +128,8 @@ def caddy(rules: HostRules, root: str) -> str:
     lines = [f"# ballerina-site: Caddy rules for the site built into {root} (base path {rules.base_path}).",
              "# Place inside a site block, e.g.  example.org { ... }",
              f"root * {_quote(root)}"]
+    if prefix:
+        lines.append(f"redir {prefix} {prefix}/ 301")
     for old, new in rules.redirects:
         for path in old_paths(old):
             lines.append(f"redir {path} {new} 301")
@@ -142,11 +146,11 @@ def caddy(rules: HostRules, root: str) -> str:
                   f'header @ballerina_type{index} Content-Type "{kind}"']
     if prefix:
         lines.append(f"uri strip_prefix {prefix}")
-    lines += ["file_server {", "    precompressed br gzip"] if rules.precompressed else ["file_server {"]
-    lines.append("}")
+    serve = ["file_server {", "\tprecompressed br gzip", "}"] if rules.precompressed else ["file_server"]
+    lines += serve
     if rules.not_found:
-        lines += ["handle_errors {", f"    root * {_quote(root)}",
-                  f"    rewrite * /{rules.not_found[len(rules.base_path):]}", "    file_server", "}"]
+        lines += ["handle_errors {", f"\troot * {_quote(root)}",
+                  f"\trewrite * /{rules.not_found[len(rules.base_path):]}", *("\t" + line for line in serve), "}"]
     return "\n".join(lines) + "\n"
 
 
