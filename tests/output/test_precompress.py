@@ -1,0 +1,77 @@
+"""Precompressed copies: beside every text file worth it, the same bytes on every build, compressed
+again only when the file changed."""
+
+from __future__ import annotations
+
+import gzip
+import os
+from pathlib import Path
+
+import brotli
+
+from conftest import article, run_cli, write_site
+
+CONFIG = "title: T\nbase_url: https://news.example/\ntimezone: UTC\n"
+KINDS = (".html", ".css", ".js", ".xml", ".json", ".svg", ".txt")
+
+
+def build(site: Path, out: Path, *args: str) -> None:
+    done = run_cli("build", "--source", str(site), "--output", str(out), "--no-search", *args)
+    assert done.returncode == 0, done.stderr
+
+
+def make_site(root: Path, config: str = CONFIG) -> Path:
+    return write_site(root, {"2025-06-01-a.md": article("A", "2025-06-01", body="Words " * 300),
+                             "2025-06-02-b.md": article("B", "2025-06-02", body="Other words " * 300)}, config)
+
+
+def originals(out: Path) -> list[Path]:
+    return sorted(path for path in out.rglob("*") if path.is_file() and not path.name.endswith((".br", ".gz")))
+
+
+def test_every_text_file_worth_it_has_a_brotli_and_a_gzip_copy_of_its_bytes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(make_site(tmp_path / "site"), out)
+    with_copies = 0
+    for path in originals(out):
+        data = path.read_bytes()
+        br, gz = Path(f"{path}.br"), Path(f"{path}.gz")
+        if path.suffix in KINDS and len(data) >= 512:
+            assert brotli.decompress(br.read_bytes()) == data, path
+            packed = gz.read_bytes()
+            assert gzip.decompress(packed) == data, path
+            assert packed[3] & 0x08 == 0 and packed[4:8] == b"\0\0\0\0", path  # no file name, no time
+            with_copies += 1
+        else:  # a tiny file, an image, the host files: nothing to gain
+            assert not br.exists() and not gz.exists(), path
+    assert with_copies >= 12
+
+
+def test_copies_are_reproducible_and_only_changed_files_are_compressed_again(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    first, second = tmp_path / "first", tmp_path / "second"
+    build(site, first, "--no-cache")
+    build(site, second, "--no-cache")
+    copies = sorted(path.relative_to(first) for path in first.rglob("*.[bg][rz]"))
+    assert copies and copies == sorted(path.relative_to(second) for path in second.rglob("*.[bg][rz]"))
+    assert all((first / name).read_bytes() == (second / name).read_bytes() for name in copies)
+
+    out = tmp_path / "out"
+    build(site, out)
+    files = [*copies, *{name.with_suffix("") for name in copies}]
+    inodes = {name: os.stat(out / name).st_ino for name in files}
+    (site / "content" / "2025-06-01-a.md").write_text(article("A", "2025-06-01", body="New words " * 300))
+    build(site, out)
+    changed = {name for name in files if os.stat(out / name).st_ino != inodes[name]}
+    assert Path("2025/06/01/a/index.html.br") in changed
+    for name in copies:  # a copy is made again exactly when its file changed
+        assert (name in changed) == (name.with_suffix("") in changed), name
+    assert len(changed) < len(files) / 2
+    assert brotli.decompress((out / "2025/06/01/a/index.html.br").read_bytes()) == \
+        (out / "2025/06/01/a/index.html").read_bytes()
+
+
+def test_precompress_false_writes_no_copies(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(make_site(tmp_path / "site", CONFIG + "precompress: false\n"), out)
+    assert not list(out.rglob("*.br")) and not list(out.rglob("*.gz"))
