@@ -24,6 +24,9 @@ def add_parser(commands: Commands) -> None:
                         help="site folder (default: current folder)")
     deploy.add_argument("--output", "-o", type=Path, metavar="DIR",
                         help="the built output folder (default: public/ inside the site folder)")
+    deploy.add_argument("--server-root", metavar="PATH",
+                        help="where the server finds the output folder, if not where it is here "
+                             "(e.g. /srv/news/public after an rsync)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,5 +41,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {output}: no build of this output folder is recorded in {args.source / FOLDER} "
               f"(run `ballerina-site build` first, without --no-cache)", file=sys.stderr)
         return 1
-    sys.stdout.write(SNIPPETS[args.server](rules, str(output.resolve())))
+    root = args.server_root.rstrip("/") or "/" if args.server_root else str(output.resolve())
+    sys.stdout.write(SNIPPETS[args.server](rules, root))
     return 0

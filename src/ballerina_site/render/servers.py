@@ -11,7 +11,12 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from ..site.assets import FOLDER, HASH_LENGTH, SUFFIXES
 from .hosts import COMPRESSED_TYPES, EXTENSION_TYPES, FEED_TYPES, IMMUTABLE, SHORT, HostRules, old_paths
+
+FINGERPRINTED = rf"\.[0-9a-f]{{{HASH_LENGTH}}}\.({'|'.join(suffix[1:] for suffix in SUFFIXES)})"
+"""How a fingerprinted file's name ends (site/assets.py): the servers match the name, not a list of
+this build's files, so a snippet stays right when an asset changes (only a new redirect changes it)."""
 
 SERVERS = ("nginx", "apache", "caddy")
 
@@ -50,8 +55,7 @@ def nginx(rules: HostRules, root: str) -> str:
     for old, new in rules.redirects:
         for path in old_paths(old):
             block(f"= {path}", f"return 301 {new};")
-    for link in rules.immutable:
-        block(f"= {link}", *strip, f'add_header Cache-Control "{IMMUTABLE}";')
+    block(f'~ "^{re.escape(prefix)}/{FOLDER}.+{FINGERPRINTED}$"', *strip, f'add_header Cache-Control "{IMMUTABLE}";')
     for name, kind in FEED_TYPES.items():
         block(f"~ ^{re.escape(prefix)}/(.+/)?{re.escape(name)}$", *strip, "types { }",
               f'default_type "{kind}";', f'add_header Cache-Control "{SHORT}";')
@@ -62,9 +66,12 @@ def nginx(rules: HostRules, root: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+EITHER = r"(\.br|\.gz)"
+
+
 def _files_match(names: list[str]) -> str:
     """A FilesMatch pattern for these file names, with or without a ``.br``/``.gz`` suffix."""
-    return "^(" + "|".join(re.escape(name) for name in names) + r")(\.br|\.gz)?$"
+    return "^(" + "|".join(re.escape(name) for name in names) + ")" + EITHER + "?$"
 
 
 def apache(rules: HostRules, root: str) -> str:
@@ -88,10 +95,8 @@ def apache(rules: HostRules, root: str) -> str:
     if rules.not_found:
         lines.append(f"    ErrorDocument 404 {rules.not_found}")
     lines.append(f'    Header set Cache-Control "{SHORT}"')
-    if rules.immutable:
-        names = [link.rsplit("/", 1)[-1] for link in rules.immutable]
-        lines += [f"    <FilesMatch {_quote(_files_match(names))}>",
-                  f'        Header set Cache-Control "{IMMUTABLE}"', "    </FilesMatch>"]
+    lines += [f"    <FilesMatch {_quote(FINGERPRINTED + EITHER + '?$')}>",
+              f'        Header set Cache-Control "{IMMUTABLE}"', "    </FilesMatch>"]
     for suffix, kind in EXTENSION_TYPES.items():
         lines.append(f"    AddType {_quote(kind)} {suffix}")
     if rules.precompressed:
@@ -112,7 +117,7 @@ def _apache_precompressed(rules: HostRules) -> list[str]:
                   f'    RewriteCond "%{{REQUEST_FILENAME}}{suffix}" -f',
                   f'    RewriteRule "^(.+)$" "$1{suffix}" [L,E=no-gzip:1]']
     lines += ["    AddEncoding br .br", "    AddEncoding gzip .gz"]
-    either = r"(\.br|\.gz)"
+    either = EITHER
     for suffix, kind in COMPRESSED_TYPES.items():
         lines += [f"    <FilesMatch {_quote(re.escape(suffix) + either + '$')}>", f"        ForceType {_quote(kind)}",
                   "    </FilesMatch>"]
@@ -133,13 +138,10 @@ def caddy(rules: HostRules, root: str) -> str:
     for old, new in rules.redirects:
         for path in old_paths(old):
             lines.append(f"redir {path} {new} 301")
-    if rules.immutable:
-        paths = " ".join(rules.immutable)
-        lines += [f"@ballerina_immutable path {paths}",
-                  f'header @ballerina_immutable Cache-Control "{IMMUTABLE}"',
-                  f"@ballerina_short not path {paths}", f'header @ballerina_short Cache-Control "{SHORT}"']
-    else:
-        lines.append(f'header Cache-Control "{SHORT}"')
+    pattern = f"^{re.escape(prefix)}/{FOLDER}.+{FINGERPRINTED}$"
+    lines += [f'@ballerina_immutable path_regexp "{pattern}"',
+              f'header @ballerina_immutable Cache-Control "{IMMUTABLE}"',
+              f'@ballerina_short not path_regexp "{pattern}"', f'header @ballerina_short Cache-Control "{SHORT}"']
     for index, (name, kind) in enumerate([*EXTENSION_TYPES.items(), *FEED_TYPES.items()]):  # the last set wins
         pattern = f"/(.+/)?{re.escape(name)}$" if name in FEED_TYPES else f"/.*{re.escape(name)}$"
         lines += [f"@ballerina_type{index} path_regexp ^{re.escape(prefix)}{pattern}",
