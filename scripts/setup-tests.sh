@@ -2,7 +2,8 @@
 # Installs what the tests need, saying what it does as it goes (one "setup:" line per step):
 #   1. a project-local virtual environment .venv (git-ignored) with the package and its test extras
 #      (a stock Debian/Ubuntu Python refuses `pip install` outside one: externally-managed-environment);
-#   2. Debian's chromium, Java and Node for the quality gates, via apt-get, when missing;
+#   2. Debian's chromium, Java and Node for the quality gates, and the web servers the deploy tests
+#      run (nginx with its Brotli module, apache2, caddy), via apt-get, when missing;
 #   3. the gates' npm tools, pinned, in the git-ignored folder .tools/.
 # Safe to run again: each step that is already done says so and is skipped.
 set -euo pipefail
@@ -57,6 +58,31 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt_install "${missing[@]}"
 else
   say "chromium, java, node and npm are installed"
+fi
+
+# The deploy tests (tests/render/test_servers.py) start nginx, Apache and Caddy themselves, as child
+# processes on free loopback ports with their own configuration. The packages' post-install scripts
+# would start the system services on port 80: a policy-rc.d that denies it is in place while they
+# install (unless the machine has one already), so nothing is left running and port 80 stays free.
+servers=()
+command -v nginx >/dev/null 2>&1 || servers+=(nginx)
+[ -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || servers+=(libnginx-mod-http-brotli-static)
+command -v apache2 >/dev/null 2>&1 || [ -x /usr/sbin/apache2 ] || servers+=(apache2)
+command -v caddy >/dev/null 2>&1 || servers+=(caddy)
+if [ ${#servers[@]} -gt 0 ]; then
+  policy=/usr/sbin/policy-rc.d
+  if [ -e "$policy" ]; then
+    apt_install "${servers[@]}"
+  else
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+    $SUDO chmod +x "$policy"
+    trap '$SUDO rm -f "$policy"' EXIT
+    apt_install "${servers[@]}"
+    $SUDO rm -f "$policy"
+    trap - EXIT
+  fi
+else
+  say "nginx (with Brotli), apache2 and caddy are installed"
 fi
 
 # 3. The quality gates' tools, pinned; no lockfile, nothing outside .tools/. Lighthouse 12 runs on

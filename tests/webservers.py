@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import shutil
 import socket
 import subprocess
 from dataclasses import dataclass
@@ -58,6 +59,12 @@ def _listening(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
+def binary(name: str, what: str) -> str:
+    """A server's program; Debian puts nginx and apache2 in /usr/sbin, on a user's PATH or not."""
+    found = shutil.which(name, path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"]))
+    return require(found or name, what)
+
+
 def brotli_in_nginx() -> bool:
     """Debian ships nginx's Brotli support as a module of its own (libnginx-mod-http-brotli-static)."""
     return NGINX_BROTLI.is_file()
@@ -76,7 +83,7 @@ def _nginx(snippet: str, output: Path, work: Path, port: int) -> list[str]:
         "http {\n  include /etc/nginx/mime.types;\n  default_type application/octet-stream;\n  access_log off;\n"
         f"{temp}\n  server {{\n    listen 127.0.0.1:{port};\n    root {output};\n"
         f"    include {work}/site.conf;\n  }}\n}}\n")
-    return [require("nginx", "nginx (apt-get install nginx)"), "-c", str(work / "nginx.conf"), "-p", str(work),
+    return [binary("nginx", "nginx (apt-get install nginx)"), "-c", str(work / "nginx.conf"), "-p", str(work),
             "-e", "stderr"]
 
 
@@ -89,13 +96,13 @@ def _apache(snippet: str, output: Path, work: Path, port: int) -> list[str]:
         f"ServerRoot {work}\nListen 127.0.0.1:{port}\nServerName 127.0.0.1\nPidFile {work}/apache.pid\n"
         f"ErrorLog /dev/stderr\nLogLevel warn\nMutex file:{work}\nDefaultRuntimeDir {work}\n{modules}\n{user}"
         f"TypesConfig /etc/mime.types\n<VirtualHost 127.0.0.1:{port}>\nInclude {work}/site.conf\n</VirtualHost>\n")
-    return [require("apache2", "Apache (apt-get install apache2)"), "-f", str(work / "apache.conf"), "-DFOREGROUND"]
+    return [binary("apache2", "Apache (apt-get install apache2)"), "-f", str(work / "apache.conf"), "-DFOREGROUND"]
 
 
 def _caddy(snippet: str, output: Path, work: Path, port: int) -> list[str]:
     (work / "Caddyfile").write_text("{\n\tadmin off\n\tauto_https off\n}\n"
                                     f"http://127.0.0.1:{port} {{\n{snippet}}}\n")
-    return [require("caddy", "Caddy (apt-get install caddy)"), "run", "--config", str(work / "Caddyfile"),
+    return [binary("caddy", "Caddy (apt-get install caddy)"), "run", "--config", str(work / "Caddyfile"),
             "--adapter", "caddyfile"]
 
 

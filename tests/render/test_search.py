@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import functools
 import gzip
 import http.server
@@ -92,7 +94,8 @@ def test_search_page_and_header_box(tmp_path: Path) -> None:
     status = page.select_one("[data-search-status]")
     assert status["role"] == "status" and status["aria-live"] == "polite"
     script = page.select_one("script[data-pagefind]")
-    assert script["src"] == "/sub/assets/search.js" and script["data-pagefind"] == "/sub/pagefind/pagefind.js"
+    assert re.fullmatch(r"/sub/assets/search\.[0-9a-f]{8}\.js", script["src"])
+    assert script["data-pagefind"] == "/sub/pagefind/pagefind.js"
     assert not any("//" in (tag.get("src") or "") for tag in page.select("script"))
     assert page.select_one("noscript a[href='/sub/archive/']") is not None
     missing = BeautifulSoup((out / "404.html").read_text(), "html.parser")

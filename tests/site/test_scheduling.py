@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -40,20 +41,27 @@ def test_future_and_expired_articles_are_left_out(tmp_path: Path) -> None:
     assert "scheduled: content/2025-06-09-embargo.md publishes 2025-06-12T14:00:00+00:00" in lines
     assert "scheduled: content/2025-06-11-future.md publishes 2025-06-11T09:30:00-04:00" in lines
     assert "expired: content/2025-05-02-old-contest.md expired 2025-06-01T00:00:00+00:00" in lines
-    assert "next change: 2025-06-11T00:00:00+00:00 (rebuild then; see build-info.json)" in lines
+    info = tmp_path / "site" / ".ballerina-cache"  # build-info.json is kept private, in the store
+    assert any(re.fullmatch(rf"next change: 2025-06-11T00:00:00\+00:00 \(rebuild then; see {re.escape(str(info))}"
+                            r"/build-info-[0-9a-f]{16}\.json\)", line) for line in lines), lines
     assert "(2 scheduled, 1 expired)" in lines[-1]
     home = (out / "index.html").read_text()
     assert "Embargoed Review" not in home and "Old Contest" not in home and "Contest Ends Soon" in home
 
 
+def private_info(tmp_path: Path) -> Path:
+    return next((tmp_path / "site" / ".ballerina-cache").glob("build-info-*.json"))
+
+
 def test_build_info_gives_the_next_change_and_names_nothing(tmp_path: Path) -> None:
     _, out = build(tmp_path)
-    info = json.loads((out / "build-info.json").read_text())
+    assert not (out / "build-info.json").exists()  # private unless `publish_build_info: true`
+    info = json.loads(private_info(tmp_path).read_text())
     assert info["built_at"] == "2025-06-10T12:00:00Z"
     assert info["next_change"] == "2025-06-11T00:00:00Z"  # the contest expires first
     assert info["upcoming_changes"] == ["2025-06-11T00:00:00Z", "2025-06-11T13:30:00Z", "2025-06-12T14:00:00Z"]
-    text = (out / "build-info.json").read_text()
-    assert "embargo" not in text and "Embargoed" not in text  # a public file must not leak what is coming
+    text = private_info(tmp_path).read_text()
+    assert "embargo" not in text and "Embargoed" not in text  # it may be published: it must not leak what is coming
 
 
 def test_a_rebuild_at_the_next_change_publishes(tmp_path: Path) -> None:
@@ -63,7 +71,7 @@ def test_a_rebuild_at_the_next_change_publishes(tmp_path: Path) -> None:
     result = run_cli("build", "--source", str(site), "--output", str(out), "--no-search", env=clock)
     assert result.returncode == 0, result.stderr
     assert titles(out) == {"live", "embargo", "future"}
-    assert json.loads((out / "build-info.json").read_text())["next_change"] is None
+    assert json.loads(private_info(tmp_path).read_text())["next_change"] is None
     assert "next change" not in result.stdout
 
 

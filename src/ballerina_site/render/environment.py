@@ -65,12 +65,15 @@ def make_environment(root: Path, site: Site, urls: Urls, generator: str,
         text = moment.strftime(config.date_format)
         return f"{text} at {moment.strftime(config.time_format)}" if has_time else text
 
-    assets = assets or Assets()
-    renamed = assets.names
+    known = assets
+    renamed = assets.names if assets is not None else {}
 
     def asset(name: str) -> str:
-        """``asset('style.css')``: the link of a static file, by its fingerprinted name if it has one."""
-        found = assets.path(str(name))
+        """``asset('style.css')``: the link of a static file, by its fingerprinted name if it has one
+        (with no static files given, by its own name under ``/assets/``)."""
+        if known is None:
+            return urls.href("/assets/" + str(name).lstrip("/").removeprefix("assets/"))
+        found = known.path(str(name))
         if found is None:
             raise jinja2.UndefinedError(f"asset({name!r}): no such file in static/assets/ or the theme")
         return urls.href(found)
