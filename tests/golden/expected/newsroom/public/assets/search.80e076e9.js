@@ -1,0 +1,194 @@
+/* ballerina-site search page: queries the Pagefind index written into /pagefind/ by the build.
+   No network beyond this site. The form is a plain GET form (?q=...&tag=...&category=...), so a
+   search can be linked and works from the header box before this script has loaded. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var form = document.querySelector("[data-search-form]");
+  if (!script || !form) return;
+  var input = form.querySelector("input[name=q]");
+  var status = document.querySelector("[data-search-status]");
+  var list = document.querySelector("[data-search-results]");
+  var moreWrap = document.querySelector("[data-search-more-wrap]");
+  var moreButton = document.querySelector("[data-search-more]");
+  var searchPath = form.getAttribute("action");
+  var PAGE = 10;
+  var pagefind = null;
+  var current = 0;
+  var pending = [];
+  var timer = 0;
+
+  function load() {
+    if (!pagefind) {
+      pagefind = import(script.dataset.pagefind).then(function (pf) {
+        return Promise.resolve(pf.options({ baseUrl: script.dataset.base })).then(function () {
+          pf.init();
+          return pf;
+        });
+      });
+    }
+    return pagefind;
+  }
+
+  function checked(name) {
+    return Array.prototype.filter.call(form.querySelectorAll("input[name=" + name + "]"), function (box) {
+      return box.checked;
+    }).map(function (box) { return box.value; });
+  }
+
+  function fromUrl() {
+    var params = new URLSearchParams(window.location.search);
+    input.value = params.get("q") || "";
+    ["category", "tag"].forEach(function (name) {
+      var wanted = params.getAll(name);
+      form.querySelectorAll("input[name=" + name + "]").forEach(function (box) {
+        box.checked = wanted.indexOf(box.value) !== -1;
+      });
+      if (wanted.length) {
+        var details = form.querySelector("[data-search-filters]");
+        if (details) details.open = true;
+      }
+    });
+  }
+
+  function toUrl() {
+    var params = new URLSearchParams();
+    if (input.value.trim()) params.set("q", input.value.trim());
+    checked("category").forEach(function (v) { params.append("category", v); });
+    checked("tag").forEach(function (v) { params.append("tag", v); });
+    var query = params.toString();
+    history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+  }
+
+  function say(text) { status.textContent = text; }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  /* Pagefind's excerpt is HTML with <mark> around matches; keep only text and <mark>. */
+  function excerpt(html) {
+    var out = el("p", "search-result__excerpt");
+    var parsed = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html").body;
+    parsed.firstChild.childNodes.forEach(function walk(node) {
+      if (node.nodeType === 3) out.appendChild(document.createTextNode(node.textContent));
+      else if (node.nodeName === "MARK") out.appendChild(el("mark", "", node.textContent));
+      else node.childNodes.forEach(walk);
+    });
+    return out;
+  }
+
+  function filterLink(name, value, className) {
+    var a = el("a", className || "tag", value);
+    a.href = searchPath + "?" + new URLSearchParams([[name, value]]).toString();
+    return a;
+  }
+
+  function render(data) {
+    var meta = data.meta || {};
+    var filters = data.filters || {};
+    var item = el("li", "search-result");
+    var article = el("article", "");
+    var heading = el("h2", "search-result__title");
+    var link = el("a", "", meta.title || data.url);
+    link.href = data.url;
+    heading.appendChild(link);
+    article.appendChild(heading);
+    var line = el("p", "search-result__meta");
+    if (meta.date) {
+      var time = el("time", "", meta.date);
+      if (meta.datetime) time.setAttribute("datetime", meta.datetime);
+      line.appendChild(time);
+    }
+    (filters.category || []).forEach(function (name) {
+      if (line.childNodes.length) line.appendChild(document.createTextNode(" · "));
+      line.appendChild(filterLink("category", name, "search-result__category"));
+    });
+    if (line.childNodes.length) article.appendChild(line);
+    if (meta.summary) article.appendChild(el("p", "search-result__summary", meta.summary));
+    if (data.excerpt) article.appendChild(excerpt(data.excerpt));
+    if (filters.tag && filters.tag.length) {
+      var tags = el("ul", "tags");
+      tags.setAttribute("aria-label", "Tags");
+      filters.tag.forEach(function (name) {
+        var li = el("li", "");
+        li.appendChild(filterLink("tag", name));
+        tags.appendChild(li);
+      });
+      article.appendChild(tags);
+    }
+    item.appendChild(article);
+    return item;
+  }
+
+  function showMore(run) {
+    var batch = pending.splice(0, PAGE);
+    return Promise.all(batch.map(function (r) { return r.data(); })).then(function (items) {
+      if (run !== current) return;
+      items.forEach(function (data) { list.appendChild(render(data)); });
+      moreWrap.hidden = pending.length === 0;
+    });
+  }
+
+  function search() {
+    var run = ++current;
+    var query = input.value.trim();
+    var filters = {};
+    var categories = checked("category");
+    var tags = checked("tag");
+    if (categories.length) filters.category = { any: categories };
+    if (tags.length) filters.tag = { any: tags };
+    toUrl();
+    if (!query && !categories.length && !tags.length) {
+      list.textContent = "";
+      moreWrap.hidden = true;
+      say("");
+      return Promise.resolve();
+    }
+    say("Searching…");
+    return load().then(function (pf) {
+      return pf.search(query || null, { filters: filters, sort: query ? undefined : { date: "desc" } });
+    }).then(function (found) {
+      if (run !== current || !found) return;
+      list.textContent = "";
+      pending = found.results.slice();
+      var count = found.results.length;
+      var about = query ? " for “" + query + "”" : "";
+      var within = categories.concat(tags).length ? " with the chosen filters" : "";
+      /* Announce only once the results are on the page. */
+      return showMore(run).then(function () {
+        if (run !== current) return;
+        say(count === 0 ? "No articles found" + about + within + "."
+                        : count + (count === 1 ? " article" : " articles") + " found" + about + within + ".");
+      });
+    }).catch(function () {
+      if (run === current) say("Search is not available right now. Try the archive instead.");
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    window.clearTimeout(timer);
+    search();
+  });
+  input.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(search, 250);
+  });
+  form.addEventListener("change", function (event) {
+    if (event.target.type === "checkbox") search();
+  });
+  moreButton.addEventListener("click", function () {
+    var next = list.children.length;
+    showMore(current).then(function () {
+      var first = list.children[next];
+      var link = first && first.querySelector("a");
+      if (link) link.focus();
+    });
+  });
+  fromUrl();
+  if (input.value.trim() || checked("category").length || checked("tag").length) search();
+})();
