@@ -20,7 +20,7 @@ from typing import Iterator, Mapping
 from ..core.errors import Problem, raise_if_errors
 from ..content.discover import CONTENT_DIR
 from ..output.listing import FileStat, OldFile
-from ..output.writer import Staging, claim_output
+from ..output.writer import Previous, Staging, claim_output
 from ..render.search import SearchIndex, index_folder, require_pagefind
 from ..site.redirects import save_lock
 from ..site.schedule import following_changes
@@ -29,7 +29,7 @@ from ..store.outputs import save_records
 from ..store.store import Store
 from .load import STATIC_DIR, load_site
 from .options import BuildOptions, build_time, options_key
-from .plan import GENERATOR, plan_site
+from .plan import GENERATOR, Plan, plan_site
 from .rendering import RenderedSite, render_site
 from .report import BuildReport, BuildSummary, Counts, from_plain, summarize, to_plain, unchanged_since
 
@@ -85,26 +85,27 @@ def _build(options: BuildOptions, store: Store, started: float) -> BuildReport:
     with claim_output(output, store.spare_tree(output)) as previous:  # one build at a time from here
         uptodate.forget(store, output)
         loaded = load_site(options, store, inputs)
-        rendered = render_site(plan_site(loaded, options, now, store, previous), options, now)
-        search, files, counts = _write(rendered, previous, output)
+        plan = plan_site(loaded, options, now, store, previous)
+        rendered, search, files, counts = _render_and_write(plan, options, now, previous)
         site = loaded.site
         if options.published is not None:  # the live preview reloads its tabs now, not after the records
             options.published(site)
         config = site.config
-        lock_written = save_lock(root / config.redirects.lock_file, rendered.plan.redirects.lock) \
+        lock_written = save_lock(root / config.redirects.lock_file, plan.redirects.lock) \
             if options.record_urls else False
         summary = summarize(output, site, counts, time.perf_counter() - started, rendered.warnings,
-                            rendered.plan.redirects, search, loaded.parse)
+                            plan.redirects, search, loaded.parse)
         if store.enabled:
             _remember(store, options, rendered, inputs, files, now, summary)
-    return BuildReport(summary, site, rendered.plan.redirects, search, lock_written)
+    return BuildReport(summary, site, plan.redirects, search, lock_written)
 
 
-def _write(rendered: RenderedSite, previous: Mapping[str, OldFile], output: Path
-           ) -> tuple[SearchIndex | None, Mapping[str, FileStat], Counts]:
-    """Stage five, the only one that touches the output: stage every file, index it for search, swap."""
-    config = rendered.plan.loaded.site.config
-    static = rendered.plan.loaded.static
+def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous: Previous
+                      ) -> tuple[RenderedSite, SearchIndex | None, Mapping[str, FileStat], Counts]:
+    """Stages four and five together: each page is staged as it comes from the workers (only the
+    write stage touches the output), then the whole folder is indexed for search and swapped in."""
+    config = plan.loaded.site.config
+    static = plan.loaded.static
     indexed: list[SearchIndex] = []
     binary = require_pagefind() if config.search else None
 
@@ -112,12 +113,14 @@ def _write(rendered: RenderedSite, previous: Mapping[str, OldFile], output: Path
         """Runs on the staged output, before the swap: a failed index keeps the previous site."""
         indexed.append(index_folder(folder, config.language, binary))
 
-    with Staging(output, previous) as staging:
-        staging.prepare({*rendered.files, *rendered.plan.reused, *static})
-        report = staging.complete(rendered.files, static, rendered.plan.reused,
+    with Staging(options.output_dir, previous) as staging:
+        staging.prepare({*(page.output for page in plan.pages), *(feed[0] for feed in plan.feeds),
+                         *plan.reused, *static})
+        rendered = render_site(plan, options, now, deliver=staging.put)
+        report = staging.complete(rendered.files, static, plan.reused,
                                   index_staged if binary is not None else None)
-    counts = Counts(report.pages, report.static_files, report.kept, len(rendered.plan.reused))
-    return (indexed[0] if indexed else None), (report.files or {}), counts
+    counts = Counts(report.pages, report.static_files, report.kept, len(plan.reused))
+    return rendered, (indexed[0] if indexed else None), (report.files or {}), counts
 
 
 def _remember(store: Store, options: BuildOptions, rendered: RenderedSite, inputs: uptodate.Stats,
