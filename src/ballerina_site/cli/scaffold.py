@@ -22,7 +22,7 @@ author:
   name: "Newsroom"
 """
 
-GITIGNORE = "public/\n.ballerina-cache/\n.ballerina.lock\n"
+GITIGNORE = "public/\n.ballerina-cache/\n"
 
 
 def article_text(title: str, when: datetime, *, tags: list[str] | None = None, category: str = "",

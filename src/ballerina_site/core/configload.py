@@ -15,6 +15,7 @@ from typing import Any, Callable
 from .config import CONFIG_FILE, Kinds, MenuItem, Profile, Promo, SiteConfig, section_keys
 from .configrules import check_values
 from .errors import Problem, SiteError, display_path
+from .sitefiles import read_site_text
 from .yamlload import YamlFailure, load_mapping
 
 KEYS: dict[str, Field[Any]] = {spec.name: spec for spec in fields(SiteConfig)}
@@ -171,10 +172,9 @@ def load_config(root: Path) -> SiteConfig:
     if not path.is_file():
         return SiteConfig()
     shown = display_path(path, root)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SiteError([Problem(shown, None, f"not UTF-8 text (byte {exc.start})", "save it as UTF-8")]) from None
+    text = read_site_text(path, root)
+    if isinstance(text, Problem):
+        raise SiteError([text])
     loaded = load_mapping(text)
     if isinstance(loaded, YamlFailure):
         raise SiteError([Problem(shown, loaded.line, loaded.message, loaded.hint, column=loaded.column)])

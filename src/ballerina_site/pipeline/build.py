@@ -20,6 +20,7 @@ from typing import Iterator, Mapping
 from ..core.errors import Problem, raise_if_errors
 from ..content.discover import CONTENT_DIR
 from ..output.listing import FileStat, OldFile
+from ..output.ownership import real_folder
 from ..output.writer import Staging, claim_output
 from ..render.search import SearchIndex, index_folder, require_pagefind
 from ..site.redirects import save_lock
@@ -44,6 +45,7 @@ def build(options: BuildOptions) -> BuildReport:
     if not options.write:
         return _check(options, store, started)
     raise_if_errors(check_output_dir(options.root, options.output_dir))
+    options = replace(options, output=real_folder(options.output_dir))  # behind a symlink: its folder
     if store.enabled and options.skip_unchanged:
         same = uptodate.check(store, options.root, options.output_dir, options_key(options), options.now)
         if same is not None:
@@ -82,7 +84,7 @@ def _check(options: BuildOptions, store: Store, started: float) -> BuildReport:
 def _build(options: BuildOptions, store: Store, started: float) -> BuildReport:
     root, output, now = options.root, options.output_dir, options.now or build_time(options)
     inputs = uptodate.input_stats(root) if store.enabled else {}  # before reading any of them
-    with claim_output(output, store.spare_tree(output)) as previous:  # one build at a time from here
+    with claim_output(output, store.spare_tree(output), store.lock_file(output), options.force) as previous:
         uptodate.forget(store, output)
         loaded = load_site(options, store, inputs)
         rendered = render_site(plan_site(loaded, options, now, store, previous), options, now)
@@ -97,7 +99,8 @@ def _build(options: BuildOptions, store: Store, started: float) -> BuildReport:
                             rendered.plan.redirects, search, loaded.parse)
         if store.enabled:
             _remember(store, options, rendered, inputs, files, now, summary)
-    return BuildReport(summary, site, rendered.plan.redirects, search, lock_written)
+    return BuildReport(summary, site, rendered.plan.redirects, search, lock_written,
+                       set_aside=previous.set_aside)
 
 
 def _write(rendered: RenderedSite, previous: Mapping[str, OldFile], output: Path

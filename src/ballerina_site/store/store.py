@@ -89,6 +89,15 @@ class Store:
         """Where the output a build replaced waits to become the next build's staging folder."""
         return self.path(self.per_output("spare", output)) if self.enabled else None
 
+    def lock_file(self, output: Path) -> Path:
+        """The lock that builds into ``output`` take turns by: here, not beside the output, and even
+        with the store disabled (``--no-cache``), since it holds nothing but the builder's pid."""
+        try:
+            files.make_folder(self.folder)
+        except OSError:
+            pass  # opening the lock then says why
+        return self.path(self.per_output("lock", output))
+
     def compiled_templates(self) -> Path | None:
         """For Jinja's own bytecode cache. Jinja keys each template by its source alone, yet the code
         compiled depends on ours too (a filter that takes the context is called otherwise), so the

@@ -1,0 +1,80 @@
+"""The one rule for reading a site's files: nothing from outside the site folder reaches the output.
+
+Templates, static files, articles, ``site.yaml``, the tags and authors files and ``urls.lock`` are all
+read through here (or checked with :func:`leaves_site` before being read). A path that leads out of
+the site folder (a symlink such as ``templates/404.html -> /proc/self/environ``, a symlinked folder
+on the way, or a ``../`` in a configured file name) is refused with the file's name: a CI build of a
+pull request must not publish the runner's secrets.
+
+Trusted set-ups that keep shared files elsewhere on purpose (a theme checked out beside the site
+and linked in) opt in with the environment variable :data:`FOLLOW_ENV` set to ``1``; it is not a
+``site.yaml`` key, since the site's own files are exactly what is not trusted.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import Problem, display_path
+
+FOLLOW_ENV = "BALLERINA_FOLLOW_SYMLINKS"
+REFUSED = "symlink points outside the site folder; refused"
+
+
+def follow_outside_links() -> bool:
+    """The documented opt-in for trusted set-ups (see the module docstring)."""
+    return os.environ.get(FOLLOW_ENV, "") == "1"
+
+
+def leaves_site(path: Path, root: Path) -> bool:
+    """True when ``path`` (or a symlinked folder on the way to it) resolves outside ``root``; always
+    False under the opt-in."""
+    if follow_outside_links():
+        return False
+    try:
+        return not path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return True
+
+
+class OutsideSite(ValueError):
+    """A site file that resolves outside the site folder."""
+
+    def __init__(self, shown: str, hint: str):
+        super().__init__(f"{shown}: {REFUSED} ({hint})")
+        self.shown = shown
+        self.hint = hint
+
+    def problem(self) -> Problem:
+        return Problem(self.shown, None, REFUSED, self.hint)
+
+
+def shown_name(path: Path, root: Path) -> str:
+    """How a message names a site file: its own path in the site, not where a symlink leads."""
+    try:
+        return path.absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        return display_path(path, root)
+
+
+def read_site_bytes(path: Path, root: Path) -> bytes:
+    """The file's bytes; raises :class:`OutsideSite` for a file outside the site, OSError as usual."""
+    if leaves_site(path, root):
+        raise OutsideSite(shown_name(path, root), "copy the file into the site folder instead of linking to it")
+    return path.read_bytes()
+
+
+def read_site_text(path: Path, root: Path, encoding: str = "utf-8-sig") -> str | Problem:
+    """The file's text, or the problem with it named by its path in the site: outside the site,
+    unreadable, or not UTF-8."""
+    shown = shown_name(path, root)
+    try:
+        data = read_site_bytes(path, root)
+        return data.decode(encoding)
+    except OutsideSite as exc:
+        return exc.problem()
+    except UnicodeDecodeError as exc:
+        return Problem(shown, None, f"not UTF-8 text (byte offset {exc.start})", "save it as UTF-8")
+    except OSError as exc:
+        return Problem(shown, None, f"cannot read the file: {exc.strerror or exc}")
