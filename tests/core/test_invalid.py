@@ -3,6 +3,7 @@ and never a traceback. Each case runs ``check`` and ``build`` through the real C
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -109,6 +110,35 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str], int]] = {
                         ["content/a.md:2: YAML expands to more than 200,000 values (aliases (`*name`) repeated this "
                          "much look like a YAML bomb)"], 1),
 }
+
+URL_HINT = "(use an http(s) or mailto: URL, or a path such as /about/ or images/x.png)"
+BASE = "title: T\nbase_url: https://news.example/\ntimezone: UTC\n"
+# One check for every URL an editor writes: a scheme a browser would run is an error at its line.
+CASES.update({
+    f"{where} {json.dumps(url)}": (files, [line.format(scheme=scheme) + " " + URL_HINT], 1)
+    for scheme, url in (("javascript", "javascript:alert(1)"), ("data", "data:text/html;base64,PHNjcmlwdD4="),
+                        ("vbscript", "VBScript:msgbox(1)"), ("javascript", " java\tscript:alert(1)"),
+                        ("file", "file:///etc/passwd"))
+    for where, files, line in (
+        ("menu", {"site.yaml": BASE + f"menu:\n  - {{title: Home, url: /}}\n  - {{title: X, url: {json.dumps(url)}}}\n"},
+         "site.yaml:4: `menu` item 2 `url` uses the scheme `{scheme}:`, which is not allowed in a link or image"),
+        ("author url", {"site.yaml": BASE + f"author:\n  name: Desk\n  url: {json.dumps(url)}\n"},
+         "site.yaml:4: `author.url` uses the scheme `{scheme}:`, which is not allowed in a link or image"),
+        ("promo link", {"site.yaml": BASE + f"promo:\n  title: Buy\n  link_url: {json.dumps(url)}\n"},
+         "site.yaml:4: `promo.link_url` uses the scheme `{scheme}:`, which is not allowed in a link or image"),
+        ("default image", {"site.yaml": BASE + f"image: {json.dumps(url)}\n"},
+         "site.yaml:4: `image` uses the scheme `{scheme}:`, which is not allowed in a link or image"),
+        ("profile url", {"site.yaml": BASE + f"authors:\n  jane:\n    url: {json.dumps(url)}\n"},
+         "site.yaml:4: `authors.jane.url` uses the scheme `{scheme}:`, which is not allowed in a link or image"),
+        ("authors file image", {"authors.yaml": f"jane:\n  image: {json.dumps(url)}\n"},
+         "authors.yaml:1: `jane.image` uses the scheme `{scheme}:`, which is not allowed in a link or image"),
+        ("front matter image", {"content/a.md": f"---\ntitle: A\ndate: 2025-06-01\nimage: {json.dumps(url)}\n---\nx\n"},
+         "content/a.md:4: `image` uses the scheme `{scheme}:`, which is not allowed in a link or image"),
+    )
+})
+CASES["http without host"] = ({"site.yaml": BASE + "menu:\n  - {title: X, url: 'https:evil.example'}\n"},
+                              ["site.yaml:4: `menu` item 1 `url` `https:evil.example` has no host after `https:` "
+                               + URL_HINT], 1)
 
 
 @pytest.mark.parametrize("name", list(CASES))

@@ -18,6 +18,7 @@ from ..core.config import SiteConfig
 from ..core.dates import DateError, parse_date
 from ..core.errors import Problem
 from ..core.model import Article
+from ..core.urlcheck import HINT as URL_HINT, url_problem
 from .discover import source_name
 from .embeds import EmbedProblem
 from .fields import KNOWN_KEYS, Fields, read_aliases, read_category, read_draft, read_slug, read_slugs, read_tags
@@ -67,6 +68,7 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
     dates = read_dates(fields, config)
     aliases, tags, category = read_aliases(fields), read_tags(fields), read_category(fields)
     slug, draft = read_slug(fields), read_draft(fields)
+    image = read_url(fields, "image")
     body = read_body(split, fields, config)
     if any(p.is_error for p in fields.problems) or dates.date is None:
         return Parsed(None, tuple(fields.problems))
@@ -77,13 +79,22 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
         summary=body.summary, body_html=body.html, word_count=body.words,
         reading_minutes=max(1, math.ceil(body.words / config.words_per_minute)),
         tags=tags, category=category, author=fields.text("author") or config.author.name, draft=draft,
-        image=fields.text("image"), image_alt=fields.text("image_alt"),
+        image=image, image_alt=fields.text("image_alt"),
         related=read_slugs(fields, "related"), related_exclude=read_slugs(fields, "related_exclude"),
         publish_date=dates.publish_date, expiry_date=dates.expiry_date, aliases=aliases,
         extra=extra, key_lines=MappingProxyType(dict(fields.lines)),
         links=link_lines(body.html, split.body, split.body_line),
     )
     return Parsed(article, tuple(fields.problems))
+
+
+def read_url(fields: Fields, key: str) -> str:
+    """A link or image URL: only of the kinds urlcheck.py allows."""
+    value = fields.text(key)
+    problem = url_problem(value, f"`{key}`") if value else None
+    if problem is not None:
+        fields.problem(key, problem, URL_HINT)
+    return value
 
 
 def read_title(fields: Fields) -> str:

@@ -16,6 +16,7 @@ from .config import CONFIG_FILE, Kinds, MenuItem, Profile, Promo, SiteConfig, se
 from .configrules import check_values
 from .errors import Problem, SiteError, display_path
 from .sitefiles import read_site_text
+from .urlcheck import HINT as URL_HINT, url_problem
 from .yamlload import YamlFailure, load_mapping
 
 KEYS: dict[str, Field[Any]] = {spec.name: spec for spec in fields(SiteConfig)}
@@ -93,6 +94,10 @@ def parse_profiles(data: Any, where: str, path: str, key_lines: dict[str, int],
             report(f"author `{key}` must map to name/bio/url/image")
             continue
         checked = check_section(entry, Profile, f"{where}.{key}" if where else key, report)
+        for name in ("url", "image"):
+            problem = url_problem(checked.get(name) or "", f"`{where + '.' if where else ''}{key}.{name}`")
+            if problem is not None:
+                report(problem, URL_HINT)
         profiles.append(Profile(key, **checked, line=report.line))
     return tuple(profiles)
 
