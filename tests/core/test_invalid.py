@@ -136,6 +136,19 @@ CASES.update({
          "content/a.md:4: `image` uses the scheme `{scheme}:`, which is not allowed in a link or image"),
     )
 })
+CASES.update({
+    "far-future date": ({"content/a.md": "---\ntitle: A\ndate: 9999-12-31\n---\nx\n"},
+                        ["content/a.md:3: `date`: `9999-12-31` is too far in the past or the future (years 1000 to 9000)"], 1),
+    "far-future time that overflows": ({"content/a.md": "---\ntitle: A\ndate: 9999-12-31T23:59:59-05:00\n---\nx\n"},
+                                       ["content/a.md:3: `date`: `9999-12-31 23:59:59-05:00` is too far in the past or the "
+                                        "future (years 1000 to 9000)"], 1),
+    "far-past date": ({"content/a.md": "---\ntitle: A\ndate: '0001-01-01T00:00+05:00'\n---\nx\n"},
+                      ["content/a.md:3: `date`: `0001-01-01T00:00+05:00` is too far in the past or the future "
+                       "(years 1000 to 9000)"], 1),
+    "far-future updated": ({"content/a.md": "---\ntitle: A\ndate: 2025-06-01\nupdated: 9999-01-01\n---\nx\n"},
+                           ["content/a.md:4: `updated`: `9999-01-01` is too far in the past or the future "
+                            "(years 1000 to 9000)"], 1),
+})
 CASES["http without host"] = ({"site.yaml": BASE + "menu:\n  - {title: X, url: 'https:evil.example'}\n"},
                               ["site.yaml:4: `menu` item 1 `url` `https:evil.example` has no host after `https:` "
                                + URL_HINT], 1)

@@ -1,4 +1,10 @@
-"""Front matter dates: a day, a datetime with or without zone, or text in ISO form."""
+"""Front matter dates: a day, a datetime with or without zone, or text in ISO form.
+
+One rule for zones: every date is read in the zone it is written in, then kept in the site's zone,
+so the date shown, the archive month and the date in the URL always agree (an article written at
+``2025-05-31T23:00-04:00`` on a UTC site is a June 1 article everywhere). Years outside
+:data:`FIRST_YEAR`..:data:`LAST_YEAR` are an error: far-off dates overflow date arithmetic.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +27,23 @@ class DateError(ValueError):
     pass
 
 
+FIRST_YEAR = 1000
+LAST_YEAR = 9000
+
+
 def parse_date(raw: object, zone: ZoneInfo) -> ParsedDate:
+    """:func:`read_date`, in the site's ``zone`` and within the years this tool can count with."""
+    parsed = read_date(raw, zone)
+    try:
+        value = parsed.value.astimezone(zone)
+    except (OverflowError, ValueError):
+        value = None
+    if value is None or not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise DateError(f"`{raw}` is too far in the past or the future (years {FIRST_YEAR} to {LAST_YEAR})")
+    return ParsedDate(value, parsed.has_time, parsed.assumed_zone)
+
+
+def read_date(raw: object, zone: ZoneInfo) -> ParsedDate:
     """Accept YAML dates and datetimes and ISO 8601 text; a zone may be an offset or an IANA name
     (``2025-06-02 23:14 America/New_York``). A day alone is midnight in the site's zone."""
     if isinstance(raw, datetime):
