@@ -149,6 +149,9 @@ CASES.update({
                            ["content/a.md:4: `updated`: `9999-01-01` is too far in the past or the future "
                             "(years 1000 to 9000)"], 1),
 })
+CASES["alias over a feed"] = ({"content/a.md": "---\ntitle: A\ndate: 2025-06-01\naliases: [/feed.xml]\n---\nx\n"},
+                              ["content/a.md:4: the redirect from /feed.xml would overwrite the generated file "
+                               "feed.xml (remove it from `aliases`)"], 1)
 CASES["http without host"] = ({"site.yaml": BASE + "menu:\n  - {title: X, url: 'https:evil.example'}\n"},
                               ["site.yaml:4: `menu` item 1 `url` `https:evil.example` has no host after `https:` "
                                + URL_HINT], 1)

@@ -22,7 +22,7 @@ from ..content.discover import CONTENT_DIR
 from ..output.listing import FileStat, OldFile
 from ..output.ownership import real_folder
 from ..output.writer import Staging, claim_output
-from ..render.search import SearchIndex, index_folder, require_pagefind
+from ..render.search import SearchIndex, index_folder, require_pagefind, search_timeout
 from ..site.redirects import save_lock
 from ..site.schedule import following_changes
 from ..store import uptodate
@@ -113,7 +113,8 @@ def _write(rendered: RenderedSite, previous: Mapping[str, OldFile], output: Path
 
     def index_staged(folder: Path) -> None:
         """Runs on the staged output, before the swap: a failed index keeps the previous site."""
-        indexed.append(index_folder(folder, config.language, binary))
+        pages = len(rendered.files) + len(rendered.plan.reused)
+        indexed.append(index_folder(folder, config.language, binary, search_timeout(pages)))
 
     with Staging(output, previous) as staging:
         staging.prepare({*rendered.files, *rendered.plan.reused, *static})
