@@ -100,9 +100,14 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str], int]] = {
                             "".join("  " * i + "- x\n" for i in range(150))},
                            ["content/a.md:108: lists or quotes nested more than 100 levels deep (flatten the list "
                             "or quote)"], 1),
-    "10 MB article": ({"content/a.md": "---\ntitle: A\ndate: 2025-06-01\n---\n" + "Words and more words.\n" * 500_000},
-                      ["content/a.md: file is 10.5 MB; articles may be at most 2 MB (split it, or move large data "
-                       "out of the article)"], 1),
+    "article over the configured limit": ({"site.yaml": CONFIG + "max_article_mb: 2\n",
+                                           "content/a.md": "---\ntitle: A\ndate: 2025-06-01\n---\n"
+                                           + "Words and more words.\n" * 500_000},
+                                          ["content/a.md: file is 10.5 MB; articles may be at most 2 MB (split it, "
+                                           "move large data out of the article, or raise `max_article_mb` in "
+                                           "site.yaml)"], 1),
+    "article limit not positive": ({"site.yaml": CONFIG + "max_article_mb: 0\n"},
+                                   ["site.yaml:6: `max_article_mb` must be at least 1"], 1),
     "yaml alias bomb": ({"content/a.md": "---\ntitle: A\ndate: 2025-06-01\na: &a [x, x, x, x, x, x, x, x, x, x]\n" +
                          "".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
                                  f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "

@@ -85,6 +85,11 @@ def run(args: argparse.Namespace) -> int:
     if args.port is not None and not 0 <= args.port <= 65535:
         say(f"error: --port {args.port}: a port is a number from 0 to 65535", error=True)
         return 2
+    from ..core.sitefiles import not_a_site
+
+    problem = not_a_site(args.source)
+    if problem is not None:  # even with --watch: there is no site to wait for
+        return fail([problem], "build")
     watch = args.watch or args.poll
     options = ServeOptions(BuildOptions(root=args.source, output=args.output, base_url=args.base_url,
                                         drafts=args.drafts, future=args.future,

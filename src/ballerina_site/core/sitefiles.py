@@ -50,6 +50,17 @@ class OutsideSite(ValueError):
         return Problem(self.shown, None, REFUSED, self.hint)
 
 
+def not_a_site(root: Path) -> Problem | None:
+    """A site folder holds ``site.yaml`` or ``content/``; anything else is a mistyped ``--source``
+    (which must not silently build an empty site, nor make the folder)."""
+    hint = "pass --source with the site folder, or start a site with `ballerina-site init DIR`"
+    if not root.is_dir():
+        return Problem(str(root), None, "no such site folder", hint)
+    if not (root / "site.yaml").is_file() and not (root / "content").is_dir():
+        return Problem(str(root), None, "not a site folder: it has neither site.yaml nor content/", hint)
+    return None
+
+
 def shown_name(path: Path, root: Path) -> str:
     """How a message names a site file: its own path in the site, not where a symlink leads."""
     try:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterator, Mapping
 
 from ..core.errors import Problem, raise_if_errors
+from ..core.sitefiles import not_a_site
 from ..content.discover import CONTENT_DIR
 from ..output.listing import FileStat, OldFile
 from ..output.ownership import real_folder
@@ -40,6 +41,7 @@ __all__ = ["BuildOptions", "BuildReport", "GENERATOR", "build", "load_site"]
 def build(options: BuildOptions) -> BuildReport:
     """Raises :class:`SiteError` with every problem found; a failed build leaves the output as it was."""
     started = time.perf_counter()
+    raise_if_errors([problem for problem in [not_a_site(options.root)] if problem is not None])
     options = replace(options, now=build_time(options))
     store = options.open_store()
     if not options.write:
