@@ -133,6 +133,8 @@ CASES.update({
          "site.yaml:4: `promo.link_url` uses the scheme `{scheme}:`, which is not allowed in a link or image"),
         ("default image", {"site.yaml": BASE + f"image: {json.dumps(url)}\n"},
          "site.yaml:4: `image` uses the scheme `{scheme}:`, which is not allowed in a link or image"),
+        ("logo", {"site.yaml": BASE + f"logo: {json.dumps(url)}\n"},
+         "site.yaml:4: `logo` uses the scheme `{scheme}:`, which is not allowed in a link or image"),
         ("profile url", {"site.yaml": BASE + f"authors:\n  jane:\n    url: {json.dumps(url)}\n"},
          "site.yaml:4: `authors.jane.url` uses the scheme `{scheme}:`, which is not allowed in a link or image"),
         ("authors file image", {"authors.yaml": f"jane:\n  image: {json.dumps(url)}\n"},

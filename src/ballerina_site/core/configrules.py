@@ -122,8 +122,9 @@ def check_lock_file(values: Mapping[str, Any], bad: Bad) -> None:
 def config_urls(values: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     """Every URL in the config an editor wrote: (key, how a message names it, the URL)."""
     found: list[tuple[str, str, str]] = []
-    if values.get("image"):
-        found.append(("image", "`image`", values["image"]))
+    for key in ("image", "logo"):
+        if values.get(key):
+            found.append((key, f"`{key}`", values[key]))
     author = values.get("author")
     if author is not None and author.url:
         found.append(("author", "`author.url`", author.url))

@@ -66,7 +66,8 @@ def claim(output: Path, force: bool) -> OutputClaim:
         entries = os.listdir(folder) if folder.is_dir() else []
     except OSError as exc:
         raise OutputError(f"cannot read the output folder {folder}: {exc.strerror or exc}") from None
-    if not entries or MARKER in entries:
+    marker = folder / MARKER
+    if not entries or (MARKER in entries and marker.is_file() and not marker.is_symlink()):
         return OutputClaim(folder)
     if not force:
         raise OutputError(f"{output} already holds files that ballerina-site did not make (it has no "

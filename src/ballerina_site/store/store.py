@@ -2,8 +2,8 @@
 
 Everything a build reuses lives here, under one version key (version.py) and in one format
 (files.py): parsed articles (articles.py), Keep Reading, each output file's fingerprint
-(outputs.py), the record of the last build (uptodate.py), the build lock, Jinja's compiled templates and the spare
-tree of the last output. Deleting the folder is always safe: the next build makes it again.
+(outputs.py), the record of the last build (uptodate.py), the build lock, Jinja's compiled
+templates and the spare tree of the last output. Deleting the folder is always safe: the next build makes it again.
 
 A :class:`Store` is also the one object that holds in-memory state between builds: the live
 preview keeps one for its whole life (``in_memory=True``), so a rebuild takes back the very values
