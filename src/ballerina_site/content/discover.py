@@ -14,6 +14,7 @@ from ..core.errors import Problem
 from ..core.sitefiles import REFUSED, leaves_site
 
 CONTENT_DIR = "content"
+STATIC_DIR = "static"  # the site's own static files, copied as they are
 ARTICLE_SUFFIXES = (".md", ".markdown")
 
 
