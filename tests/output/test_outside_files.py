@@ -110,3 +110,27 @@ def test_a_template_that_is_not_utf8_is_named(tmp_path: Path, capsys: pytest.Cap
     assert ("templates/partials/site_footer.html: not UTF-8 text (byte offset 3) (save it as UTF-8)"
             in capsys.readouterr().err.splitlines())
     assert not os.path.exists(site / "public")
+
+
+HIDDEN = "symlink points into a hidden file or folder of the site (such as .git); refused"
+
+
+@pytest.mark.parametrize("place, target", [("static/config.txt", ".git/config"), ("templates/404.html", ".env"),
+                                           ("tags.yaml", ".git/tags.yaml"), ("content/x.md", ".secrets/x.md")])
+def test_a_link_into_a_hidden_part_of_the_site_is_refused(place: str, target: str, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A CI checkout keeps its token in .git/config; a pull request must not publish it by a link."""
+    site = write_site(tmp_path / "site", {"a.md": article("A")}, CONFIG)
+    secret = site / target
+    secret.parent.mkdir(parents=True, exist_ok=True)
+    secret.write_text(f"---\ntitle: {SECRET}\ndate: 2025-06-01\n---\n{SECRET}\n", encoding="utf-8")
+    link = site / place
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(secret)
+    assert main(["build", "--source", str(site)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    folder = place.split("/")[0]
+    hint = (f"(copy the file into {folder}/ instead of linking to it)" if folder in ("static", "content")
+            else COPY)
+    assert f"{place}: {HIDDEN} {hint}" in err
+    assert not (site / "public").exists()

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from ..core.errors import Problem
-from ..core.sitefiles import REFUSED, leaves_site
+from ..core.sitefiles import leaves_site, refusal
 
 CONTENT_DIR = "content"
 STATIC_DIR = "static"  # the site's own static files, copied as they are
@@ -75,6 +75,7 @@ def escaping_links(root: Path, folder: str) -> list[Problem]:
                         todo.append(entry.path)
         except OSError:  # unreadable: whatever is in it cannot be read either
             continue
-    return [Problem(path.relative_to(root).as_posix(), None, REFUSED,
+    refused = ((path, refusal(path, root)) for path in sorted(links))
+    return [Problem(path.relative_to(root).as_posix(), None, reason,
                     f"copy the file into {folder}/ instead of linking to it")
-            for path in sorted(links) if leaves_site(path, root)]
+            for path, reason in refused if reason is not None]

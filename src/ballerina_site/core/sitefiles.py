@@ -20,6 +20,7 @@ from .errors import Problem, display_path
 
 FOLLOW_ENV = "BALLERINA_FOLLOW_SYMLINKS"
 REFUSED = "symlink points outside the site folder; refused"
+HIDDEN = "symlink points into a hidden file or folder of the site (such as .git); refused"
 
 
 def follow_outside_links() -> bool:
@@ -27,27 +28,47 @@ def follow_outside_links() -> bool:
     return os.environ.get(FOLLOW_ENV, "") == "1"
 
 
-def leaves_site(path: Path, root: Path) -> bool:
-    """True when ``path`` (or a symlinked folder on the way to it) resolves outside ``root``; always
-    False under the opt-in."""
+def _hidden(parts: tuple[str, ...]) -> bool:
+    return any(part.startswith(".") and part not in (".", "..") for part in parts)
+
+
+def refusal(path: Path, root: Path) -> str | None:
+    """Why ``path`` may not be read into the output, or None: it (or a symlinked folder on the way to
+    it) resolves outside ``root``, or a link leads into a hidden part of the site (``.git/config``
+    holds a CI checkout's token, ``.env`` secrets). Always None under the opt-in."""
     if follow_outside_links():
-        return False
+        return None
     try:
-        return not path.resolve().is_relative_to(root.resolve())
+        target, base = path.resolve(), root.resolve()
     except (OSError, RuntimeError):  # a symlink loop
-        return True
+        return REFUSED
+    if not target.is_relative_to(base):
+        return REFUSED
+    try:
+        written = path.absolute().relative_to(root.absolute()).parts
+    except ValueError:
+        written = ()
+    if _hidden(target.relative_to(base).parts) and not _hidden(written):
+        return HIDDEN
+    return None
+
+
+def leaves_site(path: Path, root: Path) -> bool:
+    """True when :func:`refusal` refuses ``path``."""
+    return refusal(path, root) is not None
 
 
 class OutsideSite(ValueError):
-    """A site file that resolves outside the site folder."""
+    """A site file that resolves outside the site folder (or into a hidden part of it)."""
 
-    def __init__(self, shown: str, hint: str):
-        super().__init__(f"{shown}: {REFUSED} ({hint})")
+    def __init__(self, shown: str, hint: str, reason: str = REFUSED):
+        super().__init__(f"{shown}: {reason} ({hint})")
         self.shown = shown
         self.hint = hint
+        self.reason = reason
 
     def problem(self) -> Problem:
-        return Problem(self.shown, None, REFUSED, self.hint)
+        return Problem(self.shown, None, self.reason, self.hint)
 
 
 def not_a_site(root: Path) -> Problem | None:
@@ -71,8 +92,10 @@ def shown_name(path: Path, root: Path) -> str:
 
 def read_site_bytes(path: Path, root: Path) -> bytes:
     """The file's bytes; raises :class:`OutsideSite` for a file outside the site, OSError as usual."""
-    if leaves_site(path, root):
-        raise OutsideSite(shown_name(path, root), "copy the file into the site folder instead of linking to it")
+    reason = refusal(path, root)
+    if reason is not None:
+        raise OutsideSite(shown_name(path, root), "copy the file into the site folder instead of linking to it",
+                          reason)
     return path.read_bytes()
 
 

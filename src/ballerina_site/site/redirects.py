@@ -21,7 +21,7 @@ from typing import Iterable, Literal, Mapping, MutableMapping
 from ..core.errors import Problem
 from ..core.model import Article, Site
 from ..core.paths import UnsafePath, safe_site_path
-from ..core.sitefiles import REFUSED, leaves_site
+from ..core.sitefiles import refusal
 from .urls import Urls
 
 LOCK_VERSION = 1
@@ -106,8 +106,9 @@ def load_lock(path: Path, shown: str, memo: MutableMapping[str, object] | None =
     (10,000 entries: 20 ms to parse again). A Lock cannot be changed, so it can be shared."""
     if not path.is_file():
         return Lock(), []
-    if root is not None and leaves_site(path, root):
-        return Lock(), [Problem(shown, None, REFUSED, "keep the URL record inside the site folder")]
+    reason = refusal(path, root) if root is not None else None
+    if reason is not None:
+        return Lock(), [Problem(shown, None, reason, "keep the URL record inside the site folder")]
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
