@@ -58,6 +58,29 @@ def test_force_sets_the_folder_aside_and_no_later_build_deletes_it(tmp_path: Pat
     assert not list((site / ".ballerina-cache").rglob("thesis.txt"))
 
 
+def test_an_output_of_an_earlier_release_is_still_the_tools(tmp_path: Path) -> None:
+    """Outputs built before the marker existed published build-info.json naming the generator."""
+    site = site_at(tmp_path)
+    old = tmp_path / "site" / "public"
+    old.mkdir()
+    (old / "index.html").write_text("<p>old</p>", encoding="utf-8")
+    (old / "build-info.json").write_text('{\n  "generator": "ballerina-site 0.1.0",\n  "built_at": "x"\n}\n',
+                                         encoding="utf-8")
+    result = run_cli("build", "--source", str(site))
+    assert result.returncode == 0, result.stderr
+    assert (old / MARKER).is_file() and "old" not in (old / "index.html").read_text(encoding="utf-8")
+    assert not list(tmp_path.glob("*before-ballerina*")) and not list((tmp_path / "site").glob("*before-ballerina*"))
+
+
+def test_a_look_alike_build_record_does_not_make_a_folder_the_tools(tmp_path: Path) -> None:
+    site = site_at(tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "build-info.json").write_text('{"generator": "Hugo 0.111"}', encoding="utf-8")
+    assert run_cli("build", "--source", str(site), "--output", str(other)).returncode == 1
+    assert sorted(p.name for p in other.iterdir()) == ["build-info.json"]
+
+
 def test_an_empty_folder_is_taken(tmp_path: Path) -> None:
     site = site_at(tmp_path)
     (tmp_path / "www").mkdir()

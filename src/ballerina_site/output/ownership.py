@@ -23,6 +23,23 @@ MARKER_TEXT = (b"This folder is made by ballerina-site. Every build replaces it 
 """What the marker says (the same in every output, so builds stay byte-identical): nothing about
 the machine or the site, since a deploy may publish the whole folder."""
 SET_ASIDE = ".before-ballerina-"
+LEGACY_RECORD = "build-info.json"
+"""Outputs made before the marker existed carry this record, naming the generator: still the tool's."""
+
+
+def _made_before_the_marker(folder: Path, entries: list[str]) -> bool:
+    """An output of an earlier release: its published build record names ballerina-site first thing."""
+    if LEGACY_RECORD not in entries:
+        return False
+    record = folder / LEGACY_RECORD
+    if record.is_symlink() or not record.is_file():
+        return False
+    try:
+        with open(record, "rb") as handle:
+            head = handle.read(200)
+    except OSError:
+        return False
+    return head.lstrip().startswith(b'{') and b'"generator": "ballerina-site ' in head
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +84,8 @@ def claim(output: Path, force: bool) -> OutputClaim:
     except OSError as exc:
         raise OutputError(f"cannot read the output folder {folder}: {exc.strerror or exc}") from None
     marker = folder / MARKER
-    if not entries or (MARKER in entries and marker.is_file() and not marker.is_symlink()):
+    if not entries or (MARKER in entries and marker.is_file() and not marker.is_symlink()) \
+            or _made_before_the_marker(folder, entries):
         return OutputClaim(folder)
     if not force:
         raise OutputError(f"{output} already holds files that ballerina-site did not make (it has no "
