@@ -10,6 +10,7 @@ from ..content.discover import CONTENT_DIR, STATIC_DIR, escaping_links, find_sou
 from ..core.config import SiteConfig
 from ..core.configload import load_config
 from ..core.errors import Problem, SiteError, raise_if_errors
+from ..core.sitefiles import leaves_site
 from ..core.model import Article, Site
 from ..render.environment import THEME_DIR
 from ..site.assemble import Selection, assemble_site
@@ -121,7 +122,7 @@ def collect_static(root: Path) -> tuple[dict[str, Path], list[Problem]]:
             relative = path.relative_to(base)
             if any(part.startswith(".") for part in relative.parts) or not path.is_file():
                 continue
-            if not path.resolve().is_relative_to(owner):  # reported by escaping_links below
+            if leaves_site(path, owner):  # reported by escaping_links below
                 continue
             files[relative.as_posix()] = path
     return files, escaping_links(root, STATIC_DIR)

@@ -57,6 +57,7 @@ class BuildReport:
     lock_written: bool = False
     written: bool = True
     precompressed: Precompressed | None = None  # what precompression did (output/precompress.py)
+    set_aside: Path | None = None  # forced over a folder the tool did not make: where its files now are
 
     @property
     def output(self) -> Path:

@@ -19,7 +19,7 @@ from ..output.listing import FileStat
 from ..output.precompress import Precompressed, precompress_folder
 from ..output.writer import Previous, Staging, claim_output
 from ..render.hosts import MERGED
-from ..render.search import SearchIndex, index_folder, require_pagefind
+from ..render.search import SearchIndex, index_folder, require_pagefind, search_timeout
 from ..site.redirects import save_lock
 from ..site.schedule import BUILD_INFO, build_info, following_changes
 from ..store import uptodate
@@ -49,7 +49,7 @@ def check(options: BuildOptions, store: Store, started: float) -> BuildReport:
 def build_all(options: BuildOptions, store: Store, started: float) -> BuildReport:
     root, output, now = options.root, options.output_dir, options.now or build_time(options)
     inputs = uptodate.input_stats(root) if store.enabled else {}  # before reading any of them
-    with claim_output(output, store.spare_tree(output)) as previous:  # one build at a time from here
+    with claim_output(output, store.spare_tree(output), store.lock_file(output), options.force) as previous:
         uptodate.forget(store, output)
         loaded = load_site(options, store, inputs)
         plan = plan_site(loaded, options, now, store, previous)
@@ -69,7 +69,8 @@ def build_all(options: BuildOptions, store: Store, started: float) -> BuildRepor
             _remember(store, options, rendered, inputs, files, now, summary)
         elif BUILD_INFO in files:
             summary = replace(summary, build_info=str(output / BUILD_INFO))
-    return BuildReport(summary, site, plan.redirects, search, lock_written, precompressed=packed)
+    return BuildReport(summary, site, plan.redirects, search, lock_written, set_aside=previous.set_aside,
+                       precompressed=packed)
 
 
 def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous: Previous
@@ -87,7 +88,8 @@ def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous
     def finish(folder: Path) -> None:
         """Runs on the staged output, before the swap: a failure here keeps the previous site."""
         if binary is not None:
-            indexed.append(index_folder(folder, config.language, binary))
+            pages = len(plan.pages) + len(plan.feeds)
+            indexed.append(index_folder(folder, config.language, binary, search_timeout(pages)))
         if config.precompress:  # after the index: its files are compressed too
             packed.append(precompress_folder(str(folder), previous, options.jobs, parallel.run))
 
