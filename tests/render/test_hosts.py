@@ -80,16 +80,18 @@ def test_a_sites_own_host_files_are_merged_after_the_generated_rules(tmp_path: P
 def test_own_redirects_of_live_pages_loops_and_generated_ones_are_errors(tmp_path: Path) -> None:
     own = ("# our rules\n/sub/2025/06/02/other/ /elsewhere/ 301\n/a/ /b/ 301\n/b/ /a/ 301\n"
            "/sub/old/ /other/ 301\n")
-    site = moved_site(tmp_path, {"static/_redirects": own})
+    site = moved_site(tmp_path)
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "kept.html").write_text("the previous output")
+    assert build(site, out).returncode == 0
+    before = (out / "_redirects").read_bytes()
+    (site / "static").mkdir()
+    (site / "static" / "_redirects").write_text(own)
     done = build(site, out)
     assert done.returncode == 1
     assert "static/_redirects:2: /sub/2025/06/02/other/ is a live page of this site" in done.stderr
     assert "static/_redirects:3: redirect loop: /a/ -> /b/ -> /a/" in done.stderr
     assert "static/_redirects:5: /sub/old/ is already redirected to /sub/2025/06/01/trailer/" in done.stderr
-    assert (out / "kept.html").read_text() == "the previous output"
+    assert (out / "_redirects").read_bytes() == before  # the previous output, untouched
 
 
 def test_deploy_config_prints_each_servers_rules_for_the_last_build(tmp_path: Path) -> None:
