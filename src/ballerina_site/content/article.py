@@ -20,7 +20,7 @@ from ..core.errors import Problem
 from ..core.model import Article
 from .discover import source_name
 from .embeds import EmbedProblem
-from .fields import (KNOWN_KEYS, Fields, file_date, read_aliases, read_categories, read_category, read_draft,
+from .fields import (KNOWN_KEYS, Fields, file_date, read_aliases, read_authors, read_categories, read_category, read_draft,
                      read_slug, read_slugs, read_tags, with_synonyms)
 from .frontmatter import FrontMatter, FrontMatterFailure, split_front_matter
 from .leftovers import protect_leftovers
@@ -73,6 +73,7 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
     aliases, tags = read_aliases(fields), read_tags(fields, tuple(more_tags))
     category = read_category(fields, category_name)
     slug, draft = read_slug(fields), read_draft(fields)
+    authors = read_authors(fields) or ((config.author.name,) if config.author.name else ())
     body = read_body(split, fields, config)
     if any(p.is_error for p in fields.problems) or dates.date is None:
         return Parsed(None, tuple(fields.problems))
@@ -82,7 +83,7 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
         source=source, slug=slug, title=title, date=dates.date, has_time=dates.has_time, updated=dates.updated,
         summary=body.summary, body_html=body.html, word_count=body.words,
         reading_minutes=max(1, math.ceil(body.words / config.words_per_minute)),
-        tags=tags, category=category, author=fields.text("author") or config.author.name, draft=draft,
+        tags=tags, category=category, authors=authors, draft=draft,
         image=fields.text("image"), image_alt=fields.text("image_alt"),
         related=read_slugs(fields, "related"), related_exclude=read_slugs(fields, "related_exclude"),
         publish_date=dates.publish_date, expiry_date=dates.expiry_date, aliases=aliases,

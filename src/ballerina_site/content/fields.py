@@ -19,7 +19,7 @@ from ..core.model import Label
 from ..core.paths import UnsafePath, safe_site_path
 from ..core.slugs import slugify
 
-KNOWN_KEYS = ("title", "date", "tags", "summary", "slug", "category", "categories", "author", "updated", "draft",
+KNOWN_KEYS = ("title", "date", "tags", "summary", "slug", "category", "categories", "author", "authors", "updated", "draft",
               "image", "image_alt", "related", "related_exclude", "publish_date", "expiry_date", "aliases")
 SYNONYMS = {"publishdate": "publish_date", "expirydate": "expiry_date", "lastmod": "updated"}
 """Hugo's names (any case) for keys we know under another name: honoured, not "did you mean"."""
@@ -245,6 +245,23 @@ def read_slug(fields: Fields) -> str:
         fields.problem("slug" if written else "title", "the slug is empty after removing punctuation",
                        "set `slug:` to a few words")
     return slug
+
+
+def read_authors(fields: Fields) -> tuple[str, ...]:
+    """``authors: [Jane, Raj]`` (or a comma-separated text), or ``author:``: one name, or a list of
+    names (a comma in ``author: Doe, Jane`` is part of the name)."""
+    if "authors" in fields.meta and "author" in fields.meta:
+        fields.problem("authors", "both `author` and `authors` are given", "list every author under `authors:`")
+    if "authors" in fields.meta:
+        names = fields.items("authors")
+    elif isinstance(fields.meta.get("author"), list):
+        names = fields.items("author")
+    else:
+        names = [name for name in [fields.text("author")] if name]
+    unique: dict[str, str] = {}
+    for name in names:
+        unique.setdefault(" ".join(name.split()).casefold(), name)
+    return tuple(unique.values())
 
 
 def read_draft(fields: Fields) -> bool:
