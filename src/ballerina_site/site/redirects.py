@@ -210,14 +210,16 @@ def claim_old_paths(article: Article, current: str, history: list[str], taken: s
 
 
 def plan_redirects(site: Site, urls: Urls, lock: Lock, taken: Iterable[str], now: datetime,
-                   strict: bool = False) -> RedirectPlan:
+                   strict: bool = False, left_out: Iterable[str] = ()) -> RedirectPlan:
     """Redirects for this build and the record to keep after it.
 
     ``taken`` holds the site paths of every generated page: a live page always wins over a redirect.
+    ``left_out``: articles whose file is there but that this build leaves out (``--keep-going``):
+    their record is kept as it was.
     """
     taken_paths = set(taken)
     problems: list[Problem] = []
-    known = {a.source for a in (*site.articles, *site.drafts, *site.scheduled, *site.expired)}
+    known = {a.source for a in (*site.articles, *site.drafts, *site.scheduled, *site.expired)} | set(left_out)
     renamed, forgotten = match_renamed(site, lock, known)
     claimed: dict[str, Redirect] = {}
     moved: list[tuple[Article, str]] = []
