@@ -209,3 +209,35 @@ def test_hugo_import_bundles_toml_json_shortcodes_and_old_urls(tmp_path: Path) -
     page = BeautifulSoup((public / "2021/03/04/first-trip/index.html").read_text(encoding="utf-8"), "html.parser")
     assert page.find("img", alt="The cover")["src"] == "/posts/first-trip/cover.jpg"
     assert page.find("a", string="the next one")["href"] == "/2021/04/05/second/"
+
+
+def test_jekyll_data_liquid_is_worked_out(tmp_path: Path) -> None:
+    old = write(tmp_path / "old", {
+        "_config.yml": "repository: https://github.com/x/y\ntimezone: UTC\n"
+                       "collections:\n  posts:\n    permalink: /news/:year/:month/:day/:title/\n",
+        "_data/releases.yml": "- version: 2.7.2\n  url: {gz: https://cache.example/ruby-2.7.2.tar.gz}\n"
+                              "- version: 2.7.1\n  url: {gz: https://cache.example/ruby-2.7.1.tar.gz}\n",
+        "_posts/2020-10-02-ruby-2-7-2-released.md": """
+            ---
+            title: Ruby 2.7.2 Released
+            date: 2023-01-29 18:30:22 2023 -0800
+            ---
+            {% assign release = site.data.releases | where: "version", "2.7.2" | first %}
+            * <{{ release.url.gz }}>
+
+            Issues: [#1]({{ site.repository
+            }}/issues/1) and [old]({% link
+            _posts/2020-10-01-old.md %}).
+            """,
+        "_posts/2020-10-01-old.md": "---\ntitle: Old\n---\nOld.\n",
+    })
+    site = write_site(tmp_path / "site", {}, CONFIG)
+    result = run_cli("import", "jekyll", str(old), "--source", str(site))
+    assert result.returncode == 0, result.stderr
+    assert "needs a human" not in result.stderr
+    text = (site / "content/2020-10-02-ruby-2-7-2-released.md").read_text(encoding="utf-8")
+    assert "* <https://cache.example/ruby-2.7.2.tar.gz>" in text and "{%" not in text
+    assert "[#1](https://github.com/x/y/issues/1)" in text and "[old](/2020-10-01-old.md)" in text
+    assert "aliases: [/news/2023/01/30/ruby-2-7-2-released/]" in text  # the date in the config's zone
+    built = run_cli("build", "--source", str(site))
+    assert built.returncode == 0 and "warning" not in built.stderr, built.stderr

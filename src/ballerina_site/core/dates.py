@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 _ZONE_SUFFIX = re.compile(r"^(?P<stamp>.+?)\s+(?P<zone>[A-Za-z_]+(?:/[A-Za-z0-9_+\-]+)+|UTC|GMT)$")
 _LOOSE = re.compile(
     r"(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})"
-    r"(?:(?:[Tt]|\s+)(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,6})\d*)?)?)?"
+    r"(?:(?:[Tt]|\s+)(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,6})\d*)?)?"
+    r"(?:\s+(?P<y2>\d{4}))?)?"
     r"\s*(?P<z>[Zz]|(?P<sign>[-+])(?P<zh>\d{1,2})(?::?(?P<zm>\d{2}))?)?")
 """What YAML and Jekyll (Ruby's Time.parse) also accept: single-digit months, days and hours, a space
-before the offset, an offset without a colon (``2013-11-22 5:00:00 +0000``) or of hours only (``-5``)."""
+before the offset, an offset without a colon (``2013-11-22 5:00:00 +0000``) or of hours only (``-5``),
+and the year said again after the time, as ``Time#to_s``-style stamps do (``... 18:30:22 2023 -0800``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +34,7 @@ def loose_datetime(text: str) -> datetime:
     match = _LOOSE.fullmatch(text)
     if not match:
         raise ValueError("unreadable")
-    if match["h"] is None and match["z"] is not None:
+    if match["h"] is None and match["z"] is not None or match["y2"] not in (None, match["y"]):
         raise ValueError("unreadable")
     zone = None
     if match["z"] in ("Z", "z"):

@@ -7,10 +7,11 @@ Both run line by line, so every note names the line of the old file it is about.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 from .common import Converted
+from .liquid import assign, output as liquid_output
 
 Resolve = Callable[[str, str], "str | None"]
 """(how it was named: "post_url", "link", "ref"; the name) -> our article's path (``/x.md``), or None."""
@@ -34,6 +35,7 @@ class Body:
     resolve: Resolve
     out: list[str]
     fence: str | None = None  # the open code fence, if any (ours or a converted highlight)
+    context: dict[str, Any] = field(default_factory=dict)  # ``site``, ``page`` and assigned names, for Liquid
 
     def line(self, index: int) -> int:
         return self.first_line + index
@@ -70,10 +72,13 @@ def link_to(state: Body, index: int, kind: str, name: str) -> str:
 RAW = re.compile(r"\{%-?\s*(raw|endraw)\s*-?%\}")
 
 
-def jekyll_body(post: Converted, body: str, first_line: int, resolve: Resolve) -> str:
-    state = Body(post, first_line, resolve, [])
+def jekyll_body(post: Converted, body: str, first_line: int, resolve: Resolve,
+                context: dict[str, Any] | None = None) -> str:
+    """``context``: ``site`` (the config, with ``data``) and ``page`` (the front matter), for the
+    Liquid that only shows data (:mod:`.liquid`)."""
+    state = Body(post, first_line, resolve, [], context=dict(context or {}))
     commented = raw = False
-    for index, line in enumerate(body.split("\n")):
+    for index, line in joined_tags(body.split("\n")):
         if commented:
             if re.search(r"\{%-?\s*endcomment\s*-?%\}", line):
                 commented = False
@@ -100,6 +105,27 @@ def jekyll_body(post: Converted, body: str, first_line: int, resolve: Resolve) -
             line, raw = jekyll_line(state, index, line, raw)
             state.out.append(line)
     return "\n".join(state.out)
+
+
+def joined_tags(lines: list[str]) -> list[tuple[int, str]]:
+    """Lines with each Liquid tag or output written over several lines joined into its first (up to
+    5 lines), each with its index in ``lines``."""
+    joined: list[tuple[int, str]] = []
+    index = 0
+    while index < len(lines):
+        line, start = lines[index], index
+        while unclosed(line) and index + 1 < len(lines) and index - start < 4:
+            index += 1
+            line += " " + lines[index].strip()
+        joined.append((start, line))
+        index += 1
+    return joined
+
+
+def unclosed(line: str) -> bool:
+    """True when the line's last ``{%`` or ``{{`` is not closed on it."""
+    tag, out = line.rfind("{%"), line.rfind("{{")
+    return (tag >= 0 and "%}" not in line[tag:]) or (out >= 0 and "}}" not in line[out:])
 
 
 def jekyll_line(state: Body, index: int, line: str, raw: bool) -> tuple[str, bool]:
@@ -145,10 +171,24 @@ def liquid(state: Body, index: int, text: str) -> str:
         name, rest = match.group(1), match.group(2).strip()
         if name in ("post_url", "link"):
             return link_to(state, index, name, rest)
+        if name == "assign" and assign(state.context, rest):
+            state.post.note("adjusted", state.line(index), f"`{match.group(0)}` worked out; its values are written in")
+            return ""
         state.post.note("human", state.line(index), f"Liquid `{match.group(0)}` has no equivalent; left as written")
         return match.group(0)
 
     text = LIQUID_TAG.sub(tag, text)
+
+    def value(match: re.Match[str]) -> str:
+        found = liquid_output(state.context, match.group(1))
+        if found is None:
+            return match.group(0)
+        if not match.group(1).split(".")[0] in ("site", "page"):
+            return found  # an assigned name: its `assign` is noted
+        state.post.note("adjusted", state.line(index), f"`{match.group(0)}` replaced by its value")
+        return found
+
+    text = LIQUID_OUT.sub(value, text)
     output = LIQUID_OUT.search(text)
     if output and state.fence is None:
         state.post.note("human", state.line(index), f"Liquid `{output.group(0)}` has no equivalent; left as written")

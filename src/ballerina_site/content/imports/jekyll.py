@@ -16,6 +16,7 @@ from ...core.yamlload import YamlFailure, load_mapping
 from ..fields import check_alias
 from .assets import collect_files
 from .body import jekyll_body
+from .liquid import load_data
 from .common import Converted, OldFile, author_names, byline, names, split_old, write_article
 
 POST_SUFFIXES = (".md", ".markdown", ".mkd", ".mkdn", ".mdown")
@@ -69,6 +70,7 @@ class JekyllSite:
         for path, target in self.targets.items():
             self.by_name.setdefault(path.stem, []).append(target)
             self.by_path[path.relative_to(src).as_posix()] = target
+        self.site_values = {**self.config, "data": load_data(src / "_data")}
         zone = self.config.get("timezone")
         try:
             self.zone = ZoneInfo(str(zone)) if zone else None
@@ -113,7 +115,8 @@ class JekyllSite:
         meta = self.front_matter(post, path, old, draft)
         if meta is None:
             return post
-        body = jekyll_body(post, old.body, old.body_line, self.resolve)
+        context = {"site": self.site_values, "page": old.meta}
+        body = jekyll_body(post, old.body, old.body_line, self.resolve, context)
         collect_files(post, body + " " + " ".join(f'src="{v}"' for v in meta.values() if isinstance(v, str)),
                       self.src)
         post.text = write_article(meta, body)
@@ -181,7 +184,10 @@ class JekyllSite:
     def aliases(self, post: Converted, path: Path, meta: dict[str, Any], lines: dict[str, int], date: Any,
                 categories: list[str]) -> list[str]:
         """The post's old URL, and any ``redirect_from`` ones, as site paths."""
-        written = meta.get("permalink") or self.config.get("permalink") or "date"
+        collections = self.config.get("collections")
+        posts = collections.get("posts") if isinstance(collections, dict) else None
+        written = meta.get("permalink") or (posts.get("permalink") if isinstance(posts, dict) else None) \
+            or self.config.get("permalink") or "date"
         pattern = STYLES.get(str(written), str(written))
         url = old_url(pattern, path, meta, date, self.zone, self.path_categories(path) + categories)
         found = []
