@@ -228,10 +228,16 @@ class RelatedIndex:
                         break
                     take(candidate.article)
         if len(chosen) < count and len(self.articles) > 1:  # too few share a term: alike in words
-            for number in self.text.ranked(self.number[id(article)]):
+            number = self.number[id(article)]
+            need = 2 * count + len(article.related) + len(excluded)  # enough, whatever is taken already
+            ranked_text = self.text.ranked(number, need)
+            if len(ranked_text) >= need and sum(self.articles[n] not in chosen and self.articles[n].slug
+                                                not in excluded for n in ranked_text) < count - len(chosen):
+                ranked_text = self.text.ranked(number)  # too many of them taken or excluded: all of them
+            for other in ranked_text:
                 if len(chosen) >= count:
                     break
-                take(self.articles[number])
+                take(self.articles[other])
         for other in self.articles:  # newest first: the fallback when little relates
             if len(chosen) >= count:
                 break

@@ -17,6 +17,7 @@ articles only that many nearest in time are looked at. Nothing is built unless a
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -25,9 +26,9 @@ from typing import Sequence
 
 from ..core.model import Article
 
-TERMS = 12  # words kept per article
-WINDOW = 64  # articles looked at per word
-BODY_CHARS = 3000  # of the body's HTML: a few hundred words, the part that says what it is about
+TERMS = 10  # words kept per article
+WINDOW = 24  # articles looked at per word
+BODY_CHARS = 1200  # of the body's HTML: the first paragraphs, the part that says what it is about
 _TAG = re.compile(r"<[^>]*>|&\w+;|&#\d+;")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -46,8 +47,8 @@ class TextCandidate:
 
 def words(article: Article) -> Counter[str]:
     """The article's words, counted with the title x3 and the summary x2."""
-    counts: Counter[str] = Counter()
-    for text, weight in ((article.title, 3), (article.summary, 2), (_TAG.sub(" ", article.body_html[:BODY_CHARS]), 1)):
+    counts = Counter(_WORD.findall(_TAG.sub(" ", article.body_html[:BODY_CHARS]).casefold()))
+    for text, weight in ((article.title, 3), (article.summary, 2)):
         for word in _WORD.findall(text.casefold()):
             counts[word] += weight
     return counts
@@ -63,26 +64,29 @@ class TextIndex:
         for counts in counted:
             df.update(counts.keys())
         total = max(1, len(articles))
+        idf = {w: math.log(1 + total / n) for w, n in df.items() if 1 < n <= total / 2}
+        boost = [0.0] + [1 + math.log(tf) for tf in range(1, 64)]
         self.vectors: list[dict[str, float]] = []
-        self.postings: dict[str, list[int]] = {}
+        self.postings: dict[str, list[tuple[int, float]]] = {}  # word -> (article, its weight), in order
         for number, counts in enumerate(counted):
-            weights = {w: (1 + math.log(tf)) * math.log(1 + total / df[w]) for w, tf in counts.items()
-                       if 1 < df[w] <= total / 2}
-            kept = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:TERMS]
+            weights = [(-(boost[tf] if tf < 64 else 1 + math.log(tf)) * idf[w], w)
+                       for w, tf in counts.items() if w in idf]
+            kept = [(w, -negative) for negative, w in heapq.nsmallest(TERMS, weights)]
             norm = math.sqrt(sum(w * w for _, w in kept)) or 1.0
             self.vectors.append({word: weight / norm for word, weight in kept})
-            for word, _ in kept:
-                self.postings.setdefault(word, []).append(number)
+            for word, weight in kept:
+                self.postings.setdefault(word, []).append((number, weight / norm))
         self.place: dict[str, dict[int, int]] = {}
 
-    def _near(self, word: str, number: int) -> list[int]:
-        """The articles keeping ``word``: all, or the ``WINDOW`` nearest in article (time) order."""
+    def _near(self, word: str, number: int) -> list[tuple[int, float]]:
+        """The articles keeping ``word`` with their weight: all, or the ``WINDOW`` nearest in article
+        (time) order."""
         posting = self.postings[word]
         if len(posting) <= WINDOW:
             return posting
         places = self.place.get(word)
         if places is None:
-            places = self.place[word] = {n: i for i, n in enumerate(posting)}
+            places = self.place[word] = {n: i for i, (n, _) in enumerate(posting)}
         index = places[number]
         start = max(0, min(index - WINDOW // 2, len(posting) - WINDOW))
         return posting[start:start + WINDOW]
@@ -90,18 +94,23 @@ class TextIndex:
     def scores(self, number: int) -> dict[int, float]:
         mine = self.vectors[number]
         found: dict[int, float] = {}
+        get = found.get
         for word in sorted(mine):  # a fixed order: the float sums are the same on every run
             weight = mine[word]
-            for other in self._near(word, number):
-                if other != number:
-                    found[other] = found.get(other, 0.0) + weight * self.vectors[other][word]
+            for other, theirs in self._near(word, number):
+                found[other] = get(other, 0.0) + weight * theirs
+        found.pop(number, None)
         return found
 
-    def ranked(self, number: int) -> list[int]:
-        """Other articles by score, best first, ties as for tags."""
+    def ranked(self, number: int, need: int | None = None) -> list[int]:
+        """Other articles by score, best first, ties as for tags; with ``need``, only the best
+        ``need`` (and any tied with the last), found without sorting them all."""
         found = self.scores(number)
-        when = self.times[number]
-        return sorted(found, key=lambda n: (-round(found[n], 9), abs(self.times[n] - when), self.tie_rank[n]))
+        if need is not None and len(found) > need:
+            floor = round(heapq.nlargest(need, found.values())[-1], 9)
+            found = {n: score for n, score in found.items() if round(score, 9) >= floor}
+        when, times, tie_rank = self.times[number], self.times, self.tie_rank
+        return sorted(found, key=lambda n: (-round(found[n], 9), abs(times[n] - when), tie_rank[n]))
 
     def candidates(self, number: int) -> list[TextCandidate]:
         """:meth:`ranked` with each candidate's score and the words it shares, for ``related``."""
