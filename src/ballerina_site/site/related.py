@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Iterable, MutableMapping, Sequence
 
 from ..core.model import Article, Label, Term
+from .bitsets import bit_set, numbers, tied_levels
 from .textsim import BODY_CHARS, TextIndex
 
 CATEGORY_WEIGHT = 0.5
@@ -82,7 +83,7 @@ class RelatedIndex:
             self.position[key] = {id(a): i for i, a in enumerate(term.articles)}
             members = tuple(self.number[id(a)] for a in term.articles)
             self.members[key] = members
-            self.bits[key] = _bit_set(members, len(self.articles))
+            self.bits[key] = bit_set(members, len(self.articles))
             self.increasing[key] = all(x < y for x, y in zip(members, members[1:]))
 
     @property
@@ -117,7 +118,7 @@ class RelatedIndex:
             return self.bits[key]
         if self.increasing[key]:  # the window is every member numbered from its first to its last
             return self.bits[key] & ((1 << (members[stop - 1] + 1)) - (1 << members[start]))
-        return _bit_set(members[start:stop], len(self.articles))
+        return bit_set(members[start:stop], len(self.articles))
 
     def candidates(self, article: Article) -> list[Candidate]:
         """Every article sharing a term with ``article`` (within the window), best first."""
@@ -160,7 +161,7 @@ class RelatedIndex:
         tie_rank = self.tie_rank
         ranked: list[Article] = []
         for level in levels:
-            pool = _numbers(level)
+            pool = numbers(level)
             pool.sort(key=lambda n: (abs(times[n] - when), tie_rank[n]))
             ranked += [self.articles[n] for n in pool]
         return ranked, taken < seen.bit_count()
@@ -243,46 +244,6 @@ class RelatedIndex:
                 break
             take(other)
         return tuple(chosen)
-
-
-def tied_levels(groups: dict[int, int], score: dict[int, float], need: int) -> tuple[list[int], int]:
-    """Groups best score first, merged into levels of scores that round alike (tied), until ``need``
-    candidates are in; returns the levels (bit sets) and how many candidates they hold.
-
-    Rounding never reverses an order, so by raw score the groups come in rounded-score order, and
-    groups whose scores round alike are next to each other."""
-    levels: list[int] = []
-    last = None
-    taken = 0
-    for mask in sorted(groups, key=score.__getitem__, reverse=True):
-        rounded = round(score[mask], 9)
-        if rounded == last:
-            levels[-1] |= groups[mask]
-        elif taken >= need:
-            break
-        else:
-            levels.append(groups[mask])
-            last = rounded
-        taken += groups[mask].bit_count()
-    return levels, taken
-
-
-def _bit_set(numbers: Iterable[int], size: int) -> int:
-    """The int whose bit ``n`` is set for every ``n`` in ``numbers`` (all below ``size``)."""
-    flags = bytearray(size // 8 + 1)
-    for n in numbers:
-        flags[n >> 3] |= 1 << (n & 7)
-    return int.from_bytes(flags, "little")
-
-
-def _numbers(bits: int) -> list[int]:
-    """The set bits of ``bits``, highest first."""
-    numbers = []
-    while bits:
-        n = bits.bit_length() - 1
-        numbers.append(n)
-        bits ^= 1 << n
-    return numbers
 
 
 def _related_key(articles: Sequence[Article], count: int, window: int) -> bytes:
