@@ -26,8 +26,8 @@ from typing import Sequence
 
 from ..core.model import Article
 
-TERMS = 10  # words kept per article
-WINDOW = 24  # articles looked at per word
+TERMS = 8  # words kept per article
+WINDOW = 16  # articles looked at per word
 BODY_CHARS = 1200  # of the body's HTML: the first paragraphs, the part that says what it is about
 _TAG = re.compile(r"<[^>]*>|&\w+;|&#\d+;")
 _WORD = re.compile(r"[^\W\d_]{3,}")
