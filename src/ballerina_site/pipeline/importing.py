@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..content.discover import CONTENT_DIR
+from ..content.discover import CONTENT_DIR, STATIC_DIR
 from ..content.imports.common import Converted, Note
 from ..content.imports.hugo import HugoSite
 from ..content.imports.jekyll import JekyllSite
 from ..core.errors import Problem, SiteError
 from ..core.paths import UnsafePath, safe_site_path
 from ..output.newfiles import write_new
-from .load import STATIC_DIR
 
 Kind = Literal["jekyll", "hugo"]
 
