@@ -44,6 +44,7 @@ JEKYLL = {
         See [the preview]({{ site.baseurl }}{% post_url 2013-09-23-ruby-2-1-0-preview1 %}).
         ![logo](/images/logo.png)
         {% include note.html %}
+        See [the history](/docs/history/) and [the preview's old address](/en/news/release/ruby/2013/09/23/ruby-2-1-0-preview1.html).
         """,
     "en/news/_posts/2013-09-23-ruby-2-1-0-preview1.md": """
         ---
@@ -78,6 +79,9 @@ def test_jekyll_import_converts_and_old_urls_redirect(tmp_path: Path) -> None:
     assert f"needs a human: {old}/en/news/_posts/2013-11-22-ruby-2-1-0-rc1.md:16: Liquid " \
            "`{% include note.html %}` has no equivalent; left as written" in result.stderr
     assert f"left out: {old}/_posts/2014-02-02-broken.md:3: invalid YAML" in result.stderr
+    assert f"needs a human: {old}/en/news/_posts/2013-11-22-ruby-2-1-0-rc1.md:17: link to /docs/history/: a page of " \
+           "the old site that was not imported; it will not exist on this site" in result.stderr
+    assert "ruby-2-1-0-preview1.html: a page" not in result.stderr  # an imported post's old URL redirects
     assert "imported 4 of 5 posts into content/ (1 file copied into static/)" in out
     rc1 = (site / "content/en/news/2013-11-22-ruby-2-1-0-rc1.md").read_text(encoding="utf-8")
     assert "```ruby\nputs \"{{ not liquid }}\"\n```" in rc1

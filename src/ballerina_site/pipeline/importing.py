@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..content.discover import CONTENT_DIR, STATIC_DIR
+from ..content.imports.assets import unknown_links
 from ..content.imports.common import Converted, Note
 from ..content.imports.hugo import HugoSite
 from ..content.imports.jekyll import JekyllSite
@@ -58,11 +59,25 @@ def import_site(kind: Kind, src: Path, root: Path, shown: str | None = None) -> 
         raise SiteError([Problem(shown, None, f"no posts found (no {where})",
                                  f"is this the root of a {kind.title()} site?")])
     report = ImportReport(posts=len(posts))
+    old_urls = {alias for post in posts for alias in aliases_of(post.text)}
+    for post in posts:
+        if post.text:
+            unknown_links(post, old_urls)
     taken: set[str] = set()
     for post in posts:
         write_post(post, root, taken, report)
     copy_files(report, root)
     return report
+
+
+def aliases_of(text: str) -> list[str]:
+    """The ``aliases:`` line our front matter writer wrote (one line, in brackets)."""
+    for line in text.split("\n")[1:]:
+        if line == "---":
+            break
+        if line.startswith("aliases: [") and line.endswith("]"):
+            return [item.strip().strip("'\"") for item in line[len("aliases: ["):-1].split(",") if item.strip()]
+    return []
 
 
 def write_post(post: Converted, root: Path, taken: set[str], report: ImportReport) -> None:

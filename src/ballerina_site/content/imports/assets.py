@@ -40,6 +40,29 @@ def collect_files(post: Converted, text: str, static_root: Path) -> None:
             post.copies.append(Copy(found[1], found[0]))
 
 
+LINK = re.compile(r"\]\(\s*<?(/[^)\s>#?]*)")
+
+
+def unknown_links(post: Converted, known: set[str]) -> None:
+    """Note each link to a page of the old site that is neither an imported post (by its old URL)
+    nor a copied file: it will not exist on the new site."""
+    if post.origin is None:
+        return
+    try:
+        old_lines = post.origin.read_text(encoding="utf-8-sig").split("\n")
+    except (OSError, UnicodeDecodeError):
+        old_lines = []
+    copied = {"/" + copy.target for copy in post.copies}
+    for target in dict.fromkeys(LINK.findall(post.text)):
+        if target.startswith("//") or target.lower().endswith((".md", ".markdown")) or target in copied:
+            continue
+        if target in known or target.rstrip("/") + "/" in known or target == "/":
+            continue
+        line = next((i + 1 for i, text in enumerate(old_lines) if target in text), None)
+        post.note("human", line, f"link to {target}: a page of the old site that was not imported; it will not "
+                                 f"exist on this site (point it elsewhere, or add the page)")
+
+
 def bundle_resources(post: Converted, folder: Path, site_folder: str) -> Callable[[str], str]:
     """For a page bundle: a relative path to a file beside the post -> its site path once copied to
     ``static/<site_folder>/``; anything else unchanged."""

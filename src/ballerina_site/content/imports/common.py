@@ -53,6 +53,7 @@ class Converted:
     text: str = ""
     notes: list[Note] = field(default_factory=list)
     copies: list[Copy] = field(default_factory=list)
+    origin: Path | None = None  # the old file
 
     def note(self, kind: NoteKind, line: int | None, message: str) -> None:
         self.notes.append(Note(kind, self.source, line, message))

@@ -99,7 +99,7 @@ class HugoSite:
 
     def convert(self, path: Path) -> Converted:
         relative = path.relative_to(self.content).as_posix()
-        post = Converted(f"{self.shown}/{path.relative_to(self.src).as_posix()}", self.target(path))
+        post = Converted(f"{self.shown}/{path.relative_to(self.src).as_posix()}", self.target(path), origin=path)
         try:
             old = split_old(path.read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError) as exc:

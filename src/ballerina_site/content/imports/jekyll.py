@@ -100,7 +100,7 @@ class JekyllSite:
 
     def convert(self, path: Path, draft: bool) -> Converted:
         shown = f"{self.shown}/{path.relative_to(self.src).as_posix()}"
-        post = Converted(shown, self.targets[path])
+        post = Converted(shown, self.targets[path], origin=path)
         if path.suffix.lower() == ".html":
             post.note("error", 1, "an HTML post; only Markdown posts are converted (copy it over by hand)")
             return post
