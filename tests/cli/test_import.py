@@ -245,3 +245,17 @@ def test_jekyll_data_liquid_is_worked_out(tmp_path: Path) -> None:
     assert "aliases: [/news/2023/01/30/ruby-2-7-2-released/]" in text  # the date in the config's zone
     built = run_cli("build", "--source", str(site))
     assert built.returncode == 0 and "warning" not in built.stderr, built.stderr
+
+
+def test_import_reads_nothing_outside_the_old_site(tmp_path: Path) -> None:
+    (tmp_path / "secret.md").write_text("---\ntitle: Secret\n---\nTOP SECRET\n", encoding="utf-8")
+    (tmp_path / "secret.png").write_bytes(b"SECRET")
+    old = write(tmp_path / "old", {"_posts/2014-01-01-plain.md": "---\ntitle: Plain\n---\n![x](/img/s.png)\n"})
+    (old / "_posts/2014-01-02-link.md").symlink_to(tmp_path / "secret.md")
+    (old / "img").mkdir()
+    (old / "img/s.png").symlink_to(tmp_path / "secret.png")
+    site = write_site(tmp_path / "site", {}, CONFIG)
+    result = run_cli("import", "jekyll", str(old), "--source", str(site))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (site / "content").iterdir()) == ["2014-01-01-plain.md"]
+    assert not (site / "static/img/s.png").exists()

@@ -13,7 +13,8 @@ PAGES = (".md", ".markdown", ".html", ".htm", ".xml")
 
 
 def inside(path: Path, root: Path) -> bool:
-    """True when ``path`` is a file really inside ``root`` (no symlink out, no ``..``)."""
+    """True when ``path`` is a file really inside ``root`` (no symlink out, no ``..``): the importer
+    reads nothing outside the old site's folder."""
     try:
         return path.is_file() and path.resolve().is_relative_to(root.resolve())
     except (OSError, RuntimeError):

@@ -18,7 +18,7 @@ import yaml
 from ...core.dates import DateError, parse_date
 from ...core.slugs import slugify
 from ..fields import check_alias
-from .assets import bundle_resources, collect_files, rewrite_resources
+from .assets import bundle_resources, collect_files, inside, rewrite_resources
 from .body import hugo_body
 from .common import Converted, OldFile, author_names, byline, names, split_old, write_article
 
@@ -78,7 +78,7 @@ class HugoSite:
         if not self.content.is_dir():
             return []
         return [path for path in sorted(self.content.rglob("*"))
-                if path.is_file() and path.suffix.lower() in SUFFIXES and not path.name.startswith(("_", "."))
+                if path.suffix.lower() in SUFFIXES and not path.name.startswith(("_", ".")) and inside(path, self.src)
                 and not any(part.startswith(".") for part in path.relative_to(self.content).parts)]
 
     def key(self, path: Path) -> str:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ...core.dates import DateError, parse_date
 from ...core.yamlload import YamlFailure, load_mapping
 from ..fields import check_alias
-from .assets import collect_files
+from .assets import collect_files, inside
 from .body import jekyll_body
 from .liquid import load_data
 from .common import Converted, OldFile, author_names, byline, names, split_old, write_article
@@ -52,7 +52,7 @@ def find_posts(src: Path) -> list[tuple[Path, bool]]:
         if any(part in SKIPPED for part in folder.relative_to(src).parts):
             continue
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.suffix.lower() in POST_SUFFIXES + (".html",):
+            if path.suffix.lower() in POST_SUFFIXES + (".html",) and inside(path, src):
                 found.append((path, folder.name == "_drafts"))
     return found
 
