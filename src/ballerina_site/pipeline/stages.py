@@ -42,7 +42,7 @@ def check(options: BuildOptions, store: Store, started: float) -> BuildReport:
     rendered = render_site(plan_site(loaded, options, now, quiet, None), options, now)
     counts = Counts(len(rendered.files), len(loaded.static))
     summary = summarize(options.output_dir, loaded.site, counts, time.perf_counter() - started,
-                        rendered.warnings, rendered.plan.redirects, None, loaded.parse)
+                        rendered.warnings, rendered.plan.redirects, None, loaded.parse, loaded.rejected)
     return BuildReport(summary, loaded.site, rendered.plan.redirects, written=False)
 
 
@@ -61,7 +61,7 @@ def build_all(options: BuildOptions, store: Store, started: float) -> BuildRepor
         lock_written = save_lock(root / config.redirects.lock_file, plan.redirects.lock) \
             if options.record_urls else False
         summary = summarize(output, site, counts, time.perf_counter() - started, rendered.warnings,
-                            plan.redirects, search, loaded.parse)
+                            plan.redirects, search, loaded.parse, loaded.rejected)
         if store.enabled:
             info = uptodate.info_path(store, output)  # private unless the site publishes it too
             uptodate.save_info(info, build_info(site, now, GENERATOR))
