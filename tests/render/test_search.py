@@ -68,11 +68,15 @@ def test_index_holds_every_article_with_meta_and_filters(tmp_path: Path) -> None
     assert sorted(trailer["filters"]["tag"]) == ["Ana de Armas", "Ballerina"]
     assert trailer["filters"]["category"] == ["Trailers"]
     assert "flamethrowers" in trailer["content"]
+    # The body alone is searched and excerpted: no title, standfirst or byline repeated in it.
+    for around in ("Final Ballerina Trailer", "The last trailer before release", "Published", "min read"):
+        assert around not in trailer["content"]
     # Keep Reading at the end of an article is not part of its text or filters.
     assert "Box Office Weekend Report" not in trailer["content"]
     # The runtime and its WebAssembly are in the output: nothing is loaded from elsewhere.
-    for name in ("pagefind.js", "wasm.en.pagefind", "pagefind-worker.js"):
+    for name in ("pagefind.js", "wasm.en.pagefind", "shards.json"):
         assert (out / "pagefind" / name).is_file()
+    assert json.loads((out / "pagefind" / "shards.json").read_text()) == []  # a small site: one bundle
 
 
 def test_search_page_and_header_box(tmp_path: Path) -> None:
@@ -115,16 +119,34 @@ def test_search_can_be_switched_off(tmp_path: Path, how: str) -> None:
     assert 'role="search"' not in (out / "404.html").read_text()
 
 
-def test_failed_indexing_keeps_the_previous_output(tmp_path: Path) -> None:
-    out = built(tmp_path)
-    before = (out / "index.html").read_bytes()
+FAKE_INDEXERS = {  # a stand-in for the Pagefind binary, and what the build must say about it
+    "fails": ("echo 'Error: No space left on device (os error 28)' >&2; exit 3",
+              "Pagefind stopped before it was done: it exited with status 3: Error: No space left on device"),
+    "killed": ("kill -9 $$", "Pagefind stopped before it was done: it was killed (SIGKILL, perhaps out of memory)"),
+    "hangs": ("sleep 600", "Pagefind did not finish in time and was stopped"),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(FAKE_INDEXERS))
+def test_failed_indexing_keeps_the_previous_output(tmp_path: Path, fault: str) -> None:
+    """A failing, killed or hanging indexer: exit 1 within the timeout, the cause named, the
+    previous site untouched and the output's lock released (the next build runs)."""
+    out = built(tmp_path, "title: T\nsearch_timeout: 3\n")
+    before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
     (tmp_path / "site" / "content" / "2025-06-04-new.md").write_text(article("Brand New", "2025-06-04"))
+    script, said = FAKE_INDEXERS[fault]
+    fake = tmp_path / "fake-pagefind"
+    fake.write_text(f"#!/bin/sh\n{script}\n")
+    fake.chmod(0o755)
     result = run_cli("build", "--source", str(tmp_path / "site"), "--output", str(out),
-                     env={"PAGEFIND_BINARY_PATH": "/bin/false"})
+                     env={"PAGEFIND_BINARY_PATH": str(fake)}, timeout=60)
     assert result.returncode == 1
-    assert "Pagefind failed" in result.stderr and "Traceback" not in result.stderr
-    assert (out / "index.html").read_bytes() == before
-    assert (out / "pagefind" / "pagefind.js").is_file()
+    assert result.stderr.startswith(f"search: {said}"), result.stderr
+    assert "Traceback" not in result.stderr
+    assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
+    again = run_cli("build", "--source", str(tmp_path / "site"), "--output", str(out))
+    assert again.returncode == 0, again.stderr
+    assert (out / "2025" / "06" / "04" / "new" / "index.html").is_file()
 
 
 def test_missing_pagefind_is_a_clear_error(tmp_path: Path) -> None:

@@ -21,7 +21,6 @@ from ..core.errors import Problem, raise_if_errors
 from ..content.discover import CONTENT_DIR
 from ..output.listing import FileStat, OldFile
 from ..output.writer import Staging, claim_output
-from ..render.search import SearchIndex, index_folder, require_pagefind
 from ..site.redirects import save_lock
 from ..site.schedule import following_changes
 from ..store import uptodate
@@ -31,6 +30,7 @@ from .load import STATIC_DIR, load_site
 from .options import BuildOptions, build_time, options_key
 from .plan import GENERATOR, plan_site
 from .rendering import RenderedSite, render_site
+from .searching import SearchFiles, index_site, remember as remember_search
 from .report import BuildReport, BuildSummary, Counts, from_plain, summarize, to_plain, unchanged_since
 
 __all__ = ["BuildOptions", "BuildReport", "GENERATOR", "build", "load_site"]
@@ -86,7 +86,9 @@ def _build(options: BuildOptions, store: Store, started: float) -> BuildReport:
         uptodate.forget(store, output)
         loaded = load_site(options, store, inputs)
         rendered = render_site(plan_site(loaded, options, now, store, previous), options, now)
-        search, files, counts = _write(rendered, previous, output)
+        search = index_site(loaded.site, loaded.urls, store, output, previous, options.jobs,
+                            loaded.site.config.search_timeout) if loaded.site.config.search else None
+        files, counts = _write(rendered, previous, output, search)
         site = loaded.site
         if options.published is not None:  # the live preview reloads its tabs now, not after the records
             options.published(site)
@@ -94,30 +96,27 @@ def _build(options: BuildOptions, store: Store, started: float) -> BuildReport:
         lock_written = save_lock(root / config.redirects.lock_file, rendered.plan.redirects.lock) \
             if options.record_urls else False
         summary = summarize(output, site, counts, time.perf_counter() - started, rendered.warnings,
-                            rendered.plan.redirects, search, loaded.parse)
+                            rendered.plan.redirects, search.index if search else None, loaded.parse)
         if store.enabled:
             _remember(store, options, rendered, inputs, files, now, summary)
-    return BuildReport(summary, site, rendered.plan.redirects, search, lock_written)
+            remember_search(store, output, search)
+    return BuildReport(summary, site, rendered.plan.redirects, search.index if search else None, lock_written)
 
 
-def _write(rendered: RenderedSite, previous: Mapping[str, OldFile], output: Path
-           ) -> tuple[SearchIndex | None, Mapping[str, FileStat], Counts]:
-    """Stage five, the only one that touches the output: stage every file, index it for search, swap."""
-    config = rendered.plan.loaded.site.config
+def _write(rendered: RenderedSite, previous: Mapping[str, OldFile], output: Path, search: SearchFiles | None
+           ) -> tuple[Mapping[str, FileStat], Counts]:
+    """Stage five, the only one that touches the output: stage every file and the search index, swap."""
     static = rendered.plan.loaded.static
-    indexed: list[SearchIndex] = []
-    binary = require_pagefind() if config.search else None
-
-    def index_staged(folder: Path) -> None:
-        """Runs on the staged output, before the swap: a failed index keeps the previous site."""
-        indexed.append(index_folder(folder, config.language, binary))
-
+    pages, reused = rendered.files, rendered.plan.reused
+    if search is not None:  # indexed before staging: a failed index keeps the previous site
+        pages, reused = {**pages, **search.files}, reused | search.reused
     with Staging(output, previous) as staging:
-        staging.prepare({*rendered.files, *rendered.plan.reused, *static})
-        report = staging.complete(rendered.files, static, rendered.plan.reused,
-                                  index_staged if binary is not None else None)
-    counts = Counts(report.pages, report.static_files, report.kept, len(rendered.plan.reused))
-    return (indexed[0] if indexed else None), (report.files or {}), counts
+        staging.prepare({*pages, *reused, *static})
+        report = staging.complete(pages, static, reused)
+    index_files = search.index.files if search is not None else 0
+    kept = report.kept - (len(search.reused) if search is not None else 0)
+    counts = Counts(report.pages - index_files, report.static_files, kept, len(rendered.plan.reused))
+    return (report.files or {}), counts
 
 
 def _remember(store: Store, options: BuildOptions, rendered: RenderedSite, inputs: uptodate.Stats,
