@@ -119,6 +119,49 @@ def test_search_can_be_switched_off(tmp_path: Path, how: str) -> None:
     assert 'role="search"' not in (out / "404.html").read_text()
 
 
+def test_shards_are_indexed_again_only_when_their_articles_change(tmp_path: Path) -> None:
+    config = "title: T\nsearch_shard_size: 1\n"  # three articles: four shards, one empty
+    out = built(tmp_path, config)
+    shards = json.loads((out / "pagefind" / "shards.json").read_text())
+    assert 1 <= len(shards) <= 3 and all(shard.startswith("shard-") for shard in shards)  # the empty left out
+    assert (out / "pagefind" / "shard-3" / "pagefind-entry.json").is_file()
+    bundles = [out / "pagefind", *(out / "pagefind" / shard for shard in shards)]
+    counts = [json.loads((bundle / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"]
+              for bundle in bundles]
+    assert sum(counts) == 3
+    assert not any((bundle / "pagefind.js").exists() for bundle in bundles[1:])  # one runtime, in pagefind/
+    inodes = {path: path.stat().st_ino for path in (out / "pagefind").rglob("*") if path.is_file()}
+    source = tmp_path / "site" / "content" / "2025-06-02-box-office.md"
+    source.write_text(source.read_text().replace("opening weekend", "opening weekend in Reykjavík"))
+    result = run_cli("build", "--source", str(tmp_path / "site"), "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "search index of 3 pages (1 of 4 shards indexed)" in result.stdout
+    after = {path: path.stat().st_ino for path in (out / "pagefind").rglob("*") if path.is_file()}
+    def bundle_of(path: Path) -> str:
+        part = path.relative_to(out / "pagefind").parts[0]
+        return part if part.startswith("shard-") else "primary"
+
+    changed = {bundle_of(path) for path in after if inodes.get(path) != after[path] and path.name != "shards.json"}
+    assert len(changed) == 1, changed  # the other shards' files are the very same files as before
+    assert "Reykjavík" in " ".join(page["content"] for page in all_fragments(bundles).values())
+
+
+def all_fragments(bundles: list[Path]) -> dict[str, dict]:
+    found: dict[str, dict] = {}
+    for bundle in bundles:
+        found.update(fragments(bundle.parent) if bundle.name == "pagefind" else fragments_in(bundle))
+    return found
+
+
+def fragments_in(bundle: Path) -> dict[str, dict]:
+    found = {}
+    for path in (bundle / "fragment").iterdir():
+        data = gzip.decompress(path.read_bytes())
+        fragment = json.loads(data[len(b"pagefind_dcd"):])
+        found[fragment["url"]] = fragment
+    return found
+
+
 FAKE_INDEXERS = {  # a stand-in for the Pagefind binary, and what the build must say about it
     "fails": ("echo 'Error: No space left on device (os error 28)' >&2; exit 3",
               "Pagefind stopped before it was done: it exited with status 3: Error: No space left on device"),

@@ -25,6 +25,7 @@ class BuildOptions:
     now: datetime | None = None  # "now" for future-dated articles; default: the clock
     strict: bool = False  # warnings count as errors
     search: bool | None = None  # None: as site.yaml says (`search`, default on)
+    search_shard_size: int | None = None  # None: as site.yaml says (the preview indexes in smaller shards)
     record_urls: bool = True  # keep urls.lock up to date after a successful build
     cache: bool = False  # keep what later builds can reuse in the store (the CLI turns it on)
     jobs: int = 1  # worker processes; 1: all in this process
@@ -56,4 +57,5 @@ def build_time(options: BuildOptions) -> datetime:
 def options_key(options: BuildOptions) -> str:
     """The options that shape the output (the clock is judged apart, see store/uptodate.py)."""
     return repr((str(options.output_dir.absolute()), options.base_url, options.drafts, options.future,
-                 options.expired, options.strict, options.search, options.record_urls))
+                 options.expired, options.strict, options.search, options.search_shard_size,
+                 options.record_urls))

@@ -100,7 +100,7 @@ def index_site(site: Site, urls: Urls, store: Store, output: Path, previous: Map
         files.update(made)
         shards[shard] = [keys[shard], {path: len(data) for path, data in made.items()}, raw.get(ENTRY, b""),
                          pages_in(raw)]
-    files[SHARDS_FILE] = shards_manifest(count)
+    files[SHARDS_FILE] = shards_manifest([kept[3] for kept in shards])
     reused = frozenset(path for shard in range(count) if shard not in todo for path in shards[shard][1])
     index = SearchIndex(sum(kept[3] for kept in shards), len(files) + len(reused), count, len(todo))
     return SearchFiles(index, files, reused, {"count": count, "shards": shards})

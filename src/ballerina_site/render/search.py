@@ -107,9 +107,10 @@ def bundle_files(files: Mapping[str, bytes], shard: int) -> dict[str, bytes]:
     return {f"{base}/{path}": data for path, data in sorted(files.items()) if keep_file(path, shard)}
 
 
-def shards_manifest(count: int) -> bytes:
-    """``pagefind/shards.json``: the folders (relative to ``pagefind/``) of the bundles to merge."""
-    return (json.dumps([f"shard-{shard}/" for shard in range(1, count)]) + "\n").encode()
+def shards_manifest(pages: list[int]) -> bytes:
+    """``pagefind/shards.json``: the folders (relative to ``pagefind/``) of the bundles to merge, given
+    each shard's page count (an empty shard has no index of any language to merge)."""
+    return (json.dumps([f"shard-{shard}/" for shard in range(1, len(pages)) if pages[shard]]) + "\n").encode()
 
 
 def pages_in(files: Mapping[str, bytes]) -> int:
