@@ -216,9 +216,11 @@ def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[str]:
-    server, base = serve(built(tmp_path, "title: T\nbase_url: /\n"))
+@pytest.fixture(params=["one bundle", "shards"])
+def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The site as one bundle, and split into shards of one article each (merged in the browser)."""
+    shards = "search_shard_size: 1\n" if request.param == "shards" else ""
+    server, base = serve(built(tmp_path, "title: T\nbase_url: /\n" + shards))
     try:
         yield base
     finally:
