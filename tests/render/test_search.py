@@ -162,6 +162,21 @@ def fragments_in(bundle: Path) -> dict[str, dict]:
     return found
 
 
+@pytest.mark.parametrize("shards", ["", "search_shard_size: 1\n"])
+def test_two_builds_give_the_same_bytes_search_index_included(tmp_path: Path, shards: str) -> None:
+    """Pagefind writes its filters and meta in hash-map order; the build writes them in a stable one."""
+    site = write_site(tmp_path / "site", ARTICLES, "title: T\n" + shards)
+    trees = []
+    for name in ("one", "two"):
+        out = tmp_path / name
+        result = run_cli("build", "--source", str(site), "--output", str(out), "--no-cache",
+                         env={"SOURCE_DATE_EPOCH": "1767225600"})
+        assert result.returncode == 0, result.stderr
+        trees.append({path.relative_to(out): path.read_bytes() for path in out.rglob("*") if path.is_file()})
+    assert any(path.parts[0] == "pagefind" and path.parts[-2] == "filter" for path in trees[0])
+    assert trees[0] == trees[1]
+
+
 FAKE_INDEXERS = {  # a stand-in for the Pagefind binary, and what the build must say about it
     "fails": ("echo 'Error: No space left on device (os error 28)' >&2; exit 3",
               "Pagefind stopped before it was done: it exited with status 3: Error: No space left on device"),

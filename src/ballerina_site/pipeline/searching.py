@@ -24,6 +24,7 @@ from typing import Any, Mapping
 from ..core.errors import Problem, SiteError
 from ..core.model import Article, Site
 from ..output.listing import OldFile
+from ..render.canonical import canonical
 from ..render.pagefind import IndexerError, Service
 from ..render.search import (SHARDS_FILE, SearchIndex, bundle_files, fingerprint, language_code, pages_in,
                              record, require_pagefind, shard_count, shard_folder, shard_of, shards_manifest)
@@ -96,6 +97,7 @@ def index_site(site: Site, urls: Urls, store: Store, output: Path, previous: Map
     todo = [shard for shard in range(count) if shards[shard] is None]
     files: dict[str, bytes] = {}
     for shard, raw in _index(todo, groups, site, urls, binary, jobs, timeout).items():
+        raw = canonical(raw)  # the same bytes from run to run (Pagefind writes some in hash-map order)
         made = bundle_files(raw, shard)
         files.update(made)
         shards[shard] = [keys[shard], {path: len(data) for path, data in made.items()}, raw.get(ENTRY, b""),
