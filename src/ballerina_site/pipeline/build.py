@@ -114,7 +114,7 @@ def _write(rendered: RenderedSite, previous: Mapping[str, OldFile], output: Path
         staging.prepare({*pages, *reused, *static})
         report = staging.complete(pages, static, reused)
     index_files = search.index.files if search is not None else 0
-    kept = report.kept - (len(search.reused) if search is not None else 0)
+    kept = report.kept - (search.kept(previous) if search is not None else 0)
     counts = Counts(report.pages - index_files, report.static_files, kept, len(rendered.plan.reused))
     return (report.files or {}), counts
 

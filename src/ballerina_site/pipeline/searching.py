@@ -44,6 +44,13 @@ class SearchFiles:
     reused: frozenset[str]  # output paths to link from the previous output unchanged
     saved: dict[str, Any]  # for the store, after the swap (see remember)
 
+    def kept(self, previous: Mapping[str, OldFile]) -> int:
+        """Of the index's files, those the writer keeps from the previous output (for the summary,
+        which counts pages): the reused, and those made again the same (content-named, same size)."""
+        same = sum(1 for path, data in self.files.items()
+                   if (old := previous.get(path)) is not None and old.stat.size == len(data))
+        return len(self.reused) + same
+
 
 def _engine(binary: Path) -> str:
     """The indexer's identity: a new Pagefind makes other bytes, so every shard is indexed again."""
