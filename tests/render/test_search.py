@@ -76,7 +76,7 @@ def test_index_holds_every_article_with_meta_and_filters(tmp_path: Path) -> None
     # The runtime and its WebAssembly are in the output: nothing is loaded from elsewhere.
     for name in ("pagefind.js", "wasm.en.pagefind", "shards.json"):
         assert (out / "pagefind" / name).is_file()
-    assert json.loads((out / "pagefind" / "shards.json").read_text()) == []  # a small site: one bundle
+    assert json.loads((out / "pagefind" / "shards.json").read_text()) == {"bundles": [], "stale": []}  # one bundle
 
 
 def test_search_page_and_header_box(tmp_path: Path) -> None:
@@ -122,7 +122,7 @@ def test_search_can_be_switched_off(tmp_path: Path, how: str) -> None:
 def test_shards_are_indexed_again_only_when_their_articles_change(tmp_path: Path) -> None:
     config = "title: T\nsearch_shard_size: 1\n"  # three articles: four shards, one empty
     out = built(tmp_path, config)
-    shards = json.loads((out / "pagefind" / "shards.json").read_text())
+    shards = json.loads((out / "pagefind" / "shards.json").read_text())["bundles"]
     assert 1 <= len(shards) <= 3 and all(shard.startswith("shard-") for shard in shards)  # the empty left out
     assert (out / "pagefind" / "shard-3" / "pagefind-entry.json").is_file()
     bundles = [out / "pagefind", *(out / "pagefind" / shard for shard in shards)]
@@ -136,14 +136,18 @@ def test_shards_are_indexed_again_only_when_their_articles_change(tmp_path: Path
     result = run_cli("build", "--source", str(tmp_path / "site"), "--output", str(out))
     assert result.returncode == 0, result.stderr
     assert "search index of 3 pages (1 of 4 shards indexed)" in result.stdout
+    # The edited article went to the small delta bundle; its old page in its shard is marked stale.
+    manifest = json.loads((out / "pagefind" / "shards.json").read_text())
+    assert manifest["bundles"][-1] == "delta/" and len(manifest["stale"]) == 1
+    bundles = [out / "pagefind", *(out / "pagefind" / shard for shard in manifest["bundles"])]
     after = {path: path.stat().st_ino for path in (out / "pagefind").rglob("*") if path.is_file()}
     def bundle_of(path: Path) -> str:
         part = path.relative_to(out / "pagefind").parts[0]
-        return part if part.startswith("shard-") else "primary"
+        return part if part.startswith("shard-") or part == "delta" else "primary"
 
     changed = {bundle_of(path) for path in after if inodes.get(path) != after[path] and path.name != "shards.json"}
     assert len(changed) == 1, changed  # the other shards' files are the very same files as before
-    assert "Reykjavík" in " ".join(page["content"] for page in all_fragments(bundles).values())
+    assert "Reykjavík" in all_fragments(bundles)["/2025/06/02/box-office/"]["content"]
 
 
 def all_fragments(bundles: list[Path]) -> dict[str, dict]:
@@ -322,6 +326,32 @@ def test_browser_search_under_a_sub_path(tmp_path: Path, browser_page) -> None:
         page.wait_for_selector(".search-result")
         assert page.locator(".search-result h2 a").get_attribute("href") == "/news/2025/06/03/interview/"
         assert page.locator(".search-result .tags a").first.get_attribute("href").startswith("/news/search/?tag=")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.slow
+def test_browser_search_after_an_edit_finds_the_new_text_once(tmp_path: Path, browser_page) -> None:
+    """An edited article is searched in the delta bundle; its out-of-date page in its shard is left out."""
+    out = built(tmp_path, "title: T\nbase_url: /\nsearch_shard_size: 1\n")
+    source = tmp_path / "site" / "content" / "2025-06-01-trailer.md"
+    source.write_text(source.read_text().replace("flamethrowers", "crossbows"))
+    result = run_cli("build", "--source", str(tmp_path / "site"), "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    server, base = serve(out)
+    try:
+        page = browser_page
+        for query, status in (("flamethrowers", "No articles found"), ("crossbows", "1 article found"),
+                               ("Hallstatt", "1 article found")):
+            page.goto(f"{base}/search/?q={query}")
+            page.wait_for_function("!/^$|Searching/.test(document.querySelector('[data-search-status]')"
+                                   ".textContent)")
+            assert page.text_content("[data-search-status]").startswith(status), query
+        page.goto(f"{base}/search/?tag=Ballerina")
+        page.wait_for_function("document.querySelector('[data-search-status]').textContent.startsWith('2 ')")
+        assert page.locator(".search-result h2 a").all_text_contents() == [
+            "Len Wiseman On Practical Effects", "Final Ballerina Trailer Arrives"]
     finally:
         server.shutdown()
         server.server_close()

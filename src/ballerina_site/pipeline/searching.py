@@ -26,8 +26,9 @@ from ..core.model import Article, Site
 from ..output.listing import OldFile
 from ..render.canonical import canonical
 from ..render.pagefind import IndexerError, Service
-from ..render.search import (SHARDS_FILE, SearchIndex, bundle_files, fingerprint, language_code, pages_in,
-                             record, require_pagefind, shard_count, shard_folder, shard_of, shards_manifest)
+from ..render.search import (DELTA_FOLDER, SHARDS_FILE, SearchIndex, bundle_files, fingerprint, fragment_ids,
+                             language_code, pages_in, record, require_pagefind, shard_count, shard_folder,
+                             shard_of, shards_manifest)
 from ..site.urls import Urls
 from ..store.store import Store
 
@@ -61,26 +62,83 @@ def _engine(binary: Path) -> str:
         return str(binary)
 
 
-def _key(articles: list[Article], site: Site, urls: Urls, engine: str) -> str:
-    hasher = hashlib.blake2b(engine.encode(), digest_size=16)
-    for article in articles:
-        hasher.update(fingerprint(article, site, urls))
-    return hasher.hexdigest()
+def _key(fingerprints: list[str], engine: str) -> str:
+    return hashlib.blake2b(repr((engine, fingerprints)).encode(), digest_size=16).hexdigest()
 
 
-def _still_there(shard: int, kept: list[Any], previous: Mapping[str, OldFile]) -> bool:
-    """The previous output holds every file of the shard as it was made (the entry names the meta
+def _still_there(folder: str, kept: list[Any], previous: Mapping[str, OldFile]) -> bool:
+    """The previous output holds every file of the bundle as it was made (the entry names the meta
     file by its hash, which names the chunks by theirs, so comparing the entry's bytes is enough)."""
-    _, sizes, entry, _ = kept
+    sizes, entry = kept[1], kept[2]
     for path, size in sizes.items():
         old = previous.get(path)
         if old is None or old.stat.size != size:
             return False
-    old = previous.get(f"{shard_folder(shard)}/{ENTRY}")
+    old = previous.get(f"{folder}/{ENTRY}")
     try:
         return old is not None and Path(old.path).read_bytes() == entry
     except OSError:
         return False
+
+
+@dataclass
+class _Plan:
+    """Which bundles to index, which to keep, and what the delta holds (see index_site)."""
+
+    folders: dict[int, str]  # slot -> output folder: the shards 0..count-1, then the delta
+    groups: dict[int, list[Article]]  # slot -> its articles, for the slots to index
+    kept: dict[int, list[Any]]  # slot -> its stored record, for the slots kept as they are
+    keys: dict[int, str]
+    stale: list[str]  # ids of pages in kept shards that changed or went since they were indexed
+
+
+def _plan(site: Site, urls: Urls, saved: Any, previous: Mapping[str, OldFile], engine: str) -> _Plan:
+    """A shard whose articles are as they were is kept. One with a few changed articles is kept too:
+    its changed pages are marked stale and the changed articles go to the small delta bundle, the
+    only one indexed again; once the delta would pass ``search_shard_size / 8`` articles, the shards
+    with changes are indexed again instead and the delta empties."""
+    config = site.config
+    count = shard_count(len(site.articles), config.search_shard_size)
+    groups: dict[int, list[Article]] = {shard: [] for shard in range(count)}
+    for article in site.articles:
+        groups[shard_of(article, count)].append(article)
+    prints: dict[str, str] = {}
+    for group in groups.values():
+        group.sort(key=urls.article)
+        for article in group:
+            prints[article.source] = fingerprint(article, site, urls).hex()
+    keys = {shard: _key([prints[a.source] for a in group], engine) for shard, group in groups.items()}
+    before = saved.get("shards", []) if isinstance(saved, dict) and saved.get("count") == count \
+        and saved.get("engine") == engine else []
+    kept: dict[int, list[Any]] = {}
+    changed: dict[int, list[Article]] = {}
+    stale: dict[int, list[str]] = {}
+    for shard, record in enumerate(before):
+        if not _still_there(shard_folder(shard), record, previous):
+            continue
+        kept[shard] = record
+        if record[0] != keys[shard]:
+            members = record[4]
+            changed[shard] = [a for a in groups[shard] if members.get(a.source, [None])[0] != prints[a.source]]
+            now = {a.source for a in groups[shard]}
+            stale[shard] = [ids[1] for source, ids in members.items()
+                            if source not in now or ids[0] != prints[source]]
+    if sum(len(articles) for articles in changed.values()) > max(1, config.search_shard_size // 8):
+        for shard in changed:  # compaction: those shards are indexed afresh, the delta empties
+            del kept[shard]
+        changed, stale = {}, {}
+    folders = {shard: shard_folder(shard) for shard in range(count)}
+    todo = {shard: groups[shard] for shard in range(count) if shard not in kept}
+    delta = sorted((a for articles in changed.values() for a in articles), key=urls.article)
+    if delta:
+        folders[count] = DELTA_FOLDER
+        keys[count] = _key([prints[a.source] for a in delta], engine)
+        old = saved.get("delta") if before else None
+        if old and old[0] == keys[count] and _still_there(DELTA_FOLDER, old, previous):
+            kept[count] = old
+        else:
+            todo[count] = delta
+    return _Plan(folders, todo, kept, keys, [page for ids in stale.values() for page in ids])
 
 
 def index_site(site: Site, urls: Urls, store: Store, output: Path, previous: Mapping[str, OldFile],
@@ -88,36 +146,34 @@ def index_site(site: Site, urls: Urls, store: Store, output: Path, previous: Map
     """Raises :class:`SiteError` naming the cause when Pagefind is missing, fails, dies or hangs."""
     binary = require_pagefind()
     engine = _engine(binary)
-    count = shard_count(len(site.articles), site.config.search_shard_size)
-    groups: list[list[Article]] = [[] for _ in range(count)]
-    for article in site.articles:
-        groups[shard_of(article, count)].append(article)
-    for group in groups:
-        group.sort(key=urls.article)
-    keys = [_key(group, site, urls, engine) for group in groups]
     saved = store.load(store.per_output(STORE_KIND, output)) if store.enabled else None
-    before = saved.get("shards", []) if isinstance(saved, dict) and saved.get("count") == count else []
-    shards: list[Any] = [None] * count
-    for shard, kept in enumerate(before):
-        if kept[0] == keys[shard] and _still_there(shard, kept, previous):
-            shards[shard] = kept
-    todo = [shard for shard in range(count) if shards[shard] is None]
+    plan = _plan(site, urls, saved, previous, engine)
+    records = dict(plan.kept)
     files: dict[str, bytes] = {}
-    for shard, raw in _index(todo, groups, site, urls, binary, jobs, timeout).items():
+    for slot, raw in _index(plan.groups, site, urls, binary, jobs, timeout).items():
         raw = canonical(raw)  # the same bytes from run to run (Pagefind writes some in hash-map order)
-        made = bundle_files(raw, shard)
+        made = bundle_files(raw, plan.folders[slot])
         files.update(made)
-        shards[shard] = [keys[shard], {path: len(data) for path, data in made.items()}, raw.get(ENTRY, b""),
-                         pages_in(raw)]
-    files[SHARDS_FILE] = shards_manifest([kept[3] for kept in shards])
-    reused = frozenset(path for shard in range(count) if shard not in todo for path in shards[shard][1])
-    index = SearchIndex(sum(kept[3] for kept in shards), len(files) + len(reused), count, len(todo))
-    return SearchFiles(index, files, reused, {"count": count, "shards": shards})
+        ids = fragment_ids(raw)
+        members = {a.source: [fingerprint(a, site, urls).hex(), ids.get(urls.article(a), "")]
+                   for a in plan.groups[slot]}
+        records[slot] = [plan.keys[slot], {path: len(data) for path, data in made.items()}, raw.get(ENTRY, b""),
+                         pages_in(raw), members]
+    count = len([slot for slot, folder in plan.folders.items() if folder != DELTA_FOLDER])
+    merged = [plan.folders[slot] for slot in sorted(plan.folders) if slot and records[slot][3]]
+    files[SHARDS_FILE] = shards_manifest(merged, plan.stale)
+    reused = frozenset(path for slot in plan.kept for path in records[slot][1])
+    pages = sum(records[slot][3] for slot in plan.folders) - len(plan.stale)
+    index = SearchIndex(pages, len(files) + len(reused), count, len(plan.groups))
+    saved_now = {"count": count, "engine": engine, "shards": [records[shard] for shard in range(count)],
+                 "delta": records.get(count)}
+    return SearchFiles(index, files, reused, saved_now)
 
 
-def _index(todo: list[int], groups: list[list[Article]], site: Site, urls: Urls, binary: Path, jobs: int,
+def _index(groups: dict[int, list[Article]], site: Site, urls: Urls, binary: Path, jobs: int,
            timeout: float) -> dict[int, dict[str, bytes]]:
-    """Each shard in ``todo`` -> its bundle's files, from up to ``jobs`` indexer processes at once."""
+    """Each slot in ``groups`` -> its bundle's files, from up to ``jobs`` indexer processes at once."""
+    todo = sorted(groups)
     if not todo:
         return {}
     deadline = time.monotonic() + timeout

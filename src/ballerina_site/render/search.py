@@ -16,6 +16,7 @@ static host.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from dataclasses import dataclass
@@ -60,6 +61,9 @@ def shard_folder(shard: int) -> str:
     return BUNDLE_DIR if shard == 0 else f"{BUNDLE_DIR}/shard-{shard}"
 
 
+DELTA_FOLDER = f"{BUNDLE_DIR}/delta"  # the articles changed since their shard was indexed
+
+
 def language_code(language: str) -> str:
     return language.split("-")[0].lower() if language else "en"
 
@@ -101,16 +105,28 @@ def keep_file(path: str, shard: int) -> bool:
     return shard == 0 and (path == "pagefind.js" or path.startswith("wasm."))
 
 
-def bundle_files(files: Mapping[str, bytes], shard: int) -> dict[str, bytes]:
-    """A shard's bundle as output paths -> bytes."""
-    base = shard_folder(shard)
-    return {f"{base}/{path}": data for path, data in sorted(files.items()) if keep_file(path, shard)}
+def bundle_files(files: Mapping[str, bytes], folder: str) -> dict[str, bytes]:
+    """A bundle as output paths -> bytes; the runtime only in the primary bundle, ``pagefind/``."""
+    shard = 0 if folder == BUNDLE_DIR else 1
+    return {f"{folder}/{path}": data for path, data in sorted(files.items()) if keep_file(path, shard)}
 
 
-def shards_manifest(pages: list[int]) -> bytes:
-    """``pagefind/shards.json``: the folders (relative to ``pagefind/``) of the bundles to merge, given
-    each shard's page count (an empty shard has no index of any language to merge)."""
-    return (json.dumps([f"shard-{shard}/" for shard in range(1, len(pages)) if pages[shard]]) + "\n").encode()
+def fragment_ids(files: Mapping[str, bytes]) -> dict[str, str]:
+    """Each page's URL -> its id in the bundle (a result's ``id`` in the browser: its fragment's name)."""
+    found = {}
+    for path, data in files.items():
+        if path.startswith("fragment/") and path.endswith(".pf_fragment"):
+            raw = gzip.decompress(data)
+            found[json.loads(raw[len(b"pagefind_dcd"):])["url"]] = path[len("fragment/"):-len(".pf_fragment")]
+    return found
+
+
+def shards_manifest(folders: list[str], stale: list[str]) -> bytes:
+    """``pagefind/shards.json``: the bundles to merge into the primary one (folders relative to
+    ``pagefind/``), and the ids of pages they hold that are out of date (edited or deleted since their
+    shard was indexed: the delta bundle has the edited ones), which search.js leaves out."""
+    bundles = [folder[len(BUNDLE_DIR) + 1:] + "/" for folder in folders]
+    return (json.dumps({"bundles": bundles, "stale": sorted(stale)}, sort_keys=True) + "\n").encode()
 
 
 def pages_in(files: Mapping[str, bytes]) -> int:
