@@ -180,23 +180,29 @@ def _index(groups: dict[int, list[Article]], site: Site, urls: Urls, binary: Pat
     language = language_code(site.config.language)
     lanes = [todo[lane::max(1, min(jobs, len(todo)))] for lane in range(max(1, min(jobs, len(todo))))]
 
+    services: list[Service] = []
+
     def run(lane: list[int]) -> dict[int, dict[str, bytes]]:
         made = {}
         with Service(binary, deadline) as service:
+            services.append(service)
             for shard in lane:
                 _, made[shard] = service.bundle((record(a, site, urls) for a in groups[shard]), language)
         return made
 
-    try:
-        with ThreadPoolExecutor(len(lanes)) as pool:
-            done: dict[int, dict[str, bytes]] = {}
-            for result in pool.map(run, lanes):
-                done.update(result)
-            return done
-    except IndexerError as exc:
-        raise SiteError([Problem("search", None, f"Pagefind {exc}",
-                                 "set `search: false` in site.yaml, or build with --no-search, to build "
-                                 "without search")]) from None
+    done: dict[int, dict[str, bytes]] = {}
+    with ThreadPoolExecutor(len(lanes)) as pool:
+        futures = [pool.submit(run, lane) for lane in lanes]
+        try:
+            for future in futures:
+                done.update(future.result())
+        except IndexerError as exc:
+            for service in services:  # the other lanes stop now, not at the deadline
+                service.stop()
+            raise SiteError([Problem("search", None, f"Pagefind {exc}",
+                                     "set `search: false` in site.yaml, or build with --no-search, to build "
+                                     "without search")]) from None
+    return done
 
 
 def remember(store: Store, output: Path, search: SearchFiles | None) -> None:

@@ -69,6 +69,10 @@ class Service:
                 with contextlib.suppress(OSError):
                     stream.close()
 
+    def stop(self) -> None:
+        """Kill the binary (from any thread): a wait for its replies then fails at once."""
+        self._kill()
+
     def _kill(self) -> None:
         with contextlib.suppress(OSError):
             os.killpg(self._process.pid, signal.SIGKILL)
