@@ -13,6 +13,7 @@ from pathlib import Path
 from ..core.errors import Problem
 
 CONTENT_DIR = "content"
+STATIC_DIR = "static"  # the site's own static files, copied as they are
 ARTICLE_SUFFIXES = (".md", ".markdown")
 
 

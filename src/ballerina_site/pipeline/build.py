@@ -1,10 +1,11 @@
 """The one build: ``build(options) -> BuildReport``, all that the CLI, the preview and ``check`` call.
 
     files -> content model -> site model -> plan -> rendered bytes -> written output
-    (load.py)              (load.py)      (plan.py) (rendering.py)  (here, through output/)
+    (load.py)              (load.py)      (plan.py) (rendering.py)  (output/; in a row in stages.py)
 
 When nothing changed since the last build into the same output, the store says so before anything
-is loaded (store/uptodate.py) and the report says the same as that build did.
+is loaded (store/uptodate.py) and the report says the same as that build did; the stages, and
+Markdown and Jinja with them, are then not even imported.
 """
 
 from __future__ import annotations
@@ -13,27 +14,16 @@ import gc
 import time
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Iterator
 
 from ..core.errors import Problem, raise_if_errors
-from ..content.discover import CONTENT_DIR
-from ..output.listing import FileStat, OldFile
-from ..output.writer import Staging, claim_output
-from ..site.redirects import save_lock
-from ..site.schedule import following_changes
+from ..content.discover import CONTENT_DIR, STATIC_DIR
 from ..store import uptodate
-from ..store.outputs import save_records
-from ..store.store import Store
-from .load import STATIC_DIR, load_site
 from .options import BuildOptions, build_time, options_key
-from .plan import GENERATOR, plan_site
-from .rendering import RenderedSite, render_site
-from .searching import SearchFiles, index_site, remember as remember_search
-from .report import BuildReport, BuildSummary, Counts, from_plain, summarize, to_plain, unchanged_since
+from .report import BuildReport, from_plain, unchanged_since
 
-__all__ = ["BuildOptions", "BuildReport", "GENERATOR", "build", "load_site"]
+__all__ = ["BuildOptions", "BuildReport", "build"]
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -42,15 +32,17 @@ def build(options: BuildOptions) -> BuildReport:
     options = replace(options, now=build_time(options))
     store = options.open_store()
     if not options.write:
-        return _check(options, store, started)
+        from . import stages
+        return stages.check(options, store, started)
     raise_if_errors(check_output_dir(options.root, options.output_dir))
     if store.enabled and options.skip_unchanged:
         same = uptodate.check(store, options.root, options.output_dir, options_key(options), options.now)
         if same is not None:
             summary = unchanged_since(from_plain(same.summary), time.perf_counter() - started, same.written)
             return BuildReport(summary, None)
+    from . import stages  # here, not above: a build that finds nothing changed never imports it
     with _without_cycle_collector():
-        return _build(options, store, started)
+        return stages.build_all(options, store, started)
 
 
 @contextmanager
@@ -65,72 +57,6 @@ def _without_cycle_collector() -> Iterator[None]:
     finally:
         if was_on:
             gc.enable()
-
-
-def _check(options: BuildOptions, store: Store, started: float) -> BuildReport:
-    """``ballerina-site check``: load, plan and render everything, write nothing (not even the store)."""
-    now = options.now or build_time(options)
-    quiet = Store(options.root, enabled=False)
-    loaded = load_site(options, quiet)
-    rendered = render_site(plan_site(loaded, options, now, quiet, None), options, now)
-    counts = Counts(len(rendered.files), len(loaded.static))
-    summary = summarize(options.output_dir, loaded.site, counts, time.perf_counter() - started,
-                        rendered.warnings, rendered.plan.redirects, None, loaded.parse)
-    return BuildReport(summary, loaded.site, rendered.plan.redirects, written=False)
-
-
-def _build(options: BuildOptions, store: Store, started: float) -> BuildReport:
-    root, output, now = options.root, options.output_dir, options.now or build_time(options)
-    inputs = uptodate.input_stats(root) if store.enabled else {}  # before reading any of them
-    with claim_output(output, store.spare_tree(output)) as previous:  # one build at a time from here
-        uptodate.forget(store, output)
-        loaded = load_site(options, store, inputs)
-        rendered = render_site(plan_site(loaded, options, now, store, previous), options, now)
-        search = index_site(loaded.site, loaded.urls, store, output, previous, options.jobs,
-                            loaded.site.config.search_timeout) if loaded.site.config.search else None
-        files, counts = _write(rendered, previous, output, search)
-        site = loaded.site
-        if options.published is not None:  # the live preview reloads its tabs now, not after the records
-            options.published(site)
-        config = site.config
-        lock_written = save_lock(root / config.redirects.lock_file, rendered.plan.redirects.lock) \
-            if options.record_urls else False
-        summary = summarize(output, site, counts, time.perf_counter() - started, rendered.warnings,
-                            rendered.plan.redirects, search.index if search else None, loaded.parse)
-        if store.enabled:
-            _remember(store, options, rendered, inputs, files, now, summary)
-            remember_search(store, output, search)
-    return BuildReport(summary, site, rendered.plan.redirects, search.index if search else None, lock_written)
-
-
-def _write(rendered: RenderedSite, previous: Mapping[str, OldFile], output: Path, search: SearchFiles | None
-           ) -> tuple[Mapping[str, FileStat], Counts]:
-    """Stage five, the only one that touches the output: stage every file and the search index, swap."""
-    static = rendered.plan.loaded.static
-    pages, reused = rendered.files, rendered.plan.reused
-    if search is not None:  # indexed before staging: a failed index keeps the previous site
-        pages, reused = {**pages, **search.files}, reused | search.reused
-    with Staging(output, previous) as staging:
-        staging.prepare({*pages, *reused, *static})
-        report = staging.complete(pages, static, reused)
-    index_files = search.index.files if search is not None else 0
-    kept = report.kept - (search.kept(previous) if search is not None else 0)
-    counts = Counts(report.pages - index_files, report.static_files, kept, len(rendered.plan.reused))
-    return (report.files or {}), counts
-
-
-def _remember(store: Store, options: BuildOptions, rendered: RenderedSite, inputs: uptodate.Stats,
-              files: Mapping[str, FileStat], now: datetime, summary: BuildSummary) -> None:
-    """What the next build reuses: each output file's fingerprint, and this build's inputs and summary."""
-    root, output = options.root, options.output_dir
-    save_records(store, output, rendered.fingerprints, files)
-    config = rendered.plan.loaded.site.config
-    named = [config.tags_file, config.authors_file, config.redirects.lock_file]
-    inputs.update(uptodate.named_stats(root, [name for name in named if "/" in name]))
-    inputs.update(uptodate.named_stats(root, [config.redirects.lock_file]))  # as this build left it
-    uptodate.save(store, output, options_key=options_key(options), inputs=inputs, files=files,
-                  built_at=now, until=rendered.steady_until, following=following_changes(rendered.plan.loaded.site),
-                  generator=GENERATOR, summary=to_plain(summary))
 
 
 def check_output_dir(root: Path, output: Path) -> list[Problem]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from ..content.discover import CONTENT_DIR, escaping_links, find_sources, source_name
+from ..content.discover import CONTENT_DIR, STATIC_DIR, escaping_links, find_sources, source_name
 from ..core.config import SiteConfig
 from ..core.configload import load_config
 from ..core.errors import Problem, SiteError, raise_if_errors
@@ -23,7 +23,6 @@ from .options import BuildOptions, build_time
 from .parsing import parse_sources
 from .report import ParseStats
 
-STATIC_DIR = "static"
 RELATED = "related"  # Keep Reading of every article, kept while no tag, date or slug changes
 Stats = Mapping[str, tuple[int, int, int, int]]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Mapping
+from typing import Any, Callable, Mapping
 
 from ..core.errors import Problem
 from ..render.environment import render_all
@@ -25,7 +25,7 @@ class RenderedSite:
     are not among them) and the static files to copy."""
 
     plan: Plan
-    files: Mapping[str, bytes]  # output path -> bytes
+    files: Mapping[str, Any]  # output path -> bytes, or what ``deliver`` made of them
     warnings: tuple[Problem, ...]
     fingerprints: Mapping[str, bytes | None] = field(default_factory=dict)  # output path -> fingerprint
     steady_until: float | None = None  # a timestamp: from then on, the clock alone changes the output
@@ -54,8 +54,11 @@ def clashes(pages: Mapping[str, bytes], generated: Mapping[str, bytes], static: 
     return problems
 
 
-def render_site(plan: Plan, options: BuildOptions, now: datetime) -> RenderedSite:
-    """Raises :class:`SiteError` with every problem found."""
+def render_site(plan: Plan, options: BuildOptions, now: datetime,
+                deliver: Callable[[str, bytes], Any] | None = None) -> RenderedSite:
+    """Raises :class:`SiteError` with every problem found. ``deliver(output path, bytes)``: handed
+    each page as soon as it is rendered (the write stage stages it), its result kept in the bytes'
+    place, so that a big site's pages are never all in memory at once."""
     site = plan.loaded.site
     todo = [page for page in plan.pages if page.output not in plan.reused]
     fingerprint = plan.fingerprinter.page if plan.fingerprinter is not None else None
@@ -64,7 +67,7 @@ def render_site(plan: Plan, options: BuildOptions, now: datetime) -> RenderedSit
     generated: dict[str, bytes] = {}  # made by this process while the workers render the pages
     pages, problems, later = render_all(plan.env, todo, options.root, options.jobs, options.progress,
                                         lambda: generated.update(generated_files(plan, now, memo)), fingerprint,
-                                        spread=parallel.run)
+                                        spread=parallel.run, deliver=deliver)
     problems = gate([*plan.warnings, *problems, *clashes(pages, generated, plan.loaded.static)], options.strict)
     moments = clock_moments((*site.articles, *site.scheduled, *site.expired, *site.drafts), site.config.sitemap.news)
     if any(not feed.articles for _, feed, _ in plan.feeds):  # an empty feed is dated by the build itself

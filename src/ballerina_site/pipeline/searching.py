@@ -113,12 +113,12 @@ def _plan(site: Site, urls: Urls, saved: Any, previous: Mapping[str, OldFile], e
     kept: dict[int, list[Any]] = {}
     changed: dict[int, list[Article]] = {}
     stale: dict[int, list[str]] = {}
-    for shard, record in enumerate(before):
-        if not _still_there(shard_folder(shard), record, previous):
+    for shard, stored in enumerate(before):
+        if not _still_there(shard_folder(shard), stored, previous):
             continue
-        kept[shard] = record
-        if record[0] != keys[shard]:
-            members = record[4]
+        kept[shard] = stored
+        if stored[0] != keys[shard]:
+            members = stored[4]
             changed[shard] = [a for a in groups[shard] if members.get(a.source, [None])[0] != prints[a.source]]
             now = {a.source for a in groups[shard]}
             stale[shard] = [ids[1] for source, ids in members.items()

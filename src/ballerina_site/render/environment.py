@@ -166,7 +166,8 @@ class Spread(Protocol):
     comes before it in the flow, so it does not import it)."""
 
     def __call__(self, func: Callable[[RenderState, Sequence[int]], list[Any]], items: Sequence[int],
-                 state: RenderState, jobs: int, *, portable: bool = ..., progress: Callable[[int], None] | None = ...,
+                 state: RenderState, jobs: int, *, portable: bool = ...,
+                 each: Callable[[Sequence[int], list[Any]], list[Any]] | None = ...,
                  meanwhile: Callable[[], None] | None = ...) -> list[Any]: ...
 
 
@@ -180,32 +181,40 @@ def render_all(env: jinja2.Environment, pages: Sequence[Page], root: Path, jobs:
                progress: Callable[[str, int, int], None] | None = None,
                meanwhile: Callable[[], None] | None = None,
                also: Callable[[Page], Any] | None = None,
-               spread: Spread | None = None) -> tuple[dict[str, Any], list[Problem], dict[str, Any]]:
+               spread: Spread | None = None,
+               deliver: Callable[[str, bytes], Any] | None = None
+               ) -> tuple[dict[str, Any], list[Problem], dict[str, Any]]:
     """Render every page, spread over ``jobs`` workers when there are enough pages and a ``spread``
     is given (else here); the same bytes and the same problems (in page order) either way; nothing
     is written. ``meanwhile``: other work for this process while the workers render. ``also``: a value
-    computed for each page where it is rendered (e.g. its fingerprint), returned by output path."""
+    computed for each page where it is rendered (e.g. its fingerprint), returned by output path.
+    ``deliver(output path, bytes)``: handed each page as it arrives; what it returns is kept in place
+    of the bytes (so a big site's pages need not all be held at once)."""
     pages = list(pages)
     total = len(pages)
     done = 0
 
-    def step(count: int) -> None:
-        nonlocal done
-        done += count
+    def arrived(chunk: Sequence[int], results: list[Any]) -> list[Any]:
         if progress:
+            nonlocal done
+            done += len(chunk)
             progress("rendering", done, total)
+        if deliver is None:
+            return results
+        return [_delivered(deliver, pages[index].output, result, also is not None)
+                for index, result in zip(chunk, results)]
 
     order = heaviest_first(pages)
     state: RenderState = (env, pages, root, also)
     if spread is not None and jobs > 1 and total >= RENDER_POOL_THRESHOLD:
-        ordered = spread(render_chunk, order, state, jobs, portable=False, progress=step, meanwhile=meanwhile)
+        ordered = spread(render_chunk, order, state, jobs, portable=False, each=arrived, meanwhile=meanwhile)
     else:
         if meanwhile is not None:
             meanwhile()
         ordered = []
         for start in range(0, total, 100):
-            ordered += render_chunk(state, order[start:start + 100])
-            step(len(ordered) - done)
+            chunk = order[start:start + 100]
+            ordered += arrived(chunk, render_chunk(state, chunk))
     results: list[Any] = [None] * total
     for index, result in zip(order, ordered):
         results[index] = result
@@ -213,3 +222,12 @@ def render_all(env: jinja2.Environment, pages: Sequence[Page], root: Path, jobs:
         return (*collect(pages, results), {})
     return (*collect(pages, [result for result, _ in results]),
             {page.output: extra for page, (_, extra) in zip(pages, results)})
+
+
+def _delivered(deliver: Callable[[str, bytes], Any], output: str, result: Any, paired: bool) -> Any:
+    """A rendered page handed on; a failure (a tuple, see :func:`render_page`) stays as it is."""
+    page = result[0] if paired else result
+    if isinstance(page, tuple):
+        return result
+    kept = deliver(output, page)
+    return (kept, result[1]) if paired else kept

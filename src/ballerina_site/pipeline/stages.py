@@ -1,0 +1,101 @@
+"""The build's stages in a row, for :func:`build.build` when something changed (or for ``check``):
+
+    load (load.py) -> plan (plan.py) -> render (rendering.py) and write (output/), then remember (store/)
+
+Kept apart from build.py so that a build which finds nothing changed never imports Markdown, Jinja
+or the rest of the pipeline (a third of its time).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Mapping
+
+from ..output.listing import FileStat
+from ..output.writer import Previous, Staging, claim_output
+from ..render.search import BUNDLE_DIR
+from ..site.redirects import save_lock
+from ..site.schedule import following_changes
+from ..store import uptodate
+from ..store.outputs import save_records
+from ..store.store import Store
+from .load import load_site
+from .options import BuildOptions, build_time, options_key
+from .plan import GENERATOR, Plan, plan_site
+from .rendering import RenderedSite, render_site
+from .report import BuildReport, BuildSummary, Counts, summarize, to_plain
+from .searching import SearchFiles, index_site, remember as remember_search
+
+
+def check(options: BuildOptions, store: Store, started: float) -> BuildReport:
+    """``ballerina-site check``: load, plan and render everything, write nothing (not even the store)."""
+    now = options.now or build_time(options)
+    quiet = Store(options.root, enabled=False)
+    loaded = load_site(options, quiet)
+    rendered = render_site(plan_site(loaded, options, now, quiet, None), options, now)
+    counts = Counts(len(rendered.files), len(loaded.static))
+    summary = summarize(options.output_dir, loaded.site, counts, time.perf_counter() - started,
+                        rendered.warnings, rendered.plan.redirects, None, loaded.parse)
+    return BuildReport(summary, loaded.site, rendered.plan.redirects, written=False)
+
+
+def build_all(options: BuildOptions, store: Store, started: float) -> BuildReport:
+    root, output, now = options.root, options.output_dir, options.now or build_time(options)
+    inputs = uptodate.input_stats(root) if store.enabled else {}  # before reading any of them
+    with claim_output(output, store.spare_tree(output)) as previous:  # one build at a time from here
+        uptodate.forget(store, output)
+        loaded = load_site(options, store, inputs)
+        plan = plan_site(loaded, options, now, store, previous)
+        rendered, search, files, counts = _render_and_write(plan, options, now, previous, store)
+        site = loaded.site
+        if options.published is not None:  # the live preview reloads its tabs now, not after the records
+            options.published(site)
+        config = site.config
+        lock_written = save_lock(root / config.redirects.lock_file, plan.redirects.lock) \
+            if options.record_urls else False
+        index = search.index if search is not None else None
+        summary = summarize(output, site, counts, time.perf_counter() - started, rendered.warnings,
+                            plan.redirects, index, loaded.parse)
+        if store.enabled:
+            _remember(store, options, rendered, inputs, files, now, summary)
+            remember_search(store, output, search)
+    return BuildReport(summary, site, plan.redirects, index, lock_written)
+
+
+def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous: Previous, store: Store
+                      ) -> tuple[RenderedSite, SearchFiles | None, Mapping[str, FileStat], Counts]:
+    """Stages four and five together: each page is staged as it comes from the workers (only the
+    write stage touches the output), then the search index (only what changed: pipeline/searching.py)
+    is staged with them and the whole folder swapped in. A failed index keeps the previous site."""
+    site = plan.loaded.site
+    static = plan.loaded.static
+    search_files = [path for path in previous if path.startswith(BUNDLE_DIR + "/")] if site.config.search else []
+    with Staging(options.output_dir, previous) as staging:
+        staging.prepare({*(page.output for page in plan.pages), *(feed[0] for feed in plan.feeds),
+                         *plan.reused, *static, *search_files})
+        rendered = render_site(plan, options, now, deliver=staging.put)
+        pages, reused = rendered.files, plan.reused
+        search = index_site(site, plan.loaded.urls, store, options.output_dir, previous, options.jobs,
+                            site.config.search_timeout) if site.config.search else None
+        if search is not None:
+            pages, reused = {**pages, **search.files}, reused | search.reused
+        report = staging.complete(pages, static, reused)
+    index_files = search.index.files if search is not None else 0
+    kept = report.kept - (search.kept(previous) if search is not None else 0)
+    counts = Counts(report.pages - index_files, report.static_files, kept, len(plan.reused))
+    return rendered, search, (report.files or {}), counts
+
+
+def _remember(store: Store, options: BuildOptions, rendered: RenderedSite, inputs: uptodate.Stats,
+              files: Mapping[str, FileStat], now: datetime, summary: BuildSummary) -> None:
+    """What the next build reuses: each output file's fingerprint, and this build's inputs and summary."""
+    root, output = options.root, options.output_dir
+    save_records(store, output, rendered.fingerprints, files)
+    config = rendered.plan.loaded.site.config
+    named = [config.tags_file, config.authors_file, config.redirects.lock_file]
+    inputs.update(uptodate.named_stats(root, [name for name in named if "/" in name]))
+    inputs.update(uptodate.named_stats(root, [config.redirects.lock_file]))  # as this build left it
+    uptodate.save(store, output, options_key=options_key(options), inputs=inputs, files=files,
+                  built_at=now, until=rendered.steady_until, following=following_changes(rendered.plan.loaded.site),
+                  generator=GENERATOR, summary=to_plain(summary))
