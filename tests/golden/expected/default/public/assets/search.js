@@ -18,20 +18,25 @@
   var pending = ranked([]);
   var timer = 0;
 
-  /* The index comes in shards (pagefind/shards.json lists all but the first): each is merged into
-     the primary bundle with Pagefind's own mergeIndex, tagged with a "shard" filter of its own so
-     that a search without words can list each shard's articles apart (see newestFirst). Pagefind
-     runs without its web worker: one script less to download, and a search takes milliseconds. */
+  /* The index comes in shards: pagefind/shards.json lists the bundles to merge into the primary one
+     (with Pagefind's own mergeIndex, each tagged with a "shard" filter of its own so that a search
+     without words can list each apart, see newestFirst) and the ids of pages that are out of date
+     there (edited or deleted since their shard was indexed; the "delta" bundle has the edited ones),
+     which are left out of every result. Pagefind runs without its web worker: one script less to
+     download, and a search takes milliseconds. */
   var shardNames = ["0"];
+  var stale = new Set();
 
   function load() {
     if (!pagefind) {
       var bundle = script.dataset.pagefind.replace(/[^\/]*$/, "");
-      var shards = fetch(bundle + "shards.json").then(function (response) {
-        return response.ok ? response.json() : [];
-      }).catch(function () { return []; });
+      var manifest = fetch(bundle + "shards.json").then(function (response) {
+        return response.ok ? response.json() : {};
+      }).catch(function () { return {}; });
       pagefind = import(script.dataset.pagefind).then(function (pf) {
-        return shards.then(function (list) {
+        return manifest.then(function (found) {
+          var list = found.bundles || [];
+          stale = new Set(found.stale || []);
           var tagged = list.length ? { mergeFilter: { shard: "0" } } : {};
           return Promise.resolve(pf.options(Object.assign({ baseUrl: script.dataset.base, noWorker: true },
                                                           tagged))).then(function () {
@@ -45,6 +50,10 @@
       });
     }
     return pagefind;
+  }
+
+  function upToDate(results) {
+    return results.filter(function (r) { return !stale.has(r.id); });
   }
 
   /* Results one page at a time. With words, Pagefind ranks the merged shards itself. Without words
@@ -64,7 +73,7 @@
     return Promise.all(shardNames.map(function (name) {
       return pf.search(null, { filters: Object.assign({}, filters, { shard: name }), sort: { date: "desc" } });
     })).then(function (found) {
-      var lists = found.map(function (f) { return f ? f.results.slice() : []; });
+      var lists = found.map(function (f) { return f ? upToDate(f.results) : []; });
       var heads = lists.map(function () { return null; });
       function head(i) {
         if (!heads[i] && lists[i].length) heads[i] = lists[i].shift().data();
@@ -211,7 +220,7 @@
     return load().then(function (pf) {
       if (!query && shardNames.length > 1) return newestFirst(pf, filters);
       return pf.search(query || null, { filters: filters, sort: query ? undefined : { date: "desc" } })
-        .then(function (found) { return found && ranked(found.results.slice()); });
+        .then(function (found) { return found && ranked(upToDate(found.results)); });
     }).then(function (found) {
       if (run !== current || !found) return;
       list.textContent = "";
