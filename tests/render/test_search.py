@@ -182,10 +182,10 @@ def test_two_builds_give_the_same_bytes_search_index_included(tmp_path: Path, sh
 
 
 FAKE_INDEXERS = {  # a stand-in for the Pagefind binary, and what the build must say about it
-    "fails": ("echo 'Error: No space left on device (os error 28)' >&2; exit 3",
-              "Pagefind stopped before it was done: it exited with status 3: Error: No space left on device"),
+    "fails": ("echo 'Error: the index is broken' >&2; exit 3",
+              "Pagefind stopped before it was done: it exited with status 3: Error: the index is broken"),
     "killed": ("kill -9 $$", "Pagefind stopped before it was done: it was killed (SIGKILL, perhaps out of memory)"),
-    "hangs": ("sleep 600", "Pagefind did not finish in time and was stopped"),
+    "hangs": ("sleep 600", "Pagefind did not finish within 3 s and was stopped"),
 }
 
 
@@ -193,7 +193,7 @@ FAKE_INDEXERS = {  # a stand-in for the Pagefind binary, and what the build must
 def test_failed_indexing_keeps_the_previous_output(tmp_path: Path, fault: str) -> None:
     """A failing, killed or hanging indexer: exit 1 within the timeout, the cause named, the
     previous site untouched and the output's lock released (the next build runs)."""
-    out = built(tmp_path, "title: T\nsearch_timeout: 3\n")
+    out = built(tmp_path)
     before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
     (tmp_path / "site" / "content" / "2025-06-04-new.md").write_text(article("Brand New", "2025-06-04"))
     script, said = FAKE_INDEXERS[fault]
@@ -201,7 +201,7 @@ def test_failed_indexing_keeps_the_previous_output(tmp_path: Path, fault: str) -
     fake.write_text(f"#!/bin/sh\n{script}\n")
     fake.chmod(0o755)
     result = run_cli("build", "--source", str(tmp_path / "site"), "--output", str(out),
-                     env={"PAGEFIND_BINARY_PATH": str(fake)}, timeout=60)
+                     env={"PAGEFIND_BINARY_PATH": str(fake), "BALLERINA_SEARCH_TIMEOUT": "3"}, timeout=60)
     assert result.returncode == 1
     assert result.stderr.startswith(f"search: {said}"), result.stderr
     assert "Traceback" not in result.stderr
@@ -355,3 +355,41 @@ def test_browser_search_after_an_edit_finds_the_new_text_once(tmp_path: Path, br
     finally:
         server.shutdown()
         server.server_close()
+
+
+def fake_pagefind(tmp_path: Path, script: str) -> str:
+    binary = tmp_path / "fake-pagefind"
+    binary.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    binary.chmod(0o755)
+    return str(binary)
+
+
+def test_a_hanging_indexer_is_stopped_and_the_lock_released(tmp_path: Path) -> None:
+    """With no free inodes Pagefind hangs: the build stops it at its time limit, says so, exits 1,
+    keeps the previous output, and the next build is not locked out."""
+    out = built(tmp_path)
+    before = (out / "index.html").read_bytes()
+    (tmp_path / "site" / "content" / "2025-06-04-new.md").write_text(article("Brand New", "2025-06-04"))
+    hang = fake_pagefind(tmp_path, "exec sleep 600\n")
+    result = run_cli("build", "--source", str(tmp_path / "site"), "--output", str(out), timeout=60,
+                     env={"PAGEFIND_BINARY_PATH": hang, "BALLERINA_SEARCH_TIMEOUT": "1"})
+    assert result.returncode == 1
+    assert ("search: Pagefind did not finish within 1 s and was stopped (set BALLERINA_SEARCH_TIMEOUT to allow "
+            "it longer) (set `search: false` in site.yaml (or use --no-search) to build without search)"
+            in result.stderr.splitlines())
+    assert (out / "index.html").read_bytes() == before
+    again = run_cli("build", "--source", str(tmp_path / "site"), "--output", str(out), "--no-search")
+    assert again.returncode == 0, again.stderr
+    assert "another build" not in again.stderr
+
+
+def test_a_full_disk_is_named_as_the_cause_not_the_indexer(tmp_path: Path) -> None:
+    out = built(tmp_path)
+    (tmp_path / "site" / "content" / "2025-06-04-new.md").write_text(article("Brand New", "2025-06-04"))
+    full = fake_pagefind(tmp_path, "echo 'Error: No space left on device (os error 28)' >&2\nexit 1\n")
+    result = run_cli("build", "--source", str(tmp_path / "site"), "--output", str(out),
+                     env={"PAGEFIND_BINARY_PATH": full})
+    assert result.returncode == 1
+    assert (f"search: cannot write the search index: the disk holding {out.parent} is full (free some space "
+            "and build again; the previous output is unchanged)") in result.stderr.splitlines()
+    assert "Pagefind failed" not in result.stderr

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from .common import Commands, count, fail, site_options
+from .common import Commands, count, fail, force_option, keep_going_option, site_options
 
 if TYPE_CHECKING:
     from ..serve.preview import Preview, Rebuilt
@@ -21,8 +21,10 @@ def add_parser(commands: Commands) -> None:
                                             "static host would. With --watch, rebuild on every save and "
                                             "reload the open browser tabs.")
     site_options(serve)
+    keep_going_option(serve)
     serve.add_argument("--output", "-o", type=Path, metavar="DIR",
                        help="output folder (default: public/ inside the site folder)")
+    force_option(serve)
     serve.add_argument("--watch", "-w", action="store_true",
                        help="rebuild when content/, templates/, static/, site.yaml or the tags file "
                             "change, and live-reload open tabs")
@@ -65,7 +67,10 @@ def show_rebuild(outcome: Rebuilt) -> None:
     verb = "rebuilt" if changes is not None else "built"
     reused = outcome.report.summary.reused
     rendered = f" ({outcome.report.pages - reused} rendered)" if reused else ""
-    say(f"{verb} {count(outcome.report.pages, 'page')}{rendered} in {outcome.seconds * 1000:.0f} ms{served}{what}")
+    left_out = len({p.path for p in outcome.report.summary.rejected})
+    left = f"; {count(left_out, 'article')} with errors left out" if left_out else ""
+    say(f"{verb} {count(outcome.report.pages, 'page')}{rendered} in {outcome.seconds * 1000:.0f} ms{served}{what}"
+        f"{left}")
 
 
 def is_loopback(host: str) -> bool:
@@ -89,11 +94,16 @@ def run(args: argparse.Namespace) -> int:
     if args.port is not None and not 0 <= args.port <= 65535:
         say(f"error: --port {args.port}: a port is a number from 0 to 65535", error=True)
         return 2
+    from ..core.sitefiles import not_a_site
+
+    problem = not_a_site(args.source)
+    if problem is not None:  # even with --watch: there is no site to wait for
+        return fail([problem], "build")
     watch = args.watch or args.poll
     options = ServeOptions(BuildOptions(root=args.source, output=args.output, base_url=args.base_url,
-                                        drafts=args.drafts, future=args.future,
+                                        drafts=args.drafts, future=args.future, keep_going=args.keep_going,
                                         search=args.search, search_shard_size=PREVIEW_SHARD_SIZE,
-                                        cache=True, jobs=default_jobs()),  # rebuilds skip unchanged Markdown
+                                        cache=True, jobs=default_jobs(), force=args.force),  # rebuilds skip unchanged Markdown
                            host=args.host, port=args.port, watch=watch, poll=args.poll)
     preview = Preview(options)
     closing = False

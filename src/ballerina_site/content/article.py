@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -18,16 +18,19 @@ from ..core.config import SiteConfig
 from ..core.dates import DateError, parse_date
 from ..core.errors import Problem
 from ..core.model import Article
+from ..core.urlcheck import HINT as URL_HINT, url_problem
 from .discover import source_name
 from .embeds import EmbedProblem
-from .fields import KNOWN_KEYS, Fields, read_aliases, read_category, read_draft, read_slug, read_slugs, read_tags
+from .fields import (KNOWN_KEYS, Fields, file_date, read_aliases, read_authors, read_categories, read_category, read_draft,
+                     read_slug, read_slugs, read_tags, with_synonyms)
 from .frontmatter import FrontMatter, FrontMatterFailure, split_front_matter
+from .leftovers import protect_leftovers
 from .markup import MarkupTooDeep, count_words, first_paragraph, local_links, plain_text, render_markdown_checked
 
-__all__ = ["KNOWN_KEYS", "MAX_ARTICLE_BYTES", "Parsed", "parse_article", "parse_data", "parse_settings",
+__all__ = ["KNOWN_KEYS", "MAX_ARTICLE_BYTES", "Parsed", "parse_article", "parse_data", "parse_settings", "article_limit",
            "read_data", "read_source"]  # KNOWN_KEYS: the front matter keys an article may have (see .fields)
 
-MAX_ARTICLE_BYTES = 2 * 1024 * 1024
+MAX_ARTICLE_BYTES = 16 * 1024 * 1024  # the default of `max_article_mb`
 """Larger files are refused before parsing: a news article is a few KB, and Markdown needs ~3 s per MB."""
 
 
@@ -61,12 +64,18 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
     split = split_front_matter(text)
     if isinstance(split, FrontMatterFailure):
         return Parsed(None, (Problem(source, split.line, split.message, split.hint, column=split.column),))
-    fields = Fields(source, split.meta, split.key_lines, [])
+    problems: list[Problem] = []
+    meta, key_lines = with_synonyms(source, split.meta, split.key_lines, problems)
+    fields = Fields(source, meta, key_lines, problems)
     extra = fields.extra()
     title = read_title(fields)
     dates = read_dates(fields, config)
-    aliases, tags, category = read_aliases(fields), read_tags(fields), read_category(fields)
+    category_name, more_tags = read_categories(fields)
+    aliases, tags = read_aliases(fields), read_tags(fields, tuple(more_tags))
+    category = read_category(fields, category_name)
     slug, draft = read_slug(fields), read_draft(fields)
+    image = read_url(fields, "image")
+    authors = read_authors(fields) or ((config.author.name,) if config.author.name else ())
     body = read_body(split, fields, config)
     if any(p.is_error for p in fields.problems) or dates.date is None:
         return Parsed(None, tuple(fields.problems))
@@ -76,14 +85,23 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
         source=source, slug=slug, title=title, date=dates.date, has_time=dates.has_time, updated=dates.updated,
         summary=body.summary, body_html=body.html, word_count=body.words,
         reading_minutes=max(1, math.ceil(body.words / config.words_per_minute)),
-        tags=tags, category=category, author=fields.text("author") or config.author.name, draft=draft,
-        image=fields.text("image"), image_alt=fields.text("image_alt"),
+        tags=tags, category=category, authors=authors, draft=draft,
+        image=image, image_alt=fields.text("image_alt"),
         related=read_slugs(fields, "related"), related_exclude=read_slugs(fields, "related_exclude"),
         publish_date=dates.publish_date, expiry_date=dates.expiry_date, aliases=aliases,
         extra=extra, key_lines=MappingProxyType(dict(fields.lines)),
         links=link_lines(body.html, split.body, split.body_line),
     )
     return Parsed(article, tuple(fields.problems))
+
+
+def read_url(fields: Fields, key: str) -> str:
+    """A link or image URL: only of the kinds urlcheck.py allows."""
+    value = fields.text(key)
+    problem = url_problem(value, f"`{key}`") if value else None
+    if problem is not None:
+        fields.problem(key, problem, URL_HINT)
+    return value
 
 
 def read_title(fields: Fields) -> str:
@@ -100,7 +118,14 @@ def read_dates(fields: Fields, config: SiteConfig) -> Dates:
     """``date`` (required), ``updated``, and the window the article is live in."""
     zone = config.zone
     date, has_time = None, False
-    if fields.meta.get("date") is None:
+    named = file_date(fields.source)
+    if fields.meta.get("date") is None and named is not None:
+        try:
+            date = parse_date(named, zone).value
+        except DateError as exc:
+            fields.problems.append(Problem(fields.source, None, f"the date in the file name: {exc}",
+                                           "add `date:` to the front matter"))
+    elif fields.meta.get("date") is None:
         fields.problems.append(Problem(fields.source, fields.lines.get("date", 1), "missing `date`",
                                        "add e.g. `date: 2025-06-02T23:14:00-04:00`"))
     else:
@@ -122,8 +147,17 @@ def read_dates(fields: Fields, config: SiteConfig) -> Dates:
 
 
 def render_body(split: FrontMatter, fields: Fields, unsafe_html: bool) -> str:
-    """The body as HTML; what Markdown cannot convert, or an embed it refuses, is a problem at its line."""
+    """The body as HTML; what Markdown cannot convert, or an embed it refuses, is a problem at its line.
+    Template syntax of another generator is shown as written, with a warning at its line."""
     faults: tuple[EmbedProblem, ...] = ()
+    body, leftovers = protect_leftovers(split.body)
+    for leftover in leftovers:
+        fields.problems.append(Problem(
+            fields.source, split.body_line + leftover.line,
+            f"{leftover.kind} `{leftover.text}` is not run here; shown as written",
+            f"convert it by hand or with `ballerina-site import {'hugo' if 'Hugo' in leftover.kind else 'jekyll'}`",
+            "warning"))
+    split = replace(split, body=body)
     try:
         body_html, faults = render_markdown_checked(split.body, unsafe_html)
     except MarkupTooDeep as exc:
@@ -164,11 +198,15 @@ def link_lines(body_html: str, body: str, body_line: int) -> tuple[tuple[str, in
     return tuple(found)
 
 
+def article_limit(config: SiteConfig) -> int:
+    return config.max_article_mb * 1024 * 1024
+
+
 def parse_settings(config: SiteConfig) -> tuple[object, ...]:
     """Every config value :func:`parse_article` reads: the build cache keys parsed articles on them,
     so keep this in step with parse_article (a value missing here would serve stale articles)."""
     return (config.timezone, str(config.zone), config.words_per_minute, config.author.name,
-            config.markdown.unsafe_html)
+            config.markdown.unsafe_html, config.max_article_mb)
 
 
 def decode(data: bytes, source: str) -> str | Problem:
@@ -181,15 +219,17 @@ def decode(data: bytes, source: str) -> str | Problem:
                                      f"{exc.start})", "save the file as UTF-8", column=column)
 
 
-def read_data(path: Path, root: Path) -> tuple[str, bytes | Parsed]:
-    """The source name and the file's bytes, or the problem reading them (too big, unreadable)."""
+def read_data(path: Path, root: Path, limit: int = MAX_ARTICLE_BYTES) -> tuple[str, bytes | Parsed]:
+    """The source name and the file's bytes, or the problem reading them (bigger than ``limit``
+    bytes, unreadable)."""
     source = source_name(path, root)
     try:
         size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
+        if size > limit:
             return source, Parsed(None, (Problem(source, None, f"file is {size / 1024 / 1024:.1f} MB; articles may "
-                                                               f"be at most {MAX_ARTICLE_BYTES // 1024 // 1024} MB",
-                                                 "split it, or move large data out of the article"),))
+                                                               f"be at most {limit / 1024 / 1024:g} MB",
+                                                 "split it, move large data out of the article, or raise "
+                                                 "`max_article_mb` in site.yaml"),))
         return source, path.read_bytes()
     except OSError as exc:
         return source, Parsed(None, (Problem(source, None, f"cannot read file: {exc.strerror}"),))
@@ -203,5 +243,5 @@ def parse_data(source: str, data: bytes, config: SiteConfig) -> Parsed:
 
 
 def read_source(path: Path, root: Path, config: SiteConfig) -> Parsed:
-    source, data = read_data(path, root)
+    source, data = read_data(path, root, article_limit(config))
     return data if isinstance(data, Parsed) else parse_data(source, data, config)

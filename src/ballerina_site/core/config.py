@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 CONFIG_FILE = "site.yaml"
-PERMALINK_FIELDS = ("year", "month", "day", "slug", "category")
+PERMALINK_FIELDS = ("year", "month", "day", "slug", "category", "section")
 SITEMAP_LIMIT = 50_000
 """Search engines read at most this many URLs from one sitemap file."""
 
@@ -116,13 +116,15 @@ class SiteConfig:
     timezone: str = option("UTC", "IANA zone for dates written without one, e.g. `America/New_York`.")
     page_size: int = option(10, "Articles per listing page (home, tags, categories).")
     permalink: str = option("/{year}/{month}/{day}/{slug}/",
-                            "Article URL pattern; fields: {year} {month} {day} {slug} {category}.")
+                            "Article URL pattern; fields: {year} {month} {day} {slug} {category} {section}.")
     keep_reading: int = option(3, "How many related articles end each article (0 hides Keep Reading).")
     related_window: int = option(200, "For a tag on more articles than this, only this many nearest in "
                                       "time are scored (keeps Keep Reading fast on large archives).")
     date_format: str = option("%B %-d, %Y", "strftime pattern for dates shown to readers.")
     time_format: str = option("%-I:%M %p %Z", "strftime pattern for times shown to readers.")
     words_per_minute: int = option(230, "Reading speed used for the reading time.")
+    max_article_mb: int = option(16, "Largest article file, in MB; a bigger one is an error (Python-Markdown "
+                                     "converts a 4 MB article in about a second).")
     author: Author = option(Author(), "Default author: `name`, `url`, `bio`.", dict)
     promo: Promo | None = option(None, "Sponsor block beside articles: `label`, `title`, `subtitle`, `text`, "
                                        "`link_text`, `link_url`; false hides it.", (dict, type(None), bool),
@@ -159,8 +161,6 @@ class SiteConfig:
     search_shard_size: int = option(2000, "Articles per search index shard, on average at most: an edit "
                                           "indexes one shard again; fewer, bigger shards make a reader's first "
                                           "search download less.")
-    search_timeout: int = option(600, "Seconds the search indexer may take in all before the build stops it "
-                                      "and fails (the previous output stays as it was).")
     redirects: Redirects = option(Redirects(), "`strict` (true: a changed article URL fails the build unless "
                                                "the old one is in `aliases`) and `lock_file` (the record of "
                                                "published URLs, default `urls.lock`).", dict)

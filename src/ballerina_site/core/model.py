@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any, Literal, Mapping
 
 from .config import SiteConfig
+from .dates import local_day
 
 TermKind = Literal["tag", "category"]
 
@@ -38,7 +39,7 @@ class Article:
     reading_minutes: int
     tags: tuple[Label, ...] = ()
     category: Label | None = None
-    author: str = ""
+    authors: tuple[str, ...] = ()  # as written, in byline order
     draft: bool = False
     image: str = ""
     image_alt: str = ""
@@ -63,6 +64,11 @@ class Article:
 
     def line_of(self, key: str) -> int | None:
         return self.key_lines.get(key)
+
+    @property
+    def author(self) -> str:
+        """The first author (templates written for one author per article keep working)."""
+        return self.authors[0] if self.authors else ""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -114,7 +120,10 @@ class Month:
 
     @property
     def first_day(self) -> datetime:
-        return self.articles[0].date.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        """The month's first day (in the articles' zone), for showing the month: its year and month
+        are the month's own, whatever zone its first article's date is written in."""
+        return self.articles[0].date.replace(year=self.year, month=self.month, day=1, hour=0, minute=0,
+                                             second=0, microsecond=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,10 +145,7 @@ class Site:
     scheduled: tuple[Article, ...] = ()  # future-dated, left out of this build
     drafts: tuple[Article, ...] = ()  # drafts left out of this build
     authors: tuple[Person, ...] = ()  # by name
-    author_by_source: Mapping[str, Person] = field(default_factory=lambda: EMPTY)  # article source -> author
-
-    def author_of(self, article: Article) -> Person | None:
-        return self.author_by_source.get(article.source)
+    authors_by_source: Mapping[str, tuple[Person, ...]] = field(default_factory=lambda: EMPTY)  # source -> byline
     expired: tuple[Article, ...] = ()  # past their expiry_date, left out of this build
     upcoming: tuple[Change, ...] = ()  # future publish and expiry times, soonest first
 
@@ -148,13 +154,28 @@ class Site:
         """The next time a rebuild would show a different site (for a cron job), or None."""
         return self.upcoming[0].at if self.upcoming else None
 
+    def authors_of(self, article: Article) -> tuple[Person, ...]:
+        """The article's authors, in byline order."""
+        return self.authors_by_source.get(article.source, ())
+
+    def author_of(self, article: Article) -> Person | None:
+        """The article's first author."""
+        found = self.authors_by_source.get(article.source)
+        return found[0] if found else None
+
     def keep_reading(self, article: Article) -> tuple[Article, ...]:
         return self.related.get(article.source, ())
 
     @property
     def months(self) -> tuple[Month, ...]:
-        """The archive: articles grouped by the month of their date, newest month first."""
+        """The archive: articles grouped by the month of their date in the site's zone, newest first."""
         groups: list[Month] = []
-        for (year, month), members in itertools.groupby(self.articles, lambda a: (a.date.year, a.date.month)):
+        zone = self.config.zone
+
+        def month_of(article: Article) -> tuple[int, int]:
+            local = local_day(article.date, zone)
+            return local.year, local.month
+
+        for (year, month), members in itertools.groupby(self.articles, month_of):
             groups.append(Month(year, month, tuple(members)))
         return tuple(groups)

@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Iterator
 
 from ..core.errors import Problem, raise_if_errors
+from ..core.sitefiles import not_a_site
 from ..content.discover import CONTENT_DIR, STATIC_DIR
+from ..output.ownership import real_folder
 from ..store import uptodate
 from .options import BuildOptions, build_time, options_key
 from .report import BuildReport, from_plain, unchanged_since
@@ -29,12 +31,14 @@ __all__ = ["BuildOptions", "BuildReport", "build"]
 def build(options: BuildOptions) -> BuildReport:
     """Raises :class:`SiteError` with every problem found; a failed build leaves the output as it was."""
     started = time.perf_counter()
+    raise_if_errors([problem for problem in [not_a_site(options.root)] if problem is not None])
     options = replace(options, now=build_time(options))
     store = options.open_store()
     if not options.write:
         from . import stages
         return stages.check(options, store, started)
     raise_if_errors(check_output_dir(options.root, options.output_dir))
+    options = replace(options, output=real_folder(options.output_dir))  # behind a symlink: its folder
     if store.enabled and options.skip_unchanged:
         same = uptodate.check(store, options.root, options.output_dir, options_key(options), options.now)
         if same is not None:

@@ -24,12 +24,14 @@ class BuildOptions:
     expired: bool = False  # include articles past their expiry_date
     now: datetime | None = None  # "now" for future-dated articles; default: the clock
     strict: bool = False  # warnings count as errors
+    keep_going: bool = False  # build without the articles that have errors (listed; the CLI exits 1)
     search: bool | None = None  # None: as site.yaml says (`search`, default on)
     search_shard_size: int | None = None  # None: as site.yaml says (the preview indexes in smaller shards)
     record_urls: bool = True  # keep urls.lock up to date after a successful build
     cache: bool = False  # keep what later builds can reuse in the store (the CLI turns it on)
     jobs: int = 1  # worker processes; 1: all in this process
     write: bool = True  # False: check everything, write nothing (``ballerina-site check``)
+    force: bool = False  # replace an output folder the tool did not make (its files are set aside)
     skip_unchanged: bool = True  # False: build even when nothing changed since the last build
     store: Store | None = None  # a long-lived store (the preview's); None: one for this build
     progress: Callable[[str, int, int], None] | None = None  # (stage, done, total), for a progress display
@@ -58,4 +60,4 @@ def options_key(options: BuildOptions) -> str:
     """The options that shape the output (the clock is judged apart, see store/uptodate.py)."""
     return repr((str(options.output_dir.absolute()), options.base_url, options.drafts, options.future,
                  options.expired, options.strict, options.search, options.search_shard_size,
-                 options.record_urls))
+                 options.record_urls, options.keep_going))

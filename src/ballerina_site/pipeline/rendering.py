@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from ..core.errors import Problem
+from ..core.model import Article
 from ..render.environment import render_all
 from ..render.feeds import render_feeds
 from ..render.sitemaps import render_sitemaps
+from ..site.pages import Page
 from ..site.redirects import netlify_redirects
 from ..site.schedule import BUILD_INFO, build_info
 from ..store.uptodate import clock_moments, steady_until
@@ -45,8 +47,23 @@ def generated_files(plan: Plan, now: datetime, memo: dict[str, object] | None = 
     return made
 
 
-def clashes(pages: Mapping[str, bytes], generated: Mapping[str, bytes], static: Mapping[str, object]) -> list[Problem]:
-    problems = [Problem("site.yaml", None, f"a page would overwrite the generated file {path}",
+def _overwriting(page: Page, path: str) -> Problem:
+    """A page at the place of a generated file, blamed on what made the page: an article's alias (at
+    its line), an article's URL, or the config."""
+    article = page.context.get("article") if page.kind == "redirect" else None
+    if isinstance(article, Article):
+        return Problem(page.source or article.source, article.line_of("aliases"),
+                       f"the redirect from {page.path} would overwrite the generated file {path}",
+                       "remove it from `aliases`")
+    return Problem(page.source or "site.yaml", None, f"a page would overwrite the generated file {path}",
+                   "check `permalink` and slugs")
+
+
+def clashes(pages: Mapping[str, bytes], generated: Mapping[str, bytes], static: Mapping[str, object],
+            planned: Sequence[Page] = ()) -> list[Problem]:
+    by_output = {page.output: page for page in planned}
+    problems = [_overwriting(by_output[path], path) if path in by_output else
+                Problem("site.yaml", None, f"a page would overwrite the generated file {path}",
                         "check `permalink` and slugs") for path in sorted(set(generated) & set(pages))]
     problems += [Problem(f"static/{clash}", None, f"static file clashes with a generated page {clash}",
                          "rename or remove the static file")
@@ -68,7 +85,8 @@ def render_site(plan: Plan, options: BuildOptions, now: datetime,
     pages, problems, later = render_all(plan.env, todo, options.root, options.jobs, options.progress,
                                         lambda: generated.update(generated_files(plan, now, memo)), fingerprint,
                                         spread=parallel.run, deliver=deliver)
-    problems = gate([*plan.warnings, *problems, *clashes(pages, generated, plan.loaded.static)], options.strict)
+    problems = gate([*plan.warnings, *problems, *clashes(pages, generated, plan.loaded.static, todo)],
+                    options.strict)
     moments = clock_moments((*site.articles, *site.scheduled, *site.expired, *site.drafts), site.config.sitemap.news)
     if any(not feed.articles for _, feed, _ in plan.feeds):  # an empty feed is dated by the build itself
         moments.append(now + timedelta(microseconds=1))

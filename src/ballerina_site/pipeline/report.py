@@ -42,6 +42,7 @@ class BuildSummary:
     parsed: int = 0  # articles converted from Markdown in this build
     cached: int = 0  # articles taken from the build cache
     up_to_date: bool = False  # nothing changed since the last build: nothing was rendered or loaded
+    rejected: tuple[Problem, ...] = ()  # ``keep_going``: the errors of the articles left out
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ class BuildReport:
     search: SearchIndex | None = None
     lock_written: bool = False
     written: bool = True
+    set_aside: Path | None = None  # forced over a folder the tool did not make: where its files now are
 
     @property
     def output(self) -> Path:
@@ -88,7 +90,8 @@ class Counts:
 
 
 def summarize(output: Path, site: Site, counts: Counts, seconds: float, warnings: tuple[Problem, ...],
-              plan: RedirectPlan | None, search: SearchIndex | None, parse: ParseStats) -> BuildSummary:
+              plan: RedirectPlan | None, search: SearchIndex | None, parse: ParseStats,
+              rejected: tuple[Problem, ...] = ()) -> BuildSummary:
     return BuildSummary(
         output=str(output), pages=counts.pages, static_files=counts.static_files,
         articles=len(site.articles), seconds=seconds, warnings=warnings,
@@ -100,7 +103,7 @@ def summarize(output: Path, site: Site, counts: Counts, seconds: float, warnings
         search_pages=search.pages if search is not None else None,
         search_shards=(search.indexed, search.shards) if search is not None else (0, 0),
         redirects=len(plan.redirects) if plan else 0, drafts=len(site.drafts), reused=counts.reused,
-        kept=counts.kept, parsed=parse.parsed, cached=parse.cached)
+        kept=counts.kept, parsed=parse.parsed, cached=parse.cached, rejected=rejected)
 
 
 def to_plain(summary: BuildSummary) -> tuple[Any, ...]:
@@ -108,7 +111,7 @@ def to_plain(summary: BuildSummary) -> tuple[Any, ...]:
     values = []
     for item in fields(summary):
         value = getattr(summary, item.name)
-        if item.name == "warnings":
+        if item.name in ("warnings", "rejected"):
             value = tuple((p.path, p.line, p.message, p.hint, p.level, p.column) for p in value)
         values.append(value)
     return tuple(values)
@@ -120,7 +123,8 @@ def from_plain(data: Any) -> BuildSummary:
     if not isinstance(data, tuple) or len(data) != len(names):
         raise ValueError("a build summary of another shape")
     values = dict(zip(names, data))
-    values["warnings"] = tuple(Problem(*record) for record in values["warnings"])
+    for name in ("warnings", "rejected"):
+        values[name] = tuple(Problem(*record) for record in values[name])
     for name in ("scheduled", "expired", "moved", "forgotten"):
         values[name] = tuple(tuple(pair) for pair in values[name])
     summary = BuildSummary(**values)

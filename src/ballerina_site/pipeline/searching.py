@@ -8,7 +8,7 @@ and a build with nothing new indexes none. The bundles' bytes live in the output
 spare tree the next build starts from), never twice.
 
 The shards to index go to ``pagefind --service`` processes (render/pagefind.py), one per job, each
-under one deadline (``search_timeout``): a failed, killed or hanging indexer fails the build with its
+under one deadline (render/search.py: ``search_timeout``): a failed, killed or hanging indexer fails the build with its
 cause, before the swap, so the previous site stays as it was.
 """
 
@@ -21,14 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..core.errors import Problem, SiteError
 from ..core.model import Article, Site
 from ..output.listing import OldFile
 from ..render.canonical import canonical
 from ..render.pagefind import IndexerError, Service
-from ..render.search import (DELTA_FOLDER, SHARDS_FILE, SearchIndex, bundle_files, fingerprint, fragment_ids,
-                             language_code, pages_in, record, require_pagefind, shard_count, shard_folder,
-                             shard_of, shards_manifest)
+from ..render.search import (DELTA_FOLDER, SHARDS_FILE, TIMEOUT_ENV, SearchIndex, bundle_files, fingerprint,
+                             fragment_ids, language_code, pages_in, record, require_pagefind, search_failure,
+                             search_timeout, shard_count, shard_folder, shard_of, shards_manifest)
 from ..site.urls import Urls
 from ..store.store import Store
 
@@ -142,7 +141,7 @@ def _plan(site: Site, urls: Urls, saved: Any, previous: Mapping[str, OldFile], e
 
 
 def index_site(site: Site, urls: Urls, store: Store, output: Path, previous: Mapping[str, OldFile],
-               jobs: int, timeout: float) -> SearchFiles:
+               jobs: int) -> SearchFiles:
     """Raises :class:`SiteError` naming the cause when Pagefind is missing, fails, dies or hangs."""
     binary = require_pagefind()
     engine = _engine(binary)
@@ -150,7 +149,8 @@ def index_site(site: Site, urls: Urls, store: Store, output: Path, previous: Map
     plan = _plan(site, urls, saved, previous, engine)
     records = dict(plan.kept)
     files: dict[str, bytes] = {}
-    for slot, raw in _index(plan.groups, site, urls, binary, jobs, timeout).items():
+    timeout = search_timeout(sum(len(group) for group in plan.groups.values()))
+    for slot, raw in _index(plan.groups, site, urls, binary, jobs, timeout, output).items():
         raw = canonical(raw)  # the same bytes from run to run (Pagefind writes some in hash-map order)
         made = bundle_files(raw, plan.folders[slot])
         files.update(made)
@@ -171,7 +171,7 @@ def index_site(site: Site, urls: Urls, store: Store, output: Path, previous: Map
 
 
 def _index(groups: dict[int, list[Article]], site: Site, urls: Urls, binary: Path, jobs: int,
-           timeout: float) -> dict[int, dict[str, bytes]]:
+           timeout: float, output: Path) -> dict[int, dict[str, bytes]]:
     """Each slot in ``groups`` -> its bundle's files, from up to ``jobs`` indexer processes at once."""
     todo = sorted(groups)
     if not todo:
@@ -184,7 +184,7 @@ def _index(groups: dict[int, list[Article]], site: Site, urls: Urls, binary: Pat
 
     def run(lane: list[int]) -> dict[int, dict[str, bytes]]:
         made = {}
-        with Service(binary, deadline) as service:
+        with Service(binary, deadline, timeout, TIMEOUT_ENV) as service:
             services.append(service)
             for shard in lane:
                 _, made[shard] = service.bundle((record(a, site, urls) for a in groups[shard]), language)
@@ -199,9 +199,7 @@ def _index(groups: dict[int, list[Article]], site: Site, urls: Urls, binary: Pat
         except IndexerError as exc:
             for service in services:  # the other lanes stop now, not at the deadline
                 service.stop()
-            raise SiteError([Problem("search", None, f"Pagefind {exc}",
-                                     "set `search: false` in site.yaml, or build with --no-search, to build "
-                                     "without search")]) from None
+            raise search_failure(output, f"Pagefind {exc}", str(exc)) from None
     return done
 
 

@@ -36,14 +36,14 @@ def check(options: BuildOptions, store: Store, started: float) -> BuildReport:
     rendered = render_site(plan_site(loaded, options, now, quiet, None), options, now)
     counts = Counts(len(rendered.files), len(loaded.static))
     summary = summarize(options.output_dir, loaded.site, counts, time.perf_counter() - started,
-                        rendered.warnings, rendered.plan.redirects, None, loaded.parse)
+                        rendered.warnings, rendered.plan.redirects, None, loaded.parse, loaded.rejected)
     return BuildReport(summary, loaded.site, rendered.plan.redirects, written=False)
 
 
 def build_all(options: BuildOptions, store: Store, started: float) -> BuildReport:
     root, output, now = options.root, options.output_dir, options.now or build_time(options)
     inputs = uptodate.input_stats(root) if store.enabled else {}  # before reading any of them
-    with claim_output(output, store.spare_tree(output)) as previous:  # one build at a time from here
+    with claim_output(output, store.spare_tree(output), store.lock_file(output), options.force) as previous:
         uptodate.forget(store, output)
         loaded = load_site(options, store, inputs)
         plan = plan_site(loaded, options, now, store, previous)
@@ -56,11 +56,11 @@ def build_all(options: BuildOptions, store: Store, started: float) -> BuildRepor
             if options.record_urls else False
         index = search.index if search is not None else None
         summary = summarize(output, site, counts, time.perf_counter() - started, rendered.warnings,
-                            plan.redirects, index, loaded.parse)
+                            plan.redirects, index, loaded.parse, loaded.rejected)
         if store.enabled:
             _remember(store, options, rendered, inputs, files, now, summary)
             remember_search(store, output, search)
-    return BuildReport(summary, site, plan.redirects, index, lock_written)
+    return BuildReport(summary, site, plan.redirects, index, lock_written, set_aside=previous.set_aside)
 
 
 def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous: Previous, store: Store
@@ -76,8 +76,8 @@ def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous
                          *plan.reused, *static, *search_files})
         rendered = render_site(plan, options, now, deliver=staging.put)
         pages, reused = rendered.files, plan.reused
-        search = index_site(site, plan.loaded.urls, store, options.output_dir, previous, options.jobs,
-                            site.config.search_timeout) if site.config.search else None
+        search = index_site(site, plan.loaded.urls, store, options.output_dir, previous, options.jobs) \
+            if site.config.search else None
         if search is not None:
             pages, reused = {**pages, **search.files}, reused | search.reused
         report = staging.complete(pages, static, reused)

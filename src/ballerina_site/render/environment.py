@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol, Sequence, TypeVar
 
 import jinja2
+from jinja2.loaders import split_template_path
 
 from ..core.errors import Problem
+from ..core.sitefiles import read_site_text
 from ..core.model import Site
 from ..site.pages import Page
 from .partials import MEMOIZED_PARTIALS, install
@@ -25,13 +27,44 @@ THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 TEMPLATES_DIR = "templates"
 
 
+class TemplateFileError(jinja2.TemplateNotFound):
+    """A template file that may not or cannot be used: a symlink out of the site, not UTF-8. A kind of
+    "not found" to the code that only asks whether a template is there (the render names the cause)."""
+
+    def __init__(self, name: str, problem: Problem):
+        super().__init__(name, f"{problem.path}: {problem.message}")
+        self.problem = problem
+
+
+class SiteLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader, reading each file through the site's one rule (core/sitefiles.py): a
+    template of the site that leads outside it is refused, and a file that is not UTF-8 is named."""
+
+    def __init__(self, root: Path):
+        super().__init__([str(root / TEMPLATES_DIR), str(THEME_DIR / TEMPLATES_DIR)])
+        self.owners = [root, THEME_DIR]
+
+    def get_source(self, environment: jinja2.Environment, template: str
+                   ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        for folder, owner in zip(self.searchpath, self.owners):
+            path = Path(folder).joinpath(*pieces)
+            if not path.is_file():
+                continue
+            text = read_site_text(path, owner, encoding="utf-8")
+            if isinstance(text, Problem):
+                raise TemplateFileError(template, text)
+            mtime = path.stat().st_mtime
+            return text, str(path), lambda: path.is_file() and path.stat().st_mtime == mtime
+        raise jinja2.TemplateNotFound(template)
+
+
 def make_environment(root: Path, site: Site, urls: Urls, generator: str,
                      compiled: Path | None = None,
                      memoized: frozenset[str] = MEMOIZED_PARTIALS) -> jinja2.Environment:
     """``compiled``: a folder for Jinja's compiled templates (keyed by each template's source, so
     an edit recompiles it), which saves compiling the theme on every build that renders a page.
     ``memoized``: the partials that ``partial()`` renders once per distinct inputs (see partials.py)."""
-    search = [str(root / TEMPLATES_DIR), str(THEME_DIR / TEMPLATES_DIR)]
     bytecode = None
     if compiled is not None:
         try:
@@ -41,7 +74,7 @@ def make_environment(root: Path, site: Site, urls: Urls, generator: str,
             bytecode = None
     env = jinja2.Environment(
         bytecode_cache=bytecode,
-        loader=jinja2.FileSystemLoader(search),
+        loader=SiteLoader(root),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -115,6 +148,10 @@ def render_page(env: jinja2.Environment, page: Page, root: Path) -> bytes | Fail
         return ((exc.filename, exc.lineno, exc.message or ""),
                 Problem(_shown(exc.filename, root), exc.lineno, f"template syntax error: {exc.message}",
                         f"while rendering {page.path}" + (f" from {page.source}" if page.source else "")))
+    except TemplateFileError as exc:
+        return ((exc.problem.path, None, exc.problem.message),
+                Problem(exc.problem.path, None, exc.problem.message,
+                        exc.problem.hint or f"needed for {page.path}"))
     except jinja2.TemplateNotFound as exc:
         return ((None, None, str(exc)),
                 Problem("templates", None, f"template not found: {exc.name}", f"needed for {page.path}"))

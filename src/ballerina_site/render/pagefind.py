@@ -33,8 +33,10 @@ class IndexerError(Exception):
 class Service:
     """One ``pagefind --service`` process; use as a context manager (the process always ends)."""
 
-    def __init__(self, binary: Path, deadline: float) -> None:
+    def __init__(self, binary: Path, deadline: float, allowed: float, setting: str) -> None:
         self.deadline = deadline  # time.monotonic() by which everything must be done
+        self.allowed = allowed  # seconds, as given (for the message)
+        self.setting = setting  # what sets them
         self._replies: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self._errors: list[bytes] = []
         self._next_id = 0
@@ -136,8 +138,8 @@ class Service:
                 reply = self._replies.get(timeout=max(left, 0.001))
             except queue.Empty:
                 self._kill()
-                raise IndexerError("did not finish in time and was stopped (see `search_timeout` in "
-                                   "site.yaml)") from None
+                raise IndexerError(f"did not finish within {self.allowed:g} s and was stopped (set "
+                                   f"{self.setting} to allow it longer)") from None
             if reply is None:
                 raise self._failure("stopped before it was done")
             payload = reply.get("payload", {})

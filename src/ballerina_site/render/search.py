@@ -12,6 +12,10 @@ bundle in ``pagefind/`` with the runtime; shard *k* is in ``pagefind/shard-k/``,
 ``pagefind/shards.json``; the theme's ``/assets/search.js`` merges them in the browser with
 Pagefind's own ``mergeIndex``. Nothing is fetched from anywhere else, so search works on any
 static host.
+
+Indexing is bounded in time (:func:`search_timeout`): a Pagefind that hangs (it does when the disk
+has no free inodes) is killed, the build fails with a message, and the output lock is released. A
+failure caused by a full disk is reported as such, not as a fault of the indexer.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -31,6 +36,47 @@ from ..site.urls import Urls
 BUNDLE_DIR = "pagefind"
 SHARDS_FILE = f"{BUNDLE_DIR}/shards.json"  # the shards search.js merges into the primary bundle
 Record = dict[str, Any]
+TIMEOUT_BASE = 60.0  # seconds; a minute, and more per article indexed
+TIMEOUT_PER_PAGE = 0.02
+TIMEOUT_ENV = "BALLERINA_SEARCH_TIMEOUT"
+HINT = "set `search: false` in site.yaml (or use --no-search) to build without search"
+_DISK_FULL = ("no space left on device", "os error 28", "disk quota exceeded", "os error 122")
+
+
+def search_timeout(pages: int) -> float:
+    """How long Pagefind may run: a minute, and a second more per 50 pages (about ten times what it
+    needs); ``BALLERINA_SEARCH_TIMEOUT`` (seconds) sets it outright."""
+    given = os.environ.get(TIMEOUT_ENV, "")
+    try:
+        if given and float(given) > 0:
+            return float(given)
+    except ValueError:
+        pass
+    return TIMEOUT_BASE + TIMEOUT_PER_PAGE * pages
+
+
+def disk_trouble(folder: Path, said: str = "") -> str | None:
+    """The disk holding ``folder`` is full or out of inodes (or the tool said so), else None."""
+    if any(mark in said.lower() for mark in _DISK_FULL):
+        return f"the disk holding {folder.parent} is full"
+    try:
+        stats = os.statvfs(folder)
+    except (OSError, AttributeError):
+        return None
+    if stats.f_bavail * stats.f_frsize < 1 << 20:
+        return f"the disk holding {folder.parent} is full"
+    if stats.f_files and stats.f_favail == 0:
+        return f"the disk holding {folder.parent} has no free inodes (too many files)"
+    return None
+
+
+def search_failure(folder: Path, message: str, said: str = "") -> SiteError:
+    """The real cause first: a full disk is not the indexer's fault."""
+    disk = disk_trouble(folder, said)
+    if disk is not None:
+        return SiteError([Problem("search", None, f"cannot write the search index: {disk}",
+                                  "free some space and build again; the previous output is unchanged")])
+    return SiteError([Problem("search", None, message, HINT)])
 
 
 @dataclass(frozen=True, slots=True)
