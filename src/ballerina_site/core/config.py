@@ -158,6 +158,9 @@ class SiteConfig:
                                      dict)
     search: bool = option(True, "Full-text search (Pagefind index, `/search/` page, header search box); "
                                 "false leaves all of it out.")
+    search_shard_size: int = option(2000, "Articles per search index shard, on average at most: an edit "
+                                          "indexes one shard again; fewer, bigger shards make a reader's first "
+                                          "search download less.")
     redirects: Redirects = option(Redirects(), "`strict` (true: a changed article URL fails the build unless "
                                                "the old one is in `aliases`) and `lock_file` (the record of "
                                                "published URLs, default `urls.lock`).", dict)
