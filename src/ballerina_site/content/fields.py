@@ -20,7 +20,7 @@ from ..core.paths import UnsafePath, safe_site_path
 from ..core.slugs import slugify
 
 KNOWN_KEYS = ("title", "date", "tags", "summary", "slug", "category", "author", "updated", "draft",
-              "image", "image_alt", "related", "related_exclude", "publish_date", "expiry_date", "aliases")
+              "image", "image_alt", "image_caption", "image_credit", "related", "related_exclude", "publish_date", "expiry_date", "aliases")
 MAX_TAGS = 200
 """More tags than this on one article is a mistake, and each tag is a page to render."""
 

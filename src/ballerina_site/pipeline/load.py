@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from ..content.discover import CONTENT_DIR, escaping_links, find_sources, source_name
 from ..core.config import SiteConfig
@@ -20,6 +20,7 @@ from ..site.taxonomy import load_tag_data
 from ..site.urls import Urls
 from ..store.store import Store
 from .options import BuildOptions, build_time
+from .images import ImageStats, process_images
 from .parsing import parse_sources
 from .report import ParseStats
 
@@ -35,6 +36,8 @@ class LoadedSite:
     warnings: tuple[Problem, ...]
     static: Mapping[str, Path] = field(default_factory=dict)  # output path -> file to copy
     parse: ParseStats = ParseStats(0, 0)  # articles converted now, and taken from the store
+    images: ImageStats = ImageStats()  # images and cards made now, and taken from the store
+    scratch: Any = None  # where images are made when there is no store: kept until the output is written
 
 
 def gate(problems: Iterable[Problem], strict: bool) -> list[Problem]:
@@ -92,7 +95,10 @@ def load_site(options: BuildOptions, store: Store | None = None, seen: Stats | N
                    or (a.date > selection.now and not selection.future)}
     articles, link_problems = check_links(articles, {source_name(p, root) for p in sources},
                                           static, root, urls, unpublished)
-    problems += link_problems
+    pictures = process_images(root, config, articles, static, frozenset(unpublished), urls, store, options.jobs)
+    problems += _without_repeats(link_problems, pictures.problems) + pictures.problems
+    articles, config = pictures.articles, pictures.config
+    static = {**static, **pictures.published}
     tag_data, tag_problems = load_tag_data(root, config.tags_file)
     profiles, profile_problems = load_author_file(root, config.authors_file)
     problems += tag_problems + profile_problems
@@ -105,7 +111,14 @@ def load_site(options: BuildOptions, store: Store | None = None, seen: Stats | N
     problems += site_problems
     if any(p.is_error for p in problems):  # also name URL clashes among the articles that did parse
         problems += check_paths(plan_pages(site, urls))
-    return LoadedSite(site, urls, tuple(gate(problems, options.strict)), static, stats)
+    return LoadedSite(site, urls, tuple(gate(problems, options.strict)), static, stats, pictures.stats,
+                      pictures.scratch)
+
+
+def _without_repeats(link_problems: list[Problem], image_problems: list[Problem]) -> list[Problem]:
+    """A missing image is an error of the images stage: the links' warning about it would say it twice."""
+    said = {(p.path, p.line) for p in image_problems if p.is_error}
+    return [p for p in link_problems if (p.path, p.line) not in said or "no such file" not in p.message]
 
 
 def collect_static(root: Path) -> tuple[dict[str, Path], list[Problem]]:
