@@ -75,7 +75,8 @@ def _check(options: BuildOptions, store: Store, started: float) -> BuildReport:
     rendered = render_site(plan_site(loaded, options, now, quiet, None), options, now)
     counts = Counts(len(rendered.files), len(loaded.static))
     summary = summarize(options.output_dir, loaded.site, counts, time.perf_counter() - started,
-                        rendered.warnings, rendered.plan.redirects, None, loaded.parse)
+                        rendered.warnings, rendered.plan.redirects, None, loaded.parse,
+                        (loaded.images.processed, loaded.images.reused))
     return BuildReport(summary, loaded.site, rendered.plan.redirects, written=False)
 
 
@@ -94,7 +95,8 @@ def _build(options: BuildOptions, store: Store, started: float) -> BuildReport:
         lock_written = save_lock(root / config.redirects.lock_file, rendered.plan.redirects.lock) \
             if options.record_urls else False
         summary = summarize(output, site, counts, time.perf_counter() - started, rendered.warnings,
-                            rendered.plan.redirects, search, loaded.parse)
+                            rendered.plan.redirects, search, loaded.parse,
+                            (loaded.images.processed, loaded.images.reused))
         if store.enabled:
             _remember(store, options, rendered, inputs, files, now, summary)
     return BuildReport(summary, site, rendered.plan.redirects, search, lock_written)

@@ -103,7 +103,7 @@ def process_images(root: Path, config: SiteConfig, articles: Sequence[Article], 
     for ref in refs:
         key = keys.get(ref.file)
         if key is not None and key in errors:
-            result.problems.append(ref.problem(errors[key], "save it again from an image editor as JPEG or PNG"))
+            result.problems.append(ref.problem(*errors[key]))
     pictures = _pictures(refs, keys, entries, result, shelf)
     shares = {source: _card_variant(key, entries[key], shelf, result) for source, key in card_keys.items()
               if key in entries}
@@ -127,7 +127,8 @@ def _card_job(todo: list[tuple[Any, ...]], card: tuple[str, str, cards.CardStyle
     return key
 
 
-def _run(shelf: ImageStore, todo: list[tuple[Any, ...]], jobs: int) -> tuple[dict[str, Entry], dict[str, str], int]:
+def _run(shelf: ImageStore, todo: list[tuple[Any, ...]], jobs: int
+         ) -> tuple[dict[str, Entry], dict[str, tuple[str, str]], int]:
     """Entries from the store, and the rest made now over the cores; errors by key; how many were made."""
     entries: dict[str, Entry] = {}
     missing = []
@@ -141,9 +142,9 @@ def _run(shelf: ImageStore, todo: list[tuple[Any, ...]], jobs: int) -> tuple[dic
             entries[job[1]] = found
         else:
             missing.append(job)
-    errors: dict[str, str] = {}
+    errors: dict[str, tuple[str, str]] = {}
 
-    def keep(results: list[tuple[str, Any, str | None]]) -> list[tuple[str, Any, str | None]]:
+    def keep(results: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]]:
         """Here, as each slice comes back: its files into the store, their bytes let go."""
         light = []
         for key, made, error in results:
@@ -158,9 +159,9 @@ def _run(shelf: ImageStore, todo: list[tuple[Any, ...]], jobs: int) -> tuple[dic
     return entries, errors, len(missing) - len(errors)
 
 
-def make_slice(_state: None, slice_: Sequence[tuple[Any, ...]]) -> list[tuple[str, Any, str | None]]:
+def make_slice(_state: None, slice_: Sequence[tuple[Any, ...]]) -> list[tuple[str, Any, Any]]:
     """In a worker: each job's variants as (role, format, extension, width, height, bytes), or an error."""
-    out: list[tuple[str, Any, str | None]] = []
+    out: list[tuple[str, Any, Any]] = []
     for job in slice_:
         if job[0] == "card":
             headline, site_name, style, kicker = job[2]
@@ -174,9 +175,9 @@ def make_slice(_state: None, slice_: Sequence[tuple[Any, ...]]) -> list[tuple[st
                     for m in images.variants(data, settings, lead)]
             out.append((key, made, None))
         except BadImage as exc:
-            out.append((key, None, str(exc)))
+            out.append((key, None, (str(exc), exc.hint)))
         except OSError as exc:
-            out.append((key, None, f"cannot read the image ({exc.strerror or exc})"))
+            out.append((key, None, (f"cannot read the image ({exc.strerror or exc})", "check the file's permissions")))
     return out
 
 
@@ -220,7 +221,7 @@ def _picture(ref: Ref, key: str, entry: Entry, shelf: ImageStore, result: ImageR
     made = [_variant(ref.output, key, item, shelf, result) for item in entry]
     sized = [v for v, item in zip(made, entry) if item[0].isdigit()]
     fallback_type = sized[-1].media_type  # the image's own format comes last at each width
-    own = [v for v in sized if v.media_type == fallback_type]
+    own = sorted((v for v in sized if v.media_type == fallback_type), key=lambda v: v.width)
     fallback = next((v for v in own if v.width >= 800), own[-1])
     result.published[ref.output] = result.published[own[-1].path]  # the original's URL: the largest, clean
     crops = tuple(v for v, item in zip(made, entry) if "x" in item[0])

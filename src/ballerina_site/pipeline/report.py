@@ -41,6 +41,8 @@ class BuildSummary:
     parsed: int = 0  # articles converted from Markdown in this build
     cached: int = 0  # articles taken from the build cache
     up_to_date: bool = False  # nothing changed since the last build: nothing was rendered or loaded
+    images: int = 0  # images and social cards encoded in this build
+    images_cached: int = 0  # images and social cards taken from the build cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +89,8 @@ class Counts:
 
 
 def summarize(output: Path, site: Site, counts: Counts, seconds: float, warnings: tuple[Problem, ...],
-              plan: RedirectPlan | None, search: SearchIndex | None, parse: ParseStats) -> BuildSummary:
+              plan: RedirectPlan | None, search: SearchIndex | None, parse: ParseStats,
+              images: tuple[int, int] = (0, 0)) -> BuildSummary:
     return BuildSummary(
         output=str(output), pages=counts.pages, static_files=counts.static_files,
         articles=len(site.articles), seconds=seconds, warnings=warnings,
@@ -98,7 +101,7 @@ def summarize(output: Path, site: Site, counts: Counts, seconds: float, warnings
         next_change=site.next_change.isoformat() if site.next_change is not None else None,
         search_pages=search.pages if search is not None else None,
         redirects=len(plan.redirects) if plan else 0, drafts=len(site.drafts), reused=counts.reused,
-        kept=counts.kept, parsed=parse.parsed, cached=parse.cached)
+        kept=counts.kept, parsed=parse.parsed, cached=parse.cached, images=images[0], images_cached=images[1])
 
 
 def to_plain(summary: BuildSummary) -> tuple[Any, ...]:
@@ -132,4 +135,5 @@ def unchanged_since(summary: BuildSummary, seconds: float, written: int) -> Buil
     kept but build-info.json, made anew (and ``written`` when its bytes changed)."""
     files = summary.pages + summary.static_files
     return replace(summary, seconds=seconds, reused=summary.pages - 1, kept=files - written, parsed=0,
-                   cached=summary.articles, up_to_date=True)
+                   cached=summary.articles, up_to_date=True, images=0,
+                   images_cached=summary.images + summary.images_cached)

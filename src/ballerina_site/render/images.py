@@ -48,7 +48,11 @@ class Made:
 
 
 class BadImage(Exception):
-    """An image that cannot be used; the message says what is wrong, for the editor."""
+    """An image that cannot be used: what is wrong, and what to do about it, for the editor."""
+
+    def __init__(self, message: str, hint: str = "save it again from an image editor as JPEG or PNG"):
+        super().__init__(message)
+        self.hint = hint
 
 
 def open_image(data: bytes) -> Image.Image:
@@ -60,7 +64,7 @@ def open_image(data: bytes) -> Image.Image:
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise BadImage(f"too many pixels (over {Image.MAX_IMAGE_PIXELS:,}): refused as a possible "
-                       "decompression bomb") from None
+                       "decompression bomb", "scale it down to a few thousand pixels across") from None
     except UnidentifiedImageError:
         raise BadImage("not an image Pillow can read") from None
     except (OSError, SyntaxError, ValueError) as exc:
