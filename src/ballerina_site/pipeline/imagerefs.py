@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping, Sequence
 from urllib.parse import unquote, urlsplit
@@ -64,10 +64,13 @@ def _line_of(article: Article, target: str) -> int | None:
 
 
 def find_refs(articles: Sequence[Article], static: Mapping[str, Path], skip: frozenset[str], urls: Urls
-              ) -> tuple[list[Ref], list[Problem]]:
-    """Every local image use of the articles not in ``skip`` (drafts, future ones), and the problems."""
+              ) -> tuple[list[Ref], list[Problem], list[Ref]]:
+    """Every local image use of the articles not in ``skip`` (drafts, future ones), the problems, and the
+    body images whose file is missing (site/links.py has a message for them, with a hint: see
+    :func:`missing_images`)."""
     refs: list[Ref] = []
     problems: list[Problem] = []
+    missing: list[Ref] = []
     for article in articles:
         if article.source in skip:
             continue
@@ -83,12 +86,31 @@ def find_refs(articles: Sequence[Article], static: Mapping[str, Path], skip: fro
             file = static.get(output)
             ref = Ref(article.source, line, written, output, file or Path(), lead)
             if file is None:
-                hint = "files in static/ are published at the site root: static/images/x.jpg is /images/x.jpg"
-                problems.append(ref.problem("no such file in static/", hint))
+                if lead:
+                    problems.append(ref.problem("no such file in static/", MISSING_HINT))
+                else:
+                    missing.append(ref)
                 continue
             refs.append(ref)
             if alt is None:
                 hint = "add `image_alt: ...` (or `image_alt: \"\"` if it is decorative)" if lead else \
                     "write what it shows in the brackets: ![what it shows](...), or alt=\"\" if it is decorative"
                 problems.append(ref.problem("no alt text", hint, "warning"))
-    return refs, problems
+    return refs, problems, missing
+
+
+MISSING_HINT = "files in static/ are published at the site root: static/images/x.jpg is /images/x.jpg"
+
+
+def missing_images(link_problems: list[Problem], missing: Sequence[Ref]) -> list[Problem]:
+    """The links' problems, those about a missing body image made errors (a broken picture is not a
+    broken link: it shows on the page); a missing image the links did not name gets a message here."""
+    out = list(link_problems)
+    for ref in missing:
+        said = next((index for index, p in enumerate(out) if p.path == ref.article and p.line == ref.line
+                     and f"`{ref.written}`" in p.message), None)
+        if said is None:
+            out.append(ref.problem("no such file in static/", MISSING_HINT))
+        else:
+            out[said] = replace(out[said], level="error")
+    return out

@@ -48,6 +48,7 @@ class ImageResult:
     problems: list[Problem] = field(default_factory=list)
     stats: ImageStats = ImageStats()
     scratch: Any = None  # the temporary folder of a build without a store, kept alive until the write
+    missing: list[Ref] = field(default_factory=list)  # body images whose file is missing (see imagerefs.py)
 
 
 def settings_of(config: SiteConfig) -> Settings:
@@ -77,7 +78,7 @@ def process_images(root: Path, config: SiteConfig, articles: Sequence[Article], 
     shelf = ImageStore(store, Path(scratch.name) if scratch is not None else None)
     result = ImageResult(list(articles), config, scratch=scratch)
     settings = settings_of(config)
-    refs, problems = find_refs(articles, static, skip, urls)
+    refs, problems, result.missing = find_refs(articles, static, skip, urls)
     result.problems += problems
     style = card_style(config, root, result.problems)
     lead_files = {ref.file for ref in refs if ref.lead}

@@ -20,6 +20,7 @@ from ..site.taxonomy import load_tag_data
 from ..site.urls import Urls
 from ..store.store import Store
 from .options import BuildOptions, build_time
+from .imagerefs import missing_images
 from .images import ImageStats, process_images
 from .parsing import parse_sources
 from .report import ParseStats
@@ -96,7 +97,7 @@ def load_site(options: BuildOptions, store: Store | None = None, seen: Stats | N
     articles, link_problems = check_links(articles, {source_name(p, root) for p in sources},
                                           static, root, urls, unpublished)
     pictures = process_images(root, config, articles, static, frozenset(unpublished), urls, store, options.jobs)
-    problems += _without_repeats(link_problems, pictures.problems) + pictures.problems
+    problems += missing_images(link_problems, pictures.missing) + pictures.problems
     articles, config = pictures.articles, pictures.config
     static = {**static, **pictures.published}
     tag_data, tag_problems = load_tag_data(root, config.tags_file)
@@ -114,11 +115,6 @@ def load_site(options: BuildOptions, store: Store | None = None, seen: Stats | N
     return LoadedSite(site, urls, tuple(gate(problems, options.strict)), static, stats, pictures.stats,
                       pictures.scratch)
 
-
-def _without_repeats(link_problems: list[Problem], image_problems: list[Problem]) -> list[Problem]:
-    """A missing image is an error of the images stage: the links' warning about it would say it twice."""
-    said = {(p.path, p.line) for p in image_problems if p.is_error}
-    return [p for p in link_problems if (p.path, p.line) not in said or "no such file" not in p.message]
 
 
 def collect_static(root: Path) -> tuple[dict[str, Path], list[Problem]]:
