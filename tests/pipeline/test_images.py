@@ -138,9 +138,9 @@ def test_an_article_without_a_picture_gets_a_card_and_so_does_the_site(site: Pat
     assert card == story.find("meta", attrs={"name": "twitter:image"})["content"]
     assert story.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
     with Image.open(site / "public" / card.removeprefix("https://pics.example/")) as image:
-        assert image.size == (1200, 630) and image.format == "PNG"
+        assert image.size == (1200, 630) and image.format == "JPEG"
     home = page(site, "index.html").find("meta", property="og:image")["content"]
-    assert home != card and home.endswith(".png")
+    assert home != card and home.endswith(".jpg")
     with Image.open(site / "public" / home.removeprefix("https://pics.example/")) as image:
         assert image.size == (1200, 630)
 

@@ -15,7 +15,7 @@ WORDS = st.text(alphabet=st.characters(whitelist_categories=("Lu", "Ll", "Nd")),
 
 def test_a_card_is_1200_by_630() -> None:
     with Image.open(io.BytesIO(draw_card("Ballerina: the restaurant fight", "Ballerina", STYLE))) as card:
-        assert card.size == (1200, 630) and card.format == "PNG"
+        assert card.size == (1200, 630) and card.format == "JPEG"
 
 
 def test_a_font_is_installed_for_the_cards() -> None:

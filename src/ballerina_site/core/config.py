@@ -117,6 +117,8 @@ class ImageOptions:
                         "wide they are shown (the theme's text column).")
     card_sizes: str = option("(min-width: 48rem) 20rem, 100vw", "The `sizes` attribute of listing cards' images.")
     lead_min_width: int = option(600, "A lead image (`image:`) narrower than this is an error.")
+    cards: bool = option(True, "Draw a social card for each article without an image; false: they share the "
+                         "site's default image (a card costs some 20 ms once, then it is kept).")
     card_background: str = option("#100d0d", "Social cards: the background colour (`#rrggbb`).")
     card_text: str = option("#f4efe9", "Social cards: the headline's colour.")
     card_accent: str = option("#e0314b", "Social cards: the colour of the stripe and the site's name.")
@@ -183,7 +185,7 @@ class SiteConfig:
                                 "false leaves all of it out.")
     images: ImageOptions = option(ImageOptions(), "Responsive images and social cards: `widths`, `formats`, "
                                                   "`quality`, `webp_quality`, `avif_quality`, `sizes`, "
-                                                  "`card_sizes`, `lead_min_width`, `card_background`, "
+                                                  "`card_sizes`, `lead_min_width`, `cards`, `card_background`, "
                                                   "`card_text`, `card_accent`, `card_font`.", dict)
     redirects: Redirects = option(Redirects(), "`strict` (true: a changed article URL fails the build unless "
                                                "the old one is in `aliases`) and `lock_file` (the record of "

@@ -95,7 +95,7 @@ def process_images(root: Path, config: SiteConfig, articles: Sequence[Article], 
         keys[file] = entry_key(digest, settings, lead, images.FORMAT_VERSION, PIL.__version__)
         todo.append(("image", keys[file], str(file), settings, lead))
     card_keys: dict[str, str] = {}  # article source (or "" for the site) -> key
-    for article in articles:
+    for article in articles if config.images.cards else ():
         if not article.image and article.source not in skip:
             card_keys[article.source] = _card_job(todo, (article.title, config.title, style, ""))
     if not config.image:
@@ -167,7 +167,7 @@ def make_slice(_state: None, slice_: Sequence[tuple[Any, ...]]) -> list[tuple[st
         if job[0] == "card":
             headline, site_name, style, kicker = job[2]
             data = cards.draw_card(headline, site_name, style, kicker)
-            out.append((job[1], [("card", "PNG", "png", cards.WIDTH, cards.HEIGHT, data)], None))
+            out.append((job[1], [("card", "JPEG", "jpg", cards.WIDTH, cards.HEIGHT, data)], None))
             continue
         _, key, path, settings, lead = job
         try:
@@ -195,7 +195,7 @@ def _variant(output: str, key: str, item: tuple[str, str, int, int, int], shelf:
 
 
 def _card_variant(key: str, entry: Entry, shelf: ImageStore, result: ImageResult) -> Variant:
-    return _variant("", key, entry[0], shelf, result, f"{CARDS_DIR}/{key[:16]}.png")
+    return _variant("", key, entry[0], shelf, result, f"{CARDS_DIR}/{key[:16]}.jpg")
 
 
 def _pictures(refs: list[Ref], keys: Mapping[Path, str], entries: Mapping[str, Entry], result: ImageResult,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -42,6 +43,7 @@ def find_font(configured: Path | None) -> str:
     return ""
 
 
+@lru_cache(maxsize=64)  # one object per size and file for the whole build: loading one takes a millisecond
 def _font(path: str, size: int) -> FontType:
     if path:
         try:
@@ -91,7 +93,7 @@ def fit_headline(title: str, font_path: str, width: int, max_lines: int = MAX_LI
 
 
 def draw_card(headline: str, site_name: str, style: CardStyle, kicker: str = "") -> bytes:
-    """A PNG of 1200x630: a stripe and the site's name in the accent colour, the headline below."""
+    """A JPEG of 1200x630: a stripe and the site's name in the accent colour, the headline below."""
     image = Image.new("RGB", (WIDTH, HEIGHT), style.background)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, 16, HEIGHT), fill=style.accent)
@@ -106,6 +108,6 @@ def draw_card(headline: str, site_name: str, style: CardStyle, kicker: str = "")
         draw.text((MARGIN, top + index * leading), line, font=font, fill=style.text)
     if kicker:
         draw.text((MARGIN + 150, HEIGHT - MARGIN + 8), kicker, font=_font(style.font, 28), fill=style.text)
-    out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
+    out = io.BytesIO()  # JPEG: a tenth of PNG's time for these flat colours, full chroma keeps the red crisp
+    image.save(out, "JPEG", quality=90, subsampling=0)
     return out.getvalue()
