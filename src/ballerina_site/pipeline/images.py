@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-import PIL
 from PIL import features
 
 from ..core.config import SiteConfig
@@ -92,7 +91,7 @@ def process_images(root: Path, config: SiteConfig, articles: Sequence[Article], 
                                             "check the file's permissions") for ref in refs if ref.file == file]
             continue
         lead = file in lead_files
-        keys[file] = entry_key(digest, settings, lead, images.FORMAT_VERSION, PIL.__version__)
+        keys[file] = entry_key(digest, settings, lead, images.FORMAT_VERSION)
         todo.append(("image", keys[file], str(file), settings, lead))
     card_keys: dict[str, str] = {}  # article source (or "" for the site) -> key
     for article in articles if config.images.cards else ():
@@ -122,7 +121,7 @@ def process_images(root: Path, config: SiteConfig, articles: Sequence[Article], 
 
 
 def _card_job(todo: list[tuple[Any, ...]], card: tuple[str, str, cards.CardStyle, str]) -> str:
-    key = entry_key("card", card, cards.CARD_VERSION, PIL.__version__)
+    key = entry_key("card", card, cards.CARD_VERSION)
     if not any(job[1] == key for job in todo[-1:]):
         todo.append(("card", key, card))
     return key

@@ -2,9 +2,9 @@
 settings, holding each variant as a plain file and a ``manifest`` (store format, files.py) that lists
 them, written last, so an entry without a valid manifest reads as missing.
 
-The key is a hash of the source's bytes and everything that shapes the variants (settings, role,
-Pillow's version, the format version), not the store's version key: editing the tool's code does not
-re-encode a thousand photographs. Which bytes a source file holds is remembered by its stat
+The key is a hash of the source's bytes and everything that shapes the variants (settings, role, the
+format version), not the store's version key: neither editing the tool's code nor a new Pillow
+re-encodes a thousand photographs (their variants stay valid; bump the format version to redo them). Which bytes a source file holds is remembered by its stat
 (``images-index``), so a rebuild hashes only the images whose files changed.
 """
 
