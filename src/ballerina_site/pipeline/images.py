@@ -21,6 +21,7 @@ from PIL import features
 from ..core.config import SiteConfig
 from ..core.errors import Problem
 from ..core.model import Article, Picture, Variant
+from ..output.writer import OutputError
 from ..render import cards, images
 from ..render.images import EXTENSIONS, MEDIA_TYPES, PROCESSED_SUFFIXES, BadImage, Settings
 from ..render.pictures import body_images, rewrite_body
@@ -71,7 +72,7 @@ def card_style(config: SiteConfig, root: Path, problems: list[Problem]) -> cards
 
 
 def process_images(root: Path, config: SiteConfig, articles: Sequence[Article], static: Mapping[str, Path],
-                   skip: frozenset[str], urls: Urls, store: Store, jobs: int) -> ImageResult:
+                   skip: frozenset[str], urls: Urls, store: Store, jobs: int, output: Path) -> ImageResult:
     """Every article with its pictures and share image; the files to publish; the problems found."""
     scratch = None if store.enabled else tempfile.TemporaryDirectory(prefix="ballerina-images-")
     shelf = ImageStore(store, Path(scratch.name) if scratch is not None else None)
@@ -99,7 +100,7 @@ def process_images(root: Path, config: SiteConfig, articles: Sequence[Article], 
             card_keys[article.source] = _card_job(todo, (article.title, config.title, style, ""))
     if not config.image:
         card_keys[""] = _card_job(todo, (config.tagline or config.title, config.title, style, ""))
-    entries, errors, processed = _run(shelf, todo, jobs)
+    entries, errors, processed = _run(shelf, todo, jobs, output)
     for ref in refs:
         key = keys.get(ref.file)
         if key is not None and key in errors:
@@ -127,7 +128,7 @@ def _card_job(todo: list[tuple[Any, ...]], card: tuple[str, str, cards.CardStyle
     return key
 
 
-def _run(shelf: ImageStore, todo: list[tuple[Any, ...]], jobs: int
+def _run(shelf: ImageStore, todo: list[tuple[Any, ...]], jobs: int, output: Path
          ) -> tuple[dict[str, Entry], dict[str, tuple[str, str]], int]:
     """Entries from the store, and the rest made now over the cores; errors by key; how many were made."""
     entries: dict[str, Entry] = {}
@@ -149,7 +150,11 @@ def _run(shelf: ImageStore, todo: list[tuple[Any, ...]], jobs: int
         light = []
         for key, made, error in results:
             if error is None:
-                entries[key] = shelf.put(key, made)
+                try:
+                    entries[key] = shelf.put(key, made)
+                except OSError as exc:  # the pictures are published from there: as good as the output
+                    raise OutputError(f"cannot write the output ({exc.filename or shelf.folder}: "
+                                      f"{exc.strerror or exc}); the previous output in {output} is unchanged") from None
             light.append((key, None, error))
         return light
 

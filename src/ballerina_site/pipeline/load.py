@@ -96,7 +96,8 @@ def load_site(options: BuildOptions, store: Store | None = None, seen: Stats | N
                    or (a.date > selection.now and not selection.future)}
     articles, link_problems = check_links(articles, {source_name(p, root) for p in sources},
                                           static, root, urls, unpublished)
-    pictures = process_images(root, config, articles, static, frozenset(unpublished), urls, store, options.jobs)
+    pictures = process_images(root, config, articles, static, frozenset(unpublished), urls, store, options.jobs,
+                              options.output_dir)
     problems += missing_images(link_problems, pictures.missing) + pictures.problems
     articles, config = pictures.articles, pictures.config
     static = {**static, **pictures.published}
