@@ -61,6 +61,8 @@ def print_summary(summary: BuildSummary) -> None:
               f"(add it to another article's `aliases` to redirect it)")
     if summary.next_change is not None:
         print(f"next change: {summary.next_change} (rebuild then; see build-info.json)")
+    if summary.images or summary.images_cached:  # pictures and social cards
+        print(f"images: {summary.images} processed, {summary.images_cached} kept from earlier builds")
     extra = []
     if summary.up_to_date:
         extra.append("nothing changed since the last build")
@@ -81,8 +83,6 @@ def print_summary(summary: BuildSummary) -> None:
     if summary.kept:
         written = summary.pages + summary.static_files - summary.kept
         extra.append(f"{count(written, 'file')} written, {summary.kept} unchanged kept")
-    if summary.images or summary.images_cached:
-        extra.append(f"{count(summary.images, 'image')} processed, {summary.images_cached} from the build cache")
     if summary.cached:
         extra.append(f"{summary.cached} of {summary.cached + summary.parsed} articles from the build cache")
     print(f"built {summary.pages} pages from {count(summary.articles, 'article')}"
