@@ -229,7 +229,8 @@ def bench_ours(size: int, profile: str, runs: int, jobs: int | None) -> dict[str
 
 def corpus(size: int) -> list[dict[str, object]]:
     """The generated articles as plain fields (our own parser reads them), for the peers' inputs."""
-    from ballerina_site.pipeline.build import BuildOptions, load_site
+    from ballerina_site.pipeline.build import BuildOptions
+    from ballerina_site.pipeline.load import load_site
     from ballerina_site.content.frontmatter import split_front_matter
 
     site = make_site(size, "comparable")

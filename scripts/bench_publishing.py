@@ -12,7 +12,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from ballerina_site.pipeline.build import BuildOptions, build, load_site
+from ballerina_site.pipeline.build import BuildOptions, build
+from ballerina_site.pipeline.load import load_site
 from ballerina_site.render.feeds import render_feeds
 from ballerina_site.site.pages import plan_pages
 from ballerina_site.render.seo import page_meta

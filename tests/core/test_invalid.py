@@ -3,6 +3,7 @@ and never a traceback. Each case runs ``check`` and ``build`` through the real C
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -101,9 +102,14 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str], int]] = {
                             "".join("  " * i + "- x\n" for i in range(150))},
                            ["content/a.md:108: lists or quotes nested more than 100 levels deep (flatten the list "
                             "or quote)"], 1),
-    "10 MB article": ({"content/a.md": "---\ntitle: A\ndate: 2025-06-01\n---\n" + "Words and more words.\n" * 500_000},
-                      ["content/a.md: file is 10.5 MB; articles may be at most 2 MB (split it, or move large data "
-                       "out of the article)"], 1),
+    "article over the configured limit": ({"site.yaml": CONFIG + "max_article_mb: 2\n",
+                                           "content/a.md": "---\ntitle: A\ndate: 2025-06-01\n---\n"
+                                           + "Words and more words.\n" * 500_000},
+                                          ["content/a.md: file is 10.5 MB; articles may be at most 2 MB (split it, "
+                                           "move large data out of the article, or raise `max_article_mb` in "
+                                           "site.yaml)"], 1),
+    "article limit not positive": ({"site.yaml": CONFIG + "max_article_mb: 0\n"},
+                                   ["site.yaml:6: `max_article_mb` must be at least 1"], 1),
     "yaml alias bomb": ({"content/a.md": "---\ntitle: A\ndate: 2025-06-01\na: &a [x, x, x, x, x, x, x, x, x, x]\n" +
                          "".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
                                  f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
@@ -123,6 +129,53 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str], int]] = {
                                   ["content/a.md:5: link to `p.png`: the file is in content/, which is not "
                                    "published (move it into static/ and link it as `/p.png`)"], 1),
 }
+
+URL_HINT = "(use an http(s) or mailto: URL, or a path such as /about/ or images/x.png)"
+BASE = "title: T\nbase_url: https://news.example/\ntimezone: UTC\n"
+# One check for every URL an editor writes: a scheme a browser would run is an error at its line.
+CASES.update({
+    f"{where} {json.dumps(url)}": (files, [line.format(scheme=scheme) + " " + URL_HINT], 1)
+    for scheme, url in (("javascript", "javascript:alert(1)"), ("data", "data:text/html;base64,PHNjcmlwdD4="),
+                        ("vbscript", "VBScript:msgbox(1)"), ("javascript", " java\tscript:alert(1)"),
+                        ("file", "file:///etc/passwd"))
+    for where, files, line in (
+        ("menu", {"site.yaml": BASE + f"menu:\n  - {{title: Home, url: /}}\n  - {{title: X, url: {json.dumps(url)}}}\n"},
+         "site.yaml:4: `menu` item 2 `url` uses the scheme `{scheme}:`, which is not allowed in a link or image"),
+        ("author url", {"site.yaml": BASE + f"author:\n  name: Desk\n  url: {json.dumps(url)}\n"},
+         "site.yaml:4: `author.url` uses the scheme `{scheme}:`, which is not allowed in a link or image"),
+        ("promo link", {"site.yaml": BASE + f"promo:\n  title: Buy\n  link_url: {json.dumps(url)}\n"},
+         "site.yaml:4: `promo.link_url` uses the scheme `{scheme}:`, which is not allowed in a link or image"),
+        ("default image", {"site.yaml": BASE + f"image: {json.dumps(url)}\n"},
+         "site.yaml:4: `image` uses the scheme `{scheme}:`, which is not allowed in a link or image"),
+        ("logo", {"site.yaml": BASE + f"logo: {json.dumps(url)}\n"},
+         "site.yaml:4: `logo` uses the scheme `{scheme}:`, which is not allowed in a link or image"),
+        ("profile url", {"site.yaml": BASE + f"authors:\n  jane:\n    url: {json.dumps(url)}\n"},
+         "site.yaml:4: `authors.jane.url` uses the scheme `{scheme}:`, which is not allowed in a link or image"),
+        ("authors file image", {"authors.yaml": f"jane:\n  image: {json.dumps(url)}\n"},
+         "authors.yaml:1: `jane.image` uses the scheme `{scheme}:`, which is not allowed in a link or image"),
+        ("front matter image", {"content/a.md": f"---\ntitle: A\ndate: 2025-06-01\nimage: {json.dumps(url)}\n---\nx\n"},
+         "content/a.md:4: `image` uses the scheme `{scheme}:`, which is not allowed in a link or image"),
+    )
+})
+CASES.update({
+    "far-future date": ({"content/a.md": "---\ntitle: A\ndate: 9999-12-31\n---\nx\n"},
+                        ["content/a.md:3: `date`: `9999-12-31` is too far in the past or the future (years 1000 to 9000)"], 1),
+    "far-future time that overflows": ({"content/a.md": "---\ntitle: A\ndate: 9999-12-31T23:59:59-05:00\n---\nx\n"},
+                                       ["content/a.md:3: `date`: `9999-12-31 23:59:59-05:00` is too far in the past or the "
+                                        "future (years 1000 to 9000)"], 1),
+    "far-past date": ({"content/a.md": "---\ntitle: A\ndate: '0001-01-01T00:00+05:00'\n---\nx\n"},
+                      ["content/a.md:3: `date`: `0001-01-01T00:00+05:00` is too far in the past or the future "
+                       "(years 1000 to 9000)"], 1),
+    "far-future updated": ({"content/a.md": "---\ntitle: A\ndate: 2025-06-01\nupdated: 9999-01-01\n---\nx\n"},
+                           ["content/a.md:4: `updated`: `9999-01-01` is too far in the past or the future "
+                            "(years 1000 to 9000)"], 1),
+})
+CASES["alias over a feed"] = ({"content/a.md": "---\ntitle: A\ndate: 2025-06-01\naliases: [/feed.xml]\n---\nx\n"},
+                              ["content/a.md:4: the redirect from /feed.xml would overwrite the generated file "
+                               "feed.xml (remove it from `aliases`)"], 1)
+CASES["http without host"] = ({"site.yaml": BASE + "menu:\n  - {title: X, url: 'https:evil.example'}\n"},
+                              ["site.yaml:4: `menu` item 1 `url` `https:evil.example` has no host after `https:` "
+                               + URL_HINT], 1)
 
 
 @pytest.mark.parametrize("name", list(CASES))

@@ -43,15 +43,15 @@ def test_hostile_names_stay_inside_the_output(line: str, tmp_path: Path, capsys:
     before = files_under(tmp_path)
     code, lines = run(capsys, "build", "--source", str(site))
     assert code == 0, lines
-    # by design outside the output: the build lock beside it, the record of published URLs, and the
-    # build cache of parsed articles and the records of inputs and output files (names no slug can steer)
-    written = files_under(tmp_path) - before - {"site/.ballerina.lock", "site/urls.lock", "site/.ballerina-cache",
+    # by design outside the output: the record of published URLs, and the store: the build lock, parsed
+    # articles and the records of inputs and output files (names no slug can steer)
+    written = files_under(tmp_path) - before - {"site/urls.lock", "site/.ballerina-cache",
                                                 "site/.ballerina-cache/.gitignore",
                                                 "site/.ballerina-cache/related"}
     records = {name for name in written
-               if re.fullmatch(r"site/\.ballerina-cache/(outputs|uptodate)-[0-9a-f]{16}", name)}
+               if re.fullmatch(r"site/\.ballerina-cache/(outputs|uptodate|lock)-[0-9a-f]{16}", name)}
     shards = {name for name in written if re.fullmatch(r"site/\.ballerina-cache/articles-[0-9a-f]", name)}
-    assert len(records) == 2 and len(shards) == 1, written  # one article: one shard
+    assert len(records) == 3 and len(shards) == 1, written  # one article: one shard
     compiled = {name for name in written
                 if re.fullmatch(r"site/\.ballerina-cache/templates-[0-9a-f]+(/__jinja2_[0-9a-f]{40}\.cache)?", name)}
     processed = {name for name in written  # social cards and pictures, by a hash of their inputs

@@ -10,7 +10,8 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from generate import generate_site  # noqa: E402
 
-from ballerina_site.pipeline.build import BuildOptions, load_site  # noqa: E402
+from ballerina_site.pipeline.build import BuildOptions  # noqa: E402
+from ballerina_site.pipeline.load import load_site  # noqa: E402
 
 
 def test_same_seed_same_bytes_and_a_valid_site(tmp_path):

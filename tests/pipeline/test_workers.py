@@ -46,7 +46,8 @@ def _run_squares(jobs: int) -> tuple[list[tuple[int, int, int]], list[int], list
     handled: list[int] = []
     counted: list[int] = []
 
-    def each(results: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    def each(part: Sequence[int], results: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+        assert [value for value, _ in results] == [1 + task * task for task in part]
         handled.extend(value for value, _ in results)
         return [(value, worker, os.getpid()) for value, worker in results]
 

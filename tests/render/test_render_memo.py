@@ -16,7 +16,8 @@ import pytest
 from markupsafe import Markup, escape
 
 from ballerina_site.render import partials
-from ballerina_site.pipeline.build import BuildOptions, build, load_site
+from ballerina_site.pipeline.build import BuildOptions, build
+from ballerina_site.pipeline.load import load_site
 from ballerina_site.core.escaping import escape_text
 from ballerina_site.site.pages import plan_pages
 from ballerina_site.render.environment import THEME_DIR, make_environment, render_page

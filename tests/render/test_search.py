@@ -243,3 +243,41 @@ def test_browser_search_under_a_sub_path(tmp_path: Path, browser_page) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def fake_pagefind(tmp_path: Path, script: str) -> str:
+    binary = tmp_path / "fake-pagefind"
+    binary.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    binary.chmod(0o755)
+    return str(binary)
+
+
+def test_a_hanging_indexer_is_stopped_and_the_lock_released(tmp_path: Path) -> None:
+    """With no free inodes Pagefind hangs: the build stops it at its time limit, says so, exits 1,
+    keeps the previous output, and the next build is not locked out."""
+    out = built(tmp_path)
+    before = (out / "index.html").read_bytes()
+    (tmp_path / "site" / "content" / "2025-06-04-new.md").write_text(article("Brand New", "2025-06-04"))
+    hang = fake_pagefind(tmp_path, "exec sleep 600\n")
+    result = run_cli("build", "--source", str(tmp_path / "site"), "--output", str(out), timeout=60,
+                     env={"PAGEFIND_BINARY_PATH": hang, "BALLERINA_SEARCH_TIMEOUT": "1"})
+    assert result.returncode == 1
+    assert ("search: Pagefind did not finish within 1 s and was stopped (set BALLERINA_SEARCH_TIMEOUT to allow "
+            "it longer) (set `search: false` in site.yaml (or use --no-search) to build without search)"
+            in result.stderr.splitlines())
+    assert (out / "index.html").read_bytes() == before
+    again = run_cli("build", "--source", str(tmp_path / "site"), "--output", str(out), "--no-search")
+    assert again.returncode == 0, again.stderr
+    assert "another build" not in again.stderr
+
+
+def test_a_full_disk_is_named_as_the_cause_not_the_indexer(tmp_path: Path) -> None:
+    out = built(tmp_path)
+    (tmp_path / "site" / "content" / "2025-06-04-new.md").write_text(article("Brand New", "2025-06-04"))
+    full = fake_pagefind(tmp_path, "echo 'Error: No space left on device (os error 28)' >&2\nexit 1\n")
+    result = run_cli("build", "--source", str(tmp_path / "site"), "--output", str(out),
+                     env={"PAGEFIND_BINARY_PATH": full})
+    assert result.returncode == 1
+    assert (f"search: cannot write the search index: the disk holding {out.parent} is full (free some space "
+            "and build again; the previous output is unchanged)") in result.stderr.splitlines()
+    assert "Pagefind failed" not in result.stderr

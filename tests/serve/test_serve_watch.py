@@ -391,7 +391,7 @@ def test_pages_stay_available_while_rebuilds_swap_the_output(site):
 def test_tabs_reload_once_the_output_is_in_place_and_hear_of_a_failure_after_it(site, monkeypatch):
     """The preview tells its tabs as soon as the new output is swapped in, before the build writes
     its records; if writing them then fails, the tabs show that error over the new build."""
-    from ballerina_site.pipeline import build as build_module
+    from ballerina_site.pipeline import stages as build_module
     from ballerina_site.pipeline.build import BuildOptions
     from ballerina_site.serve.preview import Preview, ServeOptions
 

@@ -74,6 +74,7 @@ def test_config_mistakes_are_all_reported_with_lines(tmp_path: Path) -> None:
                       {"authors.yaml": "jane:\n  name: Jane\n"})
     (site / "public").mkdir()
     (site / "public" / "keep.txt").write_text("previous output", encoding="utf-8")
+    (site / "public" / ".ballerina-output").write_text("", encoding="utf-8")  # a previous build's output
     result = run_cli("build", "--source", str(site))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     lines = result.stderr.splitlines()

@@ -11,7 +11,8 @@ from types import MappingProxyType
 
 import pytest
 
-from ballerina_site.pipeline.build import GENERATOR, BuildOptions, build
+from ballerina_site.pipeline.build import BuildOptions, build
+from ballerina_site.pipeline.plan import GENERATOR
 from ballerina_site.pipeline.load import load_site
 from ballerina_site.store.store import Store
 from ballerina_site.store.fingerprints import Fingerprinter

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ..pipeline.report import BuildSummary
 from .check import check_content, check_output
-from .common import Commands, Progress, count, print_problems, site_options, speed_options, strict_option
+from .common import (Commands, Progress, count, force_option, print_problems, site_options, speed_options,
+                     strict_option)
 
 
 def add_parser(commands: Commands) -> None:
@@ -18,6 +19,7 @@ def add_parser(commands: Commands) -> None:
     site_options(build)
     build.add_argument("--output", "-o", type=Path, metavar="DIR",
                        help="output folder (default: public/ inside the site folder)")
+    force_option(build)
     build.add_argument("--expired", action="store_true", help="include articles past their expiry_date")
     build.add_argument("--no-search", dest="search", action="store_false", default=None,
                        help="leave out the search index, page and box (overrides `search` in site.yaml)")
@@ -35,12 +37,14 @@ def run(args: argparse.Namespace) -> int:
     options = BuildOptions(root=args.source, output=args.output, base_url=args.base_url,
                            drafts=args.drafts, future=args.future, expired=args.expired, search=args.search,
                            strict=args.strict, cache=not args.no_cache, jobs=args.jobs or default_jobs(),
-                           progress=progress, skip_unchanged=not args.check)
+                           progress=progress, skip_unchanged=not args.check, force=args.force)
     try:
         report = build(options)
     finally:
         progress.clear()
     print_summary(report.summary)
+    if report.set_aside is not None:
+        print(f"moved what was in {report.output} before to {report.set_aside} (nothing deletes it there)")
     if args.check:
         site = report.site if report.site is not None else check_content(args).site
         assert site is not None  # a check always loads the site

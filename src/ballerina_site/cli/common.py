@@ -23,6 +23,12 @@ def site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--future", action="store_true", help="include articles dated in the future")
 
 
+def force_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true",
+                        help="build into an existing folder that ballerina-site did not make; its files are "
+                             "moved aside to DIR.before-ballerina-<time>, never deleted")
+
+
 def strict_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true",
                         help="treat warnings (e.g. a link to a missing file) as errors")

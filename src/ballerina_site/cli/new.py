@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from datetime import datetime, timezone
@@ -39,8 +40,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     from ..core.configload import load_config
+    from ..core.sitefiles import not_a_site
     from .scaffold import new_article
 
+    problem = not_a_site(args.source)
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
     config = load_config(args.source)
     tags = [t.strip() for t in args.tags.split(",") if t.strip()]
     path = new_article(args.source, args.title, config, datetime.now(timezone.utc), tags=tags,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from datetime import datetime
 from pathlib import Path
 
@@ -20,9 +22,12 @@ page_size: 10
 keep_reading: 3
 author:
   name: "Newsroom"
+# The share image of pages and articles without their own (1200x630): replace static/share.png.
+image: /share.png
+image_alt: "{title}"
 """
 
-GITIGNORE = "public/\n.ballerina-cache/\n.ballerina.lock\n"
+GITIGNORE = "public/\n.ballerina-cache/\n"
 
 
 def article_text(title: str, when: datetime, *, tags: list[str] | None = None, category: str = "",
@@ -37,6 +42,18 @@ def article_text(title: str, when: datetime, *, tags: list[str] | None = None, c
 
 def _yaml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def share_image(width: int = 1200, height: int = 630, colour: tuple[int, int, int] = (0x1f, 0x29, 0x37)) -> bytes:
+    """A plain PNG of one colour: the default share image a new site starts with (search engines and
+    social sites want one; the site then passes ``build --strict``)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\x00" + bytes(colour) * width
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * height, 9))
+            + chunk(b"IEND", b""))
 
 
 def init_site(target: Path, now: datetime) -> list[Path]:
@@ -60,6 +77,10 @@ def init_site(target: Path, now: datetime) -> list[Path]:
         if not path.exists():
             path.write_text(text, encoding="utf-8")
             created.append(path)
+    image = target / "static" / "share.png"
+    if not image.exists():
+        image.write_bytes(share_image())
+        created.append(image)
     return created
 
 

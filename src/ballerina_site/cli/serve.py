@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from .common import Commands, count, fail, site_options
+from .common import Commands, count, fail, force_option, site_options
 
 if TYPE_CHECKING:
     from ..serve.preview import Preview, Rebuilt
@@ -23,6 +23,7 @@ def add_parser(commands: Commands) -> None:
     site_options(serve)
     serve.add_argument("--output", "-o", type=Path, metavar="DIR",
                        help="output folder (default: public/ inside the site folder)")
+    force_option(serve)
     serve.add_argument("--watch", "-w", action="store_true",
                        help="rebuild when content/, templates/, static/, site.yaml or the tags file "
                             "change, and live-reload open tabs")
@@ -84,11 +85,16 @@ def run(args: argparse.Namespace) -> int:
     if args.port is not None and not 0 <= args.port <= 65535:
         say(f"error: --port {args.port}: a port is a number from 0 to 65535", error=True)
         return 2
+    from ..core.sitefiles import not_a_site
+
+    problem = not_a_site(args.source)
+    if problem is not None:  # even with --watch: there is no site to wait for
+        return fail([problem], "build")
     watch = args.watch or args.poll
     options = ServeOptions(BuildOptions(root=args.source, output=args.output, base_url=args.base_url,
                                         drafts=args.drafts, future=args.future,
                                         search=None if args.search else False,
-                                        cache=True, jobs=default_jobs()),  # rebuilds skip unchanged Markdown
+                                        cache=True, jobs=default_jobs(), force=args.force),  # rebuilds skip unchanged Markdown
                            host=args.host, port=args.port, watch=watch, poll=args.poll)
     preview = Preview(options)
     closing = False

@@ -18,6 +18,7 @@ from ..core.config import SiteConfig
 from ..core.dates import DateError, parse_date
 from ..core.errors import Problem
 from ..core.model import Article
+from ..core.urlcheck import HINT as URL_HINT, url_problem
 from .discover import source_name
 from .embeds import EmbedProblem
 from .fields import KNOWN_KEYS, Fields, read_aliases, read_category, read_draft, read_slug, read_slugs, read_tags
@@ -25,10 +26,10 @@ from .frontmatter import FrontMatter, FrontMatterFailure, split_front_matter
 from .markup import (MarkupTooDeep, count_words, first_paragraph, local_links, plain_text, render_markdown,
                      render_markdown_checked)
 
-__all__ = ["KNOWN_KEYS", "MAX_ARTICLE_BYTES", "Parsed", "parse_article", "parse_data", "parse_settings",
+__all__ = ["KNOWN_KEYS", "MAX_ARTICLE_BYTES", "Parsed", "parse_article", "parse_data", "parse_settings", "article_limit",
            "read_data", "read_source"]  # KNOWN_KEYS: the front matter keys an article may have (see .fields)
 
-MAX_ARTICLE_BYTES = 2 * 1024 * 1024
+MAX_ARTICLE_BYTES = 16 * 1024 * 1024  # the default of `max_article_mb`
 """Larger files are refused before parsing: a news article is a few KB, and Markdown needs ~3 s per MB."""
 
 
@@ -69,6 +70,7 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
     dates = read_dates(fields, config)
     aliases, tags, category = read_aliases(fields), read_tags(fields), read_category(fields)
     slug, draft = read_slug(fields), read_draft(fields)
+    image = read_url(fields, "image")
     body = read_body(split, fields, config)
     if any(p.is_error for p in fields.problems) or dates.date is None:
         return Parsed(None, tuple(fields.problems))
@@ -79,7 +81,7 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
         summary=body.summary, body_html=body.html, word_count=body.words,
         reading_minutes=max(1, math.ceil(body.words / config.words_per_minute)),
         tags=tags, category=category, author=fields.text("author") or config.author.name, draft=draft,
-        image=fields.text("image"), image_alt=fields.text("image_alt"),
+        image=image, image_alt=fields.text("image_alt"),
         image_caption=fields.text("image_caption"), image_credit=fields.text("image_credit"),
         summary_html=body.summary_html,
         related=read_slugs(fields, "related"), related_exclude=read_slugs(fields, "related_exclude"),
@@ -88,6 +90,15 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
         links=link_lines(body.html, split.body, split.body_line),
     )
     return Parsed(article, tuple(fields.problems))
+
+
+def read_url(fields: Fields, key: str) -> str:
+    """A link or image URL: only of the kinds urlcheck.py allows."""
+    value = fields.text(key)
+    problem = url_problem(value, f"`{key}`") if value else None
+    if problem is not None:
+        fields.problem(key, problem, URL_HINT)
+    return value
 
 
 def read_title(fields: Fields) -> str:
@@ -184,11 +195,15 @@ def link_lines(body_html: str, body: str, body_line: int) -> tuple[tuple[str, in
     return tuple(found)
 
 
+def article_limit(config: SiteConfig) -> int:
+    return config.max_article_mb * 1024 * 1024
+
+
 def parse_settings(config: SiteConfig) -> tuple[object, ...]:
     """Every config value :func:`parse_article` reads: the build cache keys parsed articles on them,
     so keep this in step with parse_article (a value missing here would serve stale articles)."""
     return (config.timezone, str(config.zone), config.words_per_minute, config.author.name,
-            config.markdown.unsafe_html)
+            config.markdown.unsafe_html, config.max_article_mb)
 
 
 def decode(data: bytes, source: str) -> str | Problem:
@@ -201,15 +216,17 @@ def decode(data: bytes, source: str) -> str | Problem:
                                      f"{exc.start})", "save the file as UTF-8", column=column)
 
 
-def read_data(path: Path, root: Path) -> tuple[str, bytes | Parsed]:
-    """The source name and the file's bytes, or the problem reading them (too big, unreadable)."""
+def read_data(path: Path, root: Path, limit: int = MAX_ARTICLE_BYTES) -> tuple[str, bytes | Parsed]:
+    """The source name and the file's bytes, or the problem reading them (bigger than ``limit``
+    bytes, unreadable)."""
     source = source_name(path, root)
     try:
         size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
+        if size > limit:
             return source, Parsed(None, (Problem(source, None, f"file is {size / 1024 / 1024:.1f} MB; articles may "
-                                                               f"be at most {MAX_ARTICLE_BYTES // 1024 // 1024} MB",
-                                                 "split it, or move large data out of the article"),))
+                                                               f"be at most {limit / 1024 / 1024:g} MB",
+                                                 "split it, move large data out of the article, or raise "
+                                                 "`max_article_mb` in site.yaml"),))
         return source, path.read_bytes()
     except OSError as exc:
         return source, Parsed(None, (Problem(source, None, f"cannot read file: {exc.strerror}"),))
@@ -223,5 +240,5 @@ def parse_data(source: str, data: bytes, config: SiteConfig) -> Parsed:
 
 
 def read_source(path: Path, root: Path, config: SiteConfig) -> Parsed:
-    source, data = read_data(path, root)
+    source, data = read_data(path, root, article_limit(config))
     return data if isinstance(data, Parsed) else parse_data(source, data, config)

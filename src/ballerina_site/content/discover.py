@@ -11,8 +11,10 @@ import os
 from pathlib import Path
 
 from ..core.errors import Problem
+from ..core.sitefiles import leaves_site, refusal
 
 CONTENT_DIR = "content"
+STATIC_DIR = "static"  # the site's own static files, copied as they are
 ARTICLE_SUFFIXES = (".md", ".markdown")
 
 
@@ -55,14 +57,6 @@ def source_name(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def leaves_site(path: Path, root: Path) -> bool:
-    """True when ``path`` (or a symlinked folder on the way to it) resolves outside the site."""
-    try:
-        return not path.resolve().is_relative_to(root.resolve())
-    except (OSError, RuntimeError):  # a symlink loop
-        return True
-
-
 def escaping_links(root: Path, folder: str) -> list[Problem]:
     """Every symlink in ``folder`` that points outside the site: refused, each with its own message.
     Symlinked folders are not followed, so a link to ``/`` costs nothing."""
@@ -81,6 +75,7 @@ def escaping_links(root: Path, folder: str) -> list[Problem]:
                         todo.append(entry.path)
         except OSError:  # unreadable: whatever is in it cannot be read either
             continue
-    return [Problem(path.relative_to(root).as_posix(), None, "symlink points outside the site folder; refused",
+    refused = ((path, refusal(path, root)) for path in sorted(links))
+    return [Problem(path.relative_to(root).as_posix(), None, reason,
                     f"copy the file into {folder}/ instead of linking to it")
-            for path in sorted(links) if leaves_site(path, root)]
+            for path, reason in refused if reason is not None]

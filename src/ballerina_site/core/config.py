@@ -150,6 +150,8 @@ class SiteConfig:
     date_format: str = option("%B %-d, %Y", "strftime pattern for dates shown to readers.")
     time_format: str = option("%-I:%M %p %Z", "strftime pattern for times shown to readers.")
     words_per_minute: int = option(230, "Reading speed used for the reading time.")
+    max_article_mb: int = option(16, "Largest article file, in MB; a bigger one is an error (Python-Markdown "
+                                     "converts a 4 MB article in about a second).")
     author: Author = option(Author(), "Default author: `name`, `url`, `bio`.", dict)
     promo: Promo | None = option(None, "Sponsor block beside articles: `label`, `title`, `subtitle`, `text`, "
                                        "`link_text`, `link_url`, `url`; false hides it.", (dict, type(None), bool),

@@ -15,6 +15,8 @@ from typing import Any, Callable
 from .config import CONFIG_FILE, ImageOptions, Kinds, MenuItem, Profile, Promo, SiteConfig, section_keys
 from .configrules import check_values
 from .errors import Problem, SiteError, display_path
+from .sitefiles import read_site_text
+from .urlcheck import HINT as URL_HINT, url_problem
 from .yamlload import YamlFailure, load_mapping
 
 KEYS: dict[str, Field[Any]] = {spec.name: spec for spec in fields(SiteConfig)}
@@ -92,6 +94,10 @@ def parse_profiles(data: Any, where: str, path: str, key_lines: dict[str, int],
             report(f"author `{key}` must map to name/bio/url/image")
             continue
         checked = check_section(entry, Profile, f"{where}.{key}" if where else key, report)
+        for name in ("url", "image"):
+            problem = url_problem(checked.get(name) or "", f"`{where + '.' if where else ''}{key}.{name}`")
+            if problem is not None:
+                report(problem, URL_HINT)
         profiles.append(Profile(key, **checked, line=report.line))
     return tuple(profiles)
 
@@ -180,10 +186,9 @@ def load_config(root: Path) -> SiteConfig:
     if not path.is_file():
         return SiteConfig()
     shown = display_path(path, root)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SiteError([Problem(shown, None, f"not UTF-8 text (byte {exc.start})", "save it as UTF-8")]) from None
+    text = read_site_text(path, root)
+    if isinstance(text, Problem):
+        raise SiteError([text])
     loaded = load_mapping(text)
     if isinstance(loaded, YamlFailure):
         raise SiteError([Problem(shown, loaded.line, loaded.message, loaded.hint, column=loaded.column)])

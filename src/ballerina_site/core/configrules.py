@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .config import IMAGE_FORMATS, PERMALINK_FIELDS, SCHEMA, SITEMAP_LIMIT
 from .paths import UnsafePath, safe_site_path
+from .urlcheck import HINT, url_problem
 
 Bad = Callable[..., None]
 """``bad(key, message, hint=None)``: report a problem at the line of ``key``."""
@@ -25,13 +26,13 @@ ID_AUTHORITY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?:@[A-Za-z
 def check_values(values: Mapping[str, Any], bad: Bad) -> None:
     """Report every value (of those given) that breaks a rule, in the order of the rules below."""
     for rule in (check_counts, check_feeds, check_sitemap, check_images, check_timezone, check_permalink,
-                 check_data_files, check_lock_file, check_base_url):
+                 check_data_files, check_lock_file, check_base_url, check_urls):
         rule(values, bad)
 
 
 def check_counts(values: Mapping[str, Any], bad: Bad) -> None:
     """Page sizes and reading speeds divide: at least 1. Counts of related articles may be 0."""
-    for key in ("page_size", "words_per_minute"):
+    for key in ("page_size", "words_per_minute", "max_article_mb"):
         if key in values and values[key] < 1:
             bad(key, f"`{key}` must be at least 1")
     for key in ("keep_reading", "related_window"):
@@ -146,6 +147,33 @@ def check_lock_file(values: Mapping[str, Any], bad: Bad) -> None:
                       or ":" in lock_file):
         bad("redirects", f"`redirects.lock_file` must be a file inside the site folder, not `{lock_file}`",
             "e.g. urls.lock")
+
+
+def config_urls(values: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """Every URL in the config an editor wrote: (key, how a message names it, the URL)."""
+    found: list[tuple[str, str, str]] = []
+    for key in ("image", "logo"):
+        if values.get(key):
+            found.append((key, f"`{key}`", values[key]))
+    author = values.get("author")
+    if author is not None and author.url:
+        found.append(("author", "`author.url`", author.url))
+    promo = values.get("promo")
+    if promo and getattr(promo, "link_url", ""):
+        found.append(("promo", "`promo.link_url`", promo.link_url))
+    if promo and getattr(promo, "url", ""):
+        found.append(("promo", "`promo.url`", promo.url))
+    for number, item in enumerate(values.get("menu") or (), 1):
+        found.append(("menu", f"`menu` item {number} `url`", item.url))
+    return found  # authors' url and image: checked with each profile, at its own line (configload.py)
+
+
+def check_urls(values: Mapping[str, Any], bad: Bad) -> None:
+    """Links and images only of the kinds a browser cannot run: see urlcheck.py."""
+    for key, what, url in config_urls(values):
+        problem = url_problem(url, what)
+        if problem is not None:
+            bad(key, problem, HINT)
 
 
 def check_base_url(values: Mapping[str, Any], bad: Bad) -> None:

@@ -1,10 +1,17 @@
-"""Front matter dates: a day, a datetime with or without zone, or text in ISO form."""
+"""Front matter dates: a day, a datetime with or without zone, or text in ISO form.
+
+One rule for zones: a date keeps the offset it is written with (feeds and structured data say the
+moment as written), and whatever a reader sees of it as a day (the date shown, the archive month,
+the date in the URL) is that moment in the site's zone, through :func:`local_day`: an article
+written at ``2025-05-31T23:00-04:00`` on a UTC site is a June 1 article everywhere. Years outside
+:data:`FIRST_YEAR`..:data:`LAST_YEAR` are an error: far-off dates overflow date arithmetic.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _ZONE_SUFFIX = re.compile(r"^(?P<stamp>.+?)\s+(?P<zone>[A-Za-z_]+(?:/[A-Za-z0-9_+\-]+)+|UTC)$")
@@ -21,7 +28,28 @@ class DateError(ValueError):
     pass
 
 
+FIRST_YEAR = 1000
+LAST_YEAR = 9000
+
+
+def local_day(value: datetime, zone: tzinfo) -> datetime:
+    """The moment ``value`` in the site's ``zone``: the one day a reader sees it under."""
+    return value.astimezone(zone)
+
+
 def parse_date(raw: object, zone: ZoneInfo) -> ParsedDate:
+    """:func:`read_date`, refused outside the years this tool can count with (in the site's zone too)."""
+    parsed = read_date(raw, zone)
+    try:
+        local = local_day(parsed.value, zone)
+    except (OverflowError, ValueError):
+        local = None
+    if local is None or not all(FIRST_YEAR <= year <= LAST_YEAR for year in (local.year, parsed.value.year)):
+        raise DateError(f"`{raw}` is too far in the past or the future (years {FIRST_YEAR} to {LAST_YEAR})")
+    return parsed
+
+
+def read_date(raw: object, zone: ZoneInfo) -> ParsedDate:
     """Accept YAML dates and datetimes and ISO 8601 text; a zone may be an offset or an IANA name
     (``2025-06-02 23:14 America/New_York``). A day alone is midnight in the site's zone."""
     if isinstance(raw, datetime):

@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any, Literal, Mapping
 
 from .config import SiteConfig
+from .dates import local_day
 
 TermKind = Literal["tag", "category"]
 
@@ -152,7 +153,10 @@ class Month:
 
     @property
     def first_day(self) -> datetime:
-        return self.articles[0].date.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        """The month's first day (in the articles' zone), for showing the month: its year and month
+        are the month's own, whatever zone its first article's date is written in."""
+        return self.articles[0].date.replace(year=self.year, month=self.month, day=1, hour=0, minute=0,
+                                             second=0, microsecond=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,8 +195,14 @@ class Site:
 
     @property
     def months(self) -> tuple[Month, ...]:
-        """The archive: articles grouped by the month of their date, newest month first."""
+        """The archive: articles grouped by the month of their date in the site's zone, newest first."""
         groups: list[Month] = []
-        for (year, month), members in itertools.groupby(self.articles, lambda a: (a.date.year, a.date.month)):
+        zone = self.config.zone
+
+        def month_of(article: Article) -> tuple[int, int]:
+            local = local_day(article.date, zone)
+            return local.year, local.month
+
+        for (year, month), members in itertools.groupby(self.articles, month_of):
             groups.append(Month(year, month, tuple(members)))
         return tuple(groups)

@@ -1,8 +1,10 @@
 """Whose turn it is to write an output folder, and what an interrupted build left beside it.
 
-Builds writing one output folder take turns through a lock file (``.ballerina.lock``) beside it; the
-one holding it first puts back an output that an interrupted two-rename swap left aside (see
-system.py) and drops stale staging folders.
+Builds writing one output folder take turns through a lock file in the site's store
+(``.ballerina-cache/lock-<hash of the output's path>``: nothing is left beside the output); the one
+holding it first puts back an output that an interrupted two-rename swap left aside (see system.py)
+and drops stale staging folders. The staging folder itself (``.<output>.building-<pid>``) lives
+beside the output only while a build runs: the swap is a rename, so it must be on the same disk.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ except ImportError:  # pragma: no cover - Windows
 
 BUILDING = ".building-"
 PREVIOUS = ".previous-"
-LOCK_NAME = ".ballerina.lock"
 
 
 class OutputError(Exception):
@@ -34,19 +35,13 @@ def _siblings(output: Path, marker: str) -> list[Path]:
     return sorted(p for p in output.parent.iterdir() if p.name.startswith(prefix))
 
 
-def lock_path(output: Path) -> Path:
-    """Beside the output (in the site folder for the default ``public/``), so a read-only site folder
-    can still be built into a writable place."""
-    return output.parent / LOCK_NAME
-
-
 @contextlib.contextmanager
-def output_lock(output: Path) -> Iterator[None]:
-    """Hold the output's lock for the whole write; a second build gets a message, not a mixed folder."""
+def output_lock(path: Path, output: Path) -> Iterator[None]:
+    """Hold the lock file ``path`` of ``output`` for the whole write; a second build gets a message,
+    not a mixed folder."""
     if fcntl is None:  # pragma: no cover
         yield
         return
-    path = lock_path(output)
     handle = open(path, "a+")
     try:
         try:

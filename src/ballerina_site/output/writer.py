@@ -7,7 +7,8 @@ the new output whole; elsewhere two renames, and a swap interrupted between them
 build (:func:`lock.recover`). One build at a time writes an output folder (lock.py).
 A file whose bytes are the same as in the previous output is hard-linked from it into the staging
 folder instead of written, so it keeps its inode and mtime and rsync or a deploy tool sees only
-what really changed.
+what really changed. The build writes a marker file into every output and replaces a folder only
+when it carries one, or when forced (ownership.py); a forced folder's files are set aside, never deleted.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Callable, Collection, Iterator
 from . import system
 from .listing import FileStat, Listing, OldFile, file_stat, listing
 from .lock import BUILDING, PREVIOUS, OutputError, output_lock, recover
+from .ownership import MARKER, MARKER_TEXT, claim
 
 __all__ = ["OutputError", "Previous", "Staged", "Staging", "WriteReport", "claim_output", "output_lock",
            "recover", "same_bytes"]
@@ -58,10 +60,11 @@ class Previous(Mapping[str, OldFile]):
     folder, are left out, so nothing outside the output is ever reused), and the spare tree the next
     staging folder starts from. Each is listed when first looked at, here in the build process."""
 
-    def __init__(self, output: Path, spare: Path | None):
+    def __init__(self, output: Path, spare: Path | None, set_aside: Path | None = None):
         self.output = output
         self.spare = spare
-        self._files: dict[str, OldFile] | None = None
+        self.set_aside = set_aside  # a folder the tool did not make, replaced when forced: its files go here
+        self._files: dict[str, OldFile] | None = {} if set_aside is not None else None  # none reused
 
     @property
     def files(self) -> dict[str, OldFile]:
@@ -92,18 +95,19 @@ class Previous(Mapping[str, OldFile]):
 
 
 @contextlib.contextmanager
-def claim_output(output: Path, spare: Path | None = None) -> Iterator[Previous]:
-    """Hold the output's lock (see :func:`output_lock`) and yield the previous output's files, for a
-    build that decides what to keep before it writes (see :class:`Staging`)."""
-    output = output.absolute()
+def claim_output(output: Path, spare: Path | None, lock_file: Path, force: bool = False) -> Iterator[Previous]:
+    """Hold the output's lock (``lock_file``, see :func:`output_lock`), check that the folder is the
+    tool's to replace (ownership.py; behind a symlink, the folder it points at), and yield the previous
+    output's files, for a build that decides what to keep before it writes (see :class:`Staging`)."""
     with contextlib.ExitStack() as held:
         try:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            held.enter_context(output_lock(output))
-            recover(output)
+            held.enter_context(output_lock(lock_file, output))
+            claimed = claim(output, force)
+            claimed.folder.parent.mkdir(parents=True, exist_ok=True)
+            recover(claimed.folder)
         except OSError as exc:
             raise _output_error(output, exc) from None
-        yield Previous(output, spare)
+        yield Previous(claimed.folder, spare, claimed.set_aside)
 
 
 def _write_file(path: str, data: bytes) -> FileStat:
@@ -182,7 +186,7 @@ class Staging:
     never trusted, see :meth:`put`) and the output is not touched."""
 
     def __init__(self, output: Path, previous: Previous) -> None:
-        self.output = output.absolute()
+        self.output = previous.output.absolute()  # behind a symlinked ``output``, the folder it points at
         self.previous = previous
         self.spare = previous.spare
         self.folder = self.output.parent / f".{self.output.name}{BUILDING}{os.getpid()}"
@@ -213,7 +217,7 @@ class Staging:
         self._prepared = True  # from here on, whatever happens, the folder is cleaned up on exit
         try:
             self.previous.files  # noqa: B018 - listed now: what staging keeps is decided from it
-            self._staged, self._made = _staging_from(self.previous, self.folder, wanted)
+            self._staged, self._made = _staging_from(self.previous, self.folder, wanted | {MARKER})
         except OSError as exc:
             raise _output_error(self.output, exc) from None
 
@@ -301,12 +305,14 @@ class Staging:
                     self.adopt(relative, data)
                 else:
                     self.put(relative, data)
+            self.put(MARKER, MARKER_TEXT)  # the folder is the tool's: the next build may replace it
+            self._kept.discard(MARKER)
             if finish is not None:
                 finish(self.folder)
                 for relative, made_file in listing(self.folder)[0].items():  # what ``finish`` added
                     self._files.setdefault(relative, made_file.stat)
             with system.signals_held(deliver=False):
-                _swap(self.folder, self.output, self.spare)  # also drops the previous output
+                _swap(self.folder, self.output, self.spare, self.previous.set_aside)  # the previous goes
         except BaseException as exc:
             shutil.rmtree(self.folder, ignore_errors=True)
             self._prepared = False
@@ -316,9 +322,14 @@ class Staging:
         return WriteReport(len(pages) + len(reused), len(static), len(self._kept) + len(reused), self._files)
 
 
-def _swap(staging: Path, output: Path, spare: Path | None) -> None:
+def _swap(staging: Path, output: Path, spare: Path | None, set_aside: Path | None = None) -> None:
     """Put the staging folder in place of the output; the previous output becomes the spare tree
-    of the next build (when there is a place for one) or is deleted."""
+    of the next build (when there is a place for one) or is deleted; a folder the tool did not make
+    goes to ``set_aside``, where nothing ever deletes it."""
+    if set_aside is not None:  # two renames: a kill between them leaves the user's files set aside, whole
+        os.rename(output, set_aside)
+        os.rename(staging, output)
+        return
     aside = output.parent / f".{output.name}{PREVIOUS}{os.getpid()}"
     previous = system.replace_folder(staging, output, aside)
     if previous is None:

@@ -145,7 +145,7 @@ def _run(shelf: ImageStore, todo: list[tuple[Any, ...]], jobs: int, output: Path
             missing.append(job)
     errors: dict[str, tuple[str, str]] = {}
 
-    def keep(results: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]]:
+    def keep(_jobs: Sequence[tuple[Any, ...]], results: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]]:
         """Here, as each slice comes back: its files into the store, their bytes let go."""
         light = []
         for key, made, error in results:

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from ..content.discover import CONTENT_DIR, escaping_links, find_sources, source_name
+from ..content.discover import CONTENT_DIR, STATIC_DIR, escaping_links, find_sources, source_name
 from ..core.config import SiteConfig
 from ..core.configload import load_config
 from ..core.errors import Problem, SiteError, raise_if_errors
+from ..core.sitefiles import leaves_site
 from ..core.model import Article, Site
 from ..render.environment import THEME_DIR
 from ..site.assemble import Selection, assemble_site
@@ -25,7 +26,6 @@ from .images import ImageStats, process_images
 from .parsing import parse_sources
 from .report import ParseStats
 
-STATIC_DIR = "static"
 RELATED = "related"  # Keep Reading of every article, kept while no tag, date or slug changes
 Stats = Mapping[str, tuple[int, int, int, int]]
 
@@ -129,7 +129,7 @@ def collect_static(root: Path) -> tuple[dict[str, Path], list[Problem]]:
             relative = path.relative_to(base)
             if any(part.startswith(".") for part in relative.parts) or not path.is_file():
                 continue
-            if not path.resolve().is_relative_to(owner):  # reported by escaping_links below
+            if leaves_site(path, owner):  # reported by escaping_links below
                 continue
             files[relative.as_posix()] = path
     return files, escaping_links(root, STATIC_DIR)

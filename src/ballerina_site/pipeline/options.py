@@ -29,6 +29,7 @@ class BuildOptions:
     cache: bool = False  # keep what later builds can reuse in the store (the CLI turns it on)
     jobs: int = 1  # worker processes; 1: all in this process
     write: bool = True  # False: check everything, write nothing (``ballerina-site check``)
+    force: bool = False  # replace an output folder the tool did not make (its files are set aside)
     skip_unchanged: bool = True  # False: build even when nothing changed since the last build
     store: Store | None = None  # a long-lived store (the preview's); None: one for this build
     progress: Callable[[str, int, int], None] | None = None  # (stage, done, total), for a progress display

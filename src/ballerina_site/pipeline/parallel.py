@@ -16,7 +16,7 @@ How the workers start, chosen for each pool by :func:`start_method`:
 
 The work goes out in contiguous slices (:func:`chunks`) that shrink towards the end, so no core idles
 long while another finishes a big slice; results are put back in item order as they arrive, and a
-caller's ``each`` runs on each slice's results here meanwhile. A pool that cannot start or breaks (no memory
+caller's ``each`` runs on each slice (its items and their results) here meanwhile. A pool that cannot start or breaks (no memory
 for a process, a worker killed) leaves what is left to this process.
 """
 
@@ -34,6 +34,8 @@ from ..output import system
 S = TypeVar("S")
 T = TypeVar("T")
 R = TypeVar("R")
+
+Each = Callable[[Sequence[T], list[R]], list[R]]
 
 _handover: Any = None  # in this process, only while a forking pool starts: the state its workers take
 _state: Any = None  # in a worker: its state, set once by the pool's initializer
@@ -56,17 +58,17 @@ def start_method() -> str:
 
 class _Job(Generic[S, T, R]):
     """``func(state, slice)`` for each slice of the items, giving one result per item; ``each``
-    applied here to each slice's results as they arrive; ``progress`` told how many items are done."""
+    applied here to each slice and its results as they arrive; ``progress`` told how many items are done."""
 
     def __init__(self, func: Callable[[S, Sequence[T]], list[R]], slices: list[Sequence[T]], state: S,
-                 each: Callable[[list[R]], list[R]] | None, progress: Callable[[int], None] | None):
+                 each: Each[T, R] | None, progress: Callable[[int], None] | None):
         self.func, self.slices, self.state = func, slices, state
         self.each = each
         self.progress = progress
         self.results: list[list[R] | None] = [None] * len(slices)
 
     def settle(self, index: int, result: list[R]) -> None:
-        self.results[index] = self.each(result) if self.each is not None else result
+        self.results[index] = self.each(self.slices[index], result) if self.each is not None else result
         if self.progress is not None:
             self.progress(len(result))
 
@@ -79,15 +81,16 @@ class _Job(Generic[S, T, R]):
 
 
 def run(func: Callable[[S, Sequence[T]], list[R]], items: Sequence[T], state: S, jobs: int, *,
-        portable: bool = True, each: Callable[[list[R]], list[R]] | None = None,
+        portable: bool = True, each: Each[T, R] | None = None,
         progress: Callable[[int], None] | None = None,
         meanwhile: Callable[[], None] | None = None) -> list[R]:
     """``func(state, slice)`` for slices of ``items`` (see :func:`chunks`), each giving a list of one
     result per item; all results in item order. Over up to ``jobs`` worker processes, or in this
     process for one job or a single slice. ``func`` must be a module-level function; items and
     results must pickle, and so must ``state`` unless the workers are forked (``portable=False``:
-    it does not, so without fork the work is done here). ``each``: done here to each slice's
-    results as they come in, overlapping with the workers still running; ``progress``: told how
+    it does not, so without fork the work is done here). ``each(slice, results)``: done here to each
+    slice's results as they come in, overlapping with the workers still running (e.g. writing them
+    out, so that they are not all held at once); ``progress``: told how
     many items each slice held. ``meanwhile``: other work for this process, done once meanwhile."""
     slices = chunks(items, jobs)
     job = _Job(func, slices, state, each, progress)
@@ -131,8 +134,8 @@ def _in_pool(job: _Job[Any, Any, Any], workers: int, method: str, meanwhile: Cal
             stage = "meanwhile"
             meanwhile()  # e.g. the feeds, in this otherwise idle process
         stage = "collecting"
-        for future in as_completed(futures):
-            job.settle(futures[future], future.result())
+        for future in as_completed(futures):  # each future let go once settled: it holds its result
+            job.settle(futures.pop(future), future.result())
     except BaseException as exc:  # interrupted or failed: drop the queued work rather than wait for it
         _stop(pool)
         if isinstance(exc, (BrokenProcessPool, OSError)) and stage != "meanwhile":

@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from ..content.article import Parsed, parse_data, parse_settings, read_data, read_source
+from ..content.article import Parsed, article_limit, parse_data, parse_settings, read_data, read_source
 from ..content.discover import source_name
 from ..core.config import SiteConfig
 from ..store import codec
@@ -43,7 +43,7 @@ def _read_and_parse(source: str, path: Path, expected: bytes | None, root: Path,
                     stamp: bytes) -> Outcome:
     """Read a file and parse it unless its key is ``expected`` (the recorded one); the article comes
     back encoded, as results cross a pipe (None if it cannot be encoded: the parent parses it)."""
-    _, data = read_data(path, root)
+    _, data = read_data(path, root, article_limit(config))
     if isinstance(data, Parsed):  # too big, unreadable
         return ("unread", data)
     key = _key(stamp, source, data)

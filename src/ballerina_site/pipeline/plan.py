@@ -62,7 +62,7 @@ def plan_site(loaded: LoadedSite, options: BuildOptions, now: datetime, store: S
     config = site.config
     pages = plan_pages(site, urls)
     lock, lock_problems = load_lock(root / config.redirects.lock_file, config.redirects.lock_file,
-                                    store.memo("urls.lock") if store.in_memory else None)
+                                    store.memo("urls.lock") if store.in_memory else None, root)
     problems = gate(site_warnings(loaded, options) + lock_problems, options.strict)
     redirects = plan_redirects(site, urls, lock, (page.path for page in pages), now, config.redirects.strict)
     problems += redirects.problems

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from ..core.errors import Problem
+from ..core.model import Article
 from ..render.environment import render_all
 from ..render.feeds import render_feeds
 from ..render.sitemaps import render_sitemaps
+from ..site.pages import Page
 from ..site.redirects import netlify_redirects
 from ..site.schedule import BUILD_INFO, build_info
 from ..store.uptodate import clock_moments, steady_until
@@ -25,7 +27,7 @@ class RenderedSite:
     are not among them) and the static files to copy."""
 
     plan: Plan
-    files: Mapping[str, bytes]  # output path -> bytes
+    files: Mapping[str, Any]  # output path -> bytes, or what ``deliver`` made of them
     warnings: tuple[Problem, ...]
     fingerprints: Mapping[str, bytes | None] = field(default_factory=dict)  # output path -> fingerprint
     steady_until: float | None = None  # a timestamp: from then on, the clock alone changes the output
@@ -45,8 +47,23 @@ def generated_files(plan: Plan, now: datetime, memo: dict[str, object] | None = 
     return made
 
 
-def clashes(pages: Mapping[str, bytes], generated: Mapping[str, bytes], static: Mapping[str, object]) -> list[Problem]:
-    problems = [Problem("site.yaml", None, f"a page would overwrite the generated file {path}",
+def _overwriting(page: Page, path: str) -> Problem:
+    """A page at the place of a generated file, blamed on what made the page: an article's alias (at
+    its line), an article's URL, or the config."""
+    article = page.context.get("article") if page.kind == "redirect" else None
+    if isinstance(article, Article):
+        return Problem(page.source or article.source, article.line_of("aliases"),
+                       f"the redirect from {page.path} would overwrite the generated file {path}",
+                       "remove it from `aliases`")
+    return Problem(page.source or "site.yaml", None, f"a page would overwrite the generated file {path}",
+                   "check `permalink` and slugs")
+
+
+def clashes(pages: Mapping[str, bytes], generated: Mapping[str, bytes], static: Mapping[str, object],
+            planned: Sequence[Page] = ()) -> list[Problem]:
+    by_output = {page.output: page for page in planned}
+    problems = [_overwriting(by_output[path], path) if path in by_output else
+                Problem("site.yaml", None, f"a page would overwrite the generated file {path}",
                         "check `permalink` and slugs") for path in sorted(set(generated) & set(pages))]
     problems += [Problem(f"static/{clash}", None, f"static file clashes with a generated page {clash}",
                          "rename or remove the static file")
@@ -54,8 +71,11 @@ def clashes(pages: Mapping[str, bytes], generated: Mapping[str, bytes], static: 
     return problems
 
 
-def render_site(plan: Plan, options: BuildOptions, now: datetime) -> RenderedSite:
-    """Raises :class:`SiteError` with every problem found."""
+def render_site(plan: Plan, options: BuildOptions, now: datetime,
+                deliver: Callable[[str, bytes], Any] | None = None) -> RenderedSite:
+    """Raises :class:`SiteError` with every problem found. ``deliver(output path, bytes)``: handed
+    each page as soon as it is rendered (the write stage stages it), its result kept in the bytes'
+    place, so that a big site's pages are never all in memory at once."""
     site = plan.loaded.site
     todo = [page for page in plan.pages if page.output not in plan.reused]
     fingerprint = plan.fingerprinter.page if plan.fingerprinter is not None else None
@@ -64,8 +84,9 @@ def render_site(plan: Plan, options: BuildOptions, now: datetime) -> RenderedSit
     generated: dict[str, bytes] = {}  # made by this process while the workers render the pages
     pages, problems, later = render_all(plan.env, todo, options.root, options.jobs, options.progress,
                                         lambda: generated.update(generated_files(plan, now, memo)), fingerprint,
-                                        spread=parallel.run)
-    problems = gate([*plan.warnings, *problems, *clashes(pages, generated, plan.loaded.static)], options.strict)
+                                        spread=parallel.run, deliver=deliver)
+    problems = gate([*plan.warnings, *problems, *clashes(pages, generated, plan.loaded.static, todo)],
+                    options.strict)
     moments = clock_moments((*site.articles, *site.scheduled, *site.expired, *site.drafts), site.config.sitemap.news)
     if any(not feed.articles for _, feed, _ in plan.feeds):  # an empty feed is dated by the build itself
         moments.append(now + timedelta(microseconds=1))

@@ -56,6 +56,7 @@ class BuildReport:
     search: SearchIndex | None = None
     lock_written: bool = False
     written: bool = True
+    set_aside: Path | None = None  # forced over a folder the tool did not make: where its files now are
 
     @property
     def output(self) -> Path:

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol, Sequence, TypeVar
 
 import jinja2
+from jinja2.loaders import split_template_path
 
 from ..core.errors import Problem
+from ..core.sitefiles import read_site_text
 from ..core.model import Site
 from ..site.pages import Page
 from .partials import MEMOIZED_PARTIALS, install
@@ -26,13 +28,44 @@ THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 TEMPLATES_DIR = "templates"
 
 
+class TemplateFileError(jinja2.TemplateNotFound):
+    """A template file that may not or cannot be used: a symlink out of the site, not UTF-8. A kind of
+    "not found" to the code that only asks whether a template is there (the render names the cause)."""
+
+    def __init__(self, name: str, problem: Problem):
+        super().__init__(name, f"{problem.path}: {problem.message}")
+        self.problem = problem
+
+
+class SiteLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader, reading each file through the site's one rule (core/sitefiles.py): a
+    template of the site that leads outside it is refused, and a file that is not UTF-8 is named."""
+
+    def __init__(self, root: Path):
+        super().__init__([str(root / TEMPLATES_DIR), str(THEME_DIR / TEMPLATES_DIR)])
+        self.owners = [root, THEME_DIR]
+
+    def get_source(self, environment: jinja2.Environment, template: str
+                   ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        for folder, owner in zip(self.searchpath, self.owners):
+            path = Path(folder).joinpath(*pieces)
+            if not path.is_file():
+                continue
+            text = read_site_text(path, owner, encoding="utf-8")
+            if isinstance(text, Problem):
+                raise TemplateFileError(template, text)
+            mtime = path.stat().st_mtime
+            return text, str(path), lambda: path.is_file() and path.stat().st_mtime == mtime
+        raise jinja2.TemplateNotFound(template)
+
+
 def make_environment(root: Path, site: Site, urls: Urls, generator: str,
                      compiled: Path | None = None,
                      memoized: frozenset[str] = MEMOIZED_PARTIALS) -> jinja2.Environment:
     """``compiled``: a folder for Jinja's compiled templates (keyed by each template's source, so
     an edit recompiles it), which saves compiling the theme on every build that renders a page.
     ``memoized``: the partials that ``partial()`` renders once per distinct inputs (see partials.py)."""
-    search = [str(root / TEMPLATES_DIR), str(THEME_DIR / TEMPLATES_DIR)]
     bytecode = None
     if compiled is not None:
         try:
@@ -42,7 +75,7 @@ def make_environment(root: Path, site: Site, urls: Urls, generator: str,
             bytecode = None
     env = jinja2.Environment(
         bytecode_cache=bytecode,
-        loader=jinja2.FileSystemLoader(search),
+        loader=SiteLoader(root),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -117,6 +150,10 @@ def render_page(env: jinja2.Environment, page: Page, root: Path) -> bytes | Fail
         return ((exc.filename, exc.lineno, exc.message or ""),
                 Problem(_shown(exc.filename, root), exc.lineno, f"template syntax error: {exc.message}",
                         f"while rendering {page.path}" + (f" from {page.source}" if page.source else "")))
+    except TemplateFileError as exc:
+        return ((exc.problem.path, None, exc.problem.message),
+                Problem(exc.problem.path, None, exc.problem.message,
+                        exc.problem.hint or f"needed for {page.path}"))
     except jinja2.TemplateNotFound as exc:
         return ((None, None, str(exc)),
                 Problem("templates", None, f"template not found: {exc.name}", f"needed for {page.path}"))
@@ -168,7 +205,8 @@ class Spread(Protocol):
     comes before it in the flow, so it does not import it)."""
 
     def __call__(self, func: Callable[[RenderState, Sequence[int]], list[Any]], items: Sequence[int],
-                 state: RenderState, jobs: int, *, portable: bool = ..., progress: Callable[[int], None] | None = ...,
+                 state: RenderState, jobs: int, *, portable: bool = ...,
+                 each: Callable[[Sequence[int], list[Any]], list[Any]] | None = ...,
                  meanwhile: Callable[[], None] | None = ...) -> list[Any]: ...
 
 
@@ -182,32 +220,40 @@ def render_all(env: jinja2.Environment, pages: Sequence[Page], root: Path, jobs:
                progress: Callable[[str, int, int], None] | None = None,
                meanwhile: Callable[[], None] | None = None,
                also: Callable[[Page], Any] | None = None,
-               spread: Spread | None = None) -> tuple[dict[str, Any], list[Problem], dict[str, Any]]:
+               spread: Spread | None = None,
+               deliver: Callable[[str, bytes], Any] | None = None
+               ) -> tuple[dict[str, Any], list[Problem], dict[str, Any]]:
     """Render every page, spread over ``jobs`` workers when there are enough pages and a ``spread``
     is given (else here); the same bytes and the same problems (in page order) either way; nothing
     is written. ``meanwhile``: other work for this process while the workers render. ``also``: a value
-    computed for each page where it is rendered (e.g. its fingerprint), returned by output path."""
+    computed for each page where it is rendered (e.g. its fingerprint), returned by output path.
+    ``deliver(output path, bytes)``: handed each page as it arrives; what it returns is kept in place
+    of the bytes (so a big site's pages need not all be held at once)."""
     pages = list(pages)
     total = len(pages)
     done = 0
 
-    def step(count: int) -> None:
-        nonlocal done
-        done += count
+    def arrived(chunk: Sequence[int], results: list[Any]) -> list[Any]:
         if progress:
+            nonlocal done
+            done += len(chunk)
             progress("rendering", done, total)
+        if deliver is None:
+            return results
+        return [_delivered(deliver, pages[index].output, result, also is not None)
+                for index, result in zip(chunk, results)]
 
     order = heaviest_first(pages)
     state: RenderState = (env, pages, root, also)
     if spread is not None and jobs > 1 and total >= RENDER_POOL_THRESHOLD:
-        ordered = spread(render_chunk, order, state, jobs, portable=False, progress=step, meanwhile=meanwhile)
+        ordered = spread(render_chunk, order, state, jobs, portable=False, each=arrived, meanwhile=meanwhile)
     else:
         if meanwhile is not None:
             meanwhile()
         ordered = []
         for start in range(0, total, 100):
-            ordered += render_chunk(state, order[start:start + 100])
-            step(len(ordered) - done)
+            chunk = order[start:start + 100]
+            ordered += arrived(chunk, render_chunk(state, chunk))
     results: list[Any] = [None] * total
     for index, result in zip(order, ordered):
         results[index] = result
@@ -215,3 +261,12 @@ def render_all(env: jinja2.Environment, pages: Sequence[Page], root: Path, jobs:
         return (*collect(pages, results), {})
     return (*collect(pages, [result for result, _ in results]),
             {page.output: extra for page, (_, extra) in zip(pages, results)})
+
+
+def _delivered(deliver: Callable[[str, bytes], Any], output: str, result: Any, paired: bool) -> Any:
+    """A rendered page handed on; a failure (a tuple, see :func:`render_page`) stays as it is."""
+    page = result[0] if paired else result
+    if isinstance(page, tuple):
+        return result
+    kept = deliver(output, page)
+    return (kept, result[1]) if paired else kept

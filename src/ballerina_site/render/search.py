@@ -9,6 +9,10 @@ atomic swap: a failed index leaves the previous output in place.
 What is indexed is decided by the templates: only elements marked ``data-pagefind-body`` (the
 article body), with ``data-pagefind-filter`` (tags, category) and ``data-pagefind-meta`` (date,
 summary) attributes.
+
+Indexing is bounded in time (:func:`search_timeout`): a Pagefind that hangs (it does when the disk
+has no free inodes) is killed, the build fails with a message, and the output lock is released. A
+failure caused by a full disk is reported as such, not as a fault of the indexer.
 """
 
 from __future__ import annotations
@@ -24,7 +28,47 @@ from ..core.errors import Problem, SiteError
 
 BUNDLE_DIR = "pagefind"
 ENTRY_FILE = f"{BUNDLE_DIR}/pagefind-entry.json"
-TIMEOUT_SECONDS = 600
+TIMEOUT_BASE = 60.0  # seconds; Pagefind takes about 3 s per 1,000 articles on a 2-core machine
+TIMEOUT_PER_PAGE = 0.02
+TIMEOUT_ENV = "BALLERINA_SEARCH_TIMEOUT"
+HINT = "set `search: false` in site.yaml (or use --no-search) to build without search"
+_DISK_FULL = ("no space left on device", "os error 28", "disk quota exceeded", "os error 122")
+
+
+def search_timeout(pages: int) -> float:
+    """How long Pagefind may run: a minute, and a second more per 50 pages (about ten times what it
+    needs); ``BALLERINA_SEARCH_TIMEOUT`` (seconds) sets it outright."""
+    given = os.environ.get(TIMEOUT_ENV, "")
+    try:
+        if given and float(given) > 0:
+            return float(given)
+    except ValueError:
+        pass
+    return TIMEOUT_BASE + TIMEOUT_PER_PAGE * pages
+
+
+def disk_trouble(folder: Path, said: str = "") -> str | None:
+    """The disk holding ``folder`` is full or out of inodes (or the tool said so), else None."""
+    if any(mark in said.lower() for mark in _DISK_FULL):
+        return f"the disk holding {folder.parent} is full"
+    try:
+        stats = os.statvfs(folder)
+    except (OSError, AttributeError):
+        return None
+    if stats.f_bavail * stats.f_frsize < 1 << 20:
+        return f"the disk holding {folder.parent} is full"
+    if stats.f_files and stats.f_favail == 0:
+        return f"the disk holding {folder.parent} has no free inodes (too many files)"
+    return None
+
+
+def _failed(folder: Path, message: str, said: str = "") -> SiteError:
+    """The real cause first: a full disk is not the indexer's fault."""
+    disk = disk_trouble(folder, said)
+    if disk is not None:
+        return SiteError([Problem("search", None, f"cannot write the search index: {disk}",
+                                  "free some space and build again; the previous output is unchanged")])
+    return SiteError([Problem("search", None, message, HINT)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,28 +105,33 @@ def require_pagefind() -> Path:
     return binary
 
 
-def index_folder(folder: Path, language: str, binary: Path | None = None) -> SearchIndex:
-    """Run Pagefind over a built site folder; raises :class:`SiteError` if it fails."""
+def index_folder(folder: Path, language: str, binary: Path | None = None, timeout: float | None = None
+                 ) -> SearchIndex:
+    """Run Pagefind over a built site folder, for at most ``timeout`` seconds (default: by the number
+    of HTML files, see :func:`search_timeout`); raises :class:`SiteError` if it fails."""
     binary = binary or require_pagefind()
     env = {key: value for key, value in os.environ.items() if not key.startswith("PAGEFIND_")}
     command = [str(binary), "--site", str(folder), "--output-subdir", BUNDLE_DIR, "--quiet"]
     if language:
         command += ["--force-language", language.split("-")[0].lower()]
+    if timeout is None:
+        timeout = search_timeout(sum(1 for _ in folder.rglob("*.html")))
     try:
         done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True,
-                              timeout=TIMEOUT_SECONDS, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SiteError([Problem("search", None, f"Pagefind could not run: {exc}",
-                                 "set `search: false` in site.yaml to build without search")]) from None
+                              errors="replace", timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise _failed(folder, f"Pagefind did not finish within {timeout:g} s and was stopped "
+                              f"(set {TIMEOUT_ENV} to allow it longer)") from None
+    except OSError as exc:
+        raise _failed(folder, f"Pagefind could not run: {exc}") from None
     if done.returncode != 0:
-        detail = " ".join((done.stderr or done.stdout).split())[-400:]
-        raise SiteError([Problem("search", None, f"Pagefind failed (exit {done.returncode}): {detail}",
-                                 "set `search: false` in site.yaml to build without search")])
+        said = done.stderr or done.stdout or ""
+        detail = " ".join(said.split())[-400:]
+        raise _failed(folder, f"Pagefind failed (exit {done.returncode}): {detail}", said)
     try:
         entry = json.loads((folder / ENTRY_FILE).read_text(encoding="utf-8"))
         pages = sum(int(lang.get("page_count", 0)) for lang in entry.get("languages", {}).values())
     except (OSError, ValueError, AttributeError):
-        raise SiteError([Problem("search", None, "Pagefind wrote no index",
-                                 "set `search: false` in site.yaml to build without search")]) from None
+        raise _failed(folder, "Pagefind wrote no index") from None
     files = sum(1 for path in (folder / BUNDLE_DIR).rglob("*") if path.is_file())
     return SearchIndex(pages, files)

@@ -16,6 +16,7 @@ from typing import Iterator
 
 from ..pipeline.build import BuildOptions, BuildReport, build
 from ..store.store import Store
+from ..output.lock import OutputError
 from ..core.config import SiteConfig
 from ..core.configload import load_config
 from ..core.errors import Problem, SiteError
@@ -64,6 +65,8 @@ def rebuild(options: BuildOptions) -> tuple[BuildReport | None, tuple[Problem, .
         return report, report.warnings
     except SiteError as exc:
         return None, exc.problems
+    except OutputError as exc:  # not the tool's folder, a file, another build writing it
+        return None, (Problem(str(options.output_dir), None, str(exc)),)
     except OSError as exc:
         where = exc.filename or str(options.output_dir)
         return None, (Problem(str(where), None, f"could not build: {exc.strerror or exc}"),)

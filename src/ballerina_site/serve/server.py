@@ -7,10 +7,19 @@ out a byte from outside the output folder, whatever the request says.
 
 The server only reads files. The live-reload part plugs in through :class:`Extension`, so this
 module knows nothing about rebuilds.
+
+It holds its ground against what a web page or a stuck client can do: only ``Host`` names that are
+this computer (``localhost``, ``127.0.0.1``, ``[::1]``) or the ``--host`` given are answered, so a
+DNS-rebinding page cannot read the preview (drafts included); at most :data:`MAX_CONNECTIONS`
+connections are served at once (one thread each, so threads are bounded too), a request's line and
+headers must arrive within ``request_timeout`` seconds (the idle wait of a kept-alive connection
+included: the server closes it), a stalled write gives up after :data:`WRITE_TIMEOUT`, and
+``server_close`` shuts every open connection down first, so stopping never waits for a client.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -21,8 +30,9 @@ import traceback
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import BinaryIO, Callable, Protocol
+from typing import Any, BinaryIO, Callable, Protocol
 
+from .guard import MAX_CONNECTIONS, REQUEST_TIMEOUT, WRITE_TIMEOUT, Connections, host_allowed
 from .resolve import CONTENT_TYPES, BadRequest, Found, Missing, Redirect, Target, content_type, inside, resolve
 
 Injector = Callable[[bytes], bytes]
@@ -33,6 +43,8 @@ FALLBACK_404 = (b"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8
                 b"</body></html>\n")
 # How long a request waits for the output folder while a rebuild swaps it in (two renames).
 SWAP_GRACE = 2.0
+TOO_BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n"
+            b"Retry-After: 1\r\n\r\n")
 
 
 class Extension(Protocol):
@@ -44,6 +56,9 @@ class Extension(Protocol):
     def injector(self) -> Injector:
         """A function adding the extension's script to a page; taken before the page is read."""
 
+    def close(self) -> None:
+        """End whatever the extension's endpoints hold open (event streams): the server is stopping."""
+
 
 class PreviewServer(ThreadingHTTPServer):
     """A threaded server over one output folder. ``server_close`` waits for every request thread."""
@@ -54,14 +69,45 @@ class PreviewServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], root: Path, base_path: str = "/",
                  extension: Extension | None = None,
-                 on_error: Callable[[str], None] | None = None):
+                 on_error: Callable[[str], None] | None = None, *,
+                 max_connections: int = MAX_CONNECTIONS, request_timeout: float = REQUEST_TIMEOUT):
         self.root = Path(root).absolute()
         self.base_path = base_path
         self.extension = extension
         self.on_error = on_error
+        self.host = address[0].strip("[]").lower()
+        self.connections = Connections(max_connections, request_timeout)
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, PreviewHandler)
+
+    def host_allowed(self, header: str | None) -> bool:
+        return host_allowed(header, self.host, self.port)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """One thread per connection, at most ``max_connections``; one more is told 503 and closed."""
+        if not self.connections.admit(request):
+            with contextlib.suppress(OSError):
+                request.setblocking(False)
+                request.send(TOO_BUSY)
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        self.connections.release(request)
+        super().shutdown_request(request)
+
+    def service_actions(self) -> None:
+        """Called by ``serve_forever`` every poll interval: close connections past their deadline."""
+        self.connections.expire()
+
+    def server_close(self) -> None:
+        """Shut every open connection down (their threads then end at once), then join the threads."""
+        if self.extension is not None:
+            self.extension.close()
+        self.connections.cut_all()
+        super().server_close()
 
     @property
     def port(self) -> int:
@@ -97,9 +143,26 @@ class PreviewServer(ThreadingHTTPServer):
 
 class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
+    timeout = WRITE_TIMEOUT  # the socket's timeout; reading a request is bounded by the server's deadline
 
     def version_string(self) -> str:
         return "ballerina-site preview"
+
+    def handle_one_request(self) -> None:
+        self.server.connections.waiting(self.connection, True)
+        super().handle_one_request()
+
+    def parse_request(self) -> bool:
+        """The request line and headers are in: answer, if the ``Host`` is one this server is for."""
+        if not super().parse_request():  # reads the headers, still against the deadline
+            return False
+        self.server.connections.waiting(self.connection, False)
+        if not self.server.host_allowed(self.headers.get("Host")):
+            self.close_connection = True
+            self.send_error(HTTPStatus.FORBIDDEN, "Host not allowed",
+                            "This preview answers only to localhost, 127.0.0.1, [::1] or the --host it was given.")
+            return False
+        return True
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature of the base
         """Quiet: a preview prints its rebuilds, not every request."""

@@ -19,6 +19,7 @@ from ..core.configload import parse_profiles
 from ..core.errors import Problem, display_path
 from ..core.model import Article, Person
 from ..core.slugs import slugify, term_key
+from ..core.sitefiles import read_site_text
 from ..core.yamlload import YamlFailure, load_mapping
 
 
@@ -27,10 +28,10 @@ def load_author_file(root: Path, filename: str) -> tuple[tuple[Profile, ...], li
     if not filename or not path.is_file():
         return (), []
     shown = display_path(path, root)
-    try:
-        loaded = load_mapping(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        return (), [Problem(shown, None, f"not UTF-8 text (byte offset {exc.start})", "save it as UTF-8")]
+    text = read_site_text(path, root)
+    if isinstance(text, Problem):
+        return (), [text]
+    loaded = load_mapping(text)
     if isinstance(loaded, YamlFailure):
         return (), [Problem(shown, loaded.line, loaded.message, loaded.hint, column=loaded.column)]
     problems: list[Problem] = []

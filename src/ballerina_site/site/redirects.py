@@ -21,6 +21,7 @@ from typing import Iterable, Literal, Mapping, MutableMapping
 from ..core.errors import Problem
 from ..core.model import Article, Site
 from ..core.paths import UnsafePath, safe_site_path
+from ..core.sitefiles import refusal
 from .urls import Urls
 
 LOCK_VERSION = 1
@@ -98,12 +99,16 @@ def dump_lock(lock: Lock) -> str:
             + (body + "\n" if body else "") + "  }\n}\n")
 
 
-def load_lock(path: Path, shown: str, memo: MutableMapping[str, object] | None = None) -> tuple[Lock, list[Problem]]:
+def load_lock(path: Path, shown: str, memo: MutableMapping[str, object] | None = None,
+              root: Path | None = None) -> tuple[Lock, list[Problem]]:
     """The record in ``path`` (none yet: an empty one). ``memo``: a dict a long-lived caller (the
     preview) keeps between builds; the record is reused from it while the file's text is unchanged
     (10,000 entries: 20 ms to parse again). A Lock cannot be changed, so it can be shared."""
     if not path.is_file():
         return Lock(), []
+    reason = refusal(path, root) if root is not None else None
+    if reason is not None:
+        return Lock(), [Problem(shown, None, reason, "keep the URL record inside the site folder")]
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -16,6 +16,7 @@ from typing import Any, Iterable
 
 from ..core.errors import Problem, display_path
 from ..core.model import Article, Label, Term, TermKind
+from ..core.sitefiles import read_site_text
 from ..core.slugs import slugify, term_key
 from ..core.yamlload import YamlFailure, load_mapping
 
@@ -78,10 +79,10 @@ def load_tag_data(root: Path, filename: str) -> tuple[TagData, list[Problem]]:
     if not path.is_file():
         return EMPTY_TAG_DATA, []
     shown = display_path(path, root)
-    try:
-        loaded = load_mapping(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        return EMPTY_TAG_DATA, [Problem(shown, None, f"not UTF-8 text (byte offset {exc.start})")]
+    text = read_site_text(path, root)
+    if isinstance(text, Problem):
+        return EMPTY_TAG_DATA, [text]
+    loaded = load_mapping(text)
     if isinstance(loaded, YamlFailure):
         return EMPTY_TAG_DATA, [Problem(shown, loaded.line, loaded.message, loaded.hint)]
     return parse_tag_data(loaded.data, shown, loaded.key_lines)

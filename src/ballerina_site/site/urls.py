@@ -14,6 +14,7 @@ from typing import Any, Literal
 from urllib.parse import urljoin
 
 from ..core.config import SiteConfig
+from ..core.dates import local_day
 from ..core.model import Article, Label, Person, Term
 from ..core.paths import safe_site_path
 
@@ -64,7 +65,7 @@ class Urls:
     def article(self, article: Article) -> str:
         found = self._articles.get(article)  # articles are frozen and hash by identity
         if found is None:
-            date = article.date
+            date = local_day(article.date, self.config.zone)  # the day a reader sees (core/dates.py)
             fields = {
                 "year": f"{date.year:04d}", "month": f"{date.month:02d}", "day": f"{date.day:02d}",
                 "slug": article.slug, "category": article.category.slug if article.category else "uncategorized",

@@ -44,14 +44,19 @@ def read(path: Path, name: str, key: str) -> Any | None:
         return None
 
 
+def make_folder(folder: Path) -> None:
+    """The store's folder, with a .gitignore that keeps it out of version control."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text(IGNORE_NOTE, encoding="utf-8")
+
+
 def write(path: Path, name: str, key: str, value: Any) -> bool:
     """Atomically (temp file, then rename); a store that cannot be written is simply not kept."""
     try:
         payload = marshal.dumps(value, MARSHAL_VERSION)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        ignore = path.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text(IGNORE_NOTE, encoding="utf-8")
+        make_folder(path.parent)
         temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         with open(temp, "wb") as handle:
             handle.write(header(name, key))

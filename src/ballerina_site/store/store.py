@@ -2,8 +2,8 @@
 
 Everything a build reuses lives here, under one version key (version.py) and in one format
 (files.py): parsed articles (articles.py), Keep Reading, each output file's fingerprint
-(outputs.py), the record of the last build (uptodate.py), Jinja's compiled templates and the spare
-tree of the last output. Deleting the folder is always safe: the next build makes it again.
+(outputs.py), the record of the last build (uptodate.py), the build lock, Jinja's compiled
+templates and the spare tree of the last output. Deleting the folder is always safe: the next build makes it again.
 
 A :class:`Store` is also the one object that holds in-memory state between builds: the live
 preview keeps one for its whole life (``in_memory=True``), so a rebuild takes back the very values
@@ -88,6 +88,15 @@ class Store:
     def spare_tree(self, output: Path) -> Path | None:
         """Where the output a build replaced waits to become the next build's staging folder."""
         return self.path(self.per_output("spare", output)) if self.enabled else None
+
+    def lock_file(self, output: Path) -> Path:
+        """The lock that builds into ``output`` take turns by: here, not beside the output, and even
+        with the store disabled (``--no-cache``), since it holds nothing but the builder's pid."""
+        try:
+            files.make_folder(self.folder)
+        except OSError:
+            pass  # opening the lock then says why
+        return self.path(self.per_output("lock", output))
 
     def compiled_templates(self) -> Path | None:
         """For Jinja's own bytecode cache. Jinja keys each template by its source alone, yet the code

@@ -161,7 +161,7 @@ def check(store: Store, root: Path, output: Path, options_key: str, now: datetim
     except (KeyError, TypeError, ValueError):
         return None
     output = output.absolute()
-    with output_lock(output):
+    with output_lock(store.lock_file(output), output):
         recover(output)
         found, folders, others = listing(output)
         if others or folders != _folders_of(files) or {r: f.stat for r, f in found.items()} != files:
