@@ -65,8 +65,6 @@ def print_summary(summary: BuildSummary) -> None:
               f"(add it to another article's `aliases` to redirect it)")
     if summary.next_change is not None:
         print(f"next change: {summary.next_change} (rebuild then; see build-info.json)")
-    if summary.images or summary.images_cached:  # pictures and social cards
-        print(f"images: {summary.images} processed, {summary.images_cached} kept from earlier builds")
     extra = []
     if summary.up_to_date:
         extra.append("nothing changed since the last build")
@@ -92,3 +90,5 @@ def print_summary(summary: BuildSummary) -> None:
     print(f"built {summary.pages} pages from {count(summary.articles, 'article')}"
           f" and copied {summary.static_files} static files to {summary.output} in {summary.seconds:.2f} s"
           + (f" ({', '.join(extra)})" if extra else ""))
+    if summary.images or summary.images_cached:  # pictures and social cards, under the summary
+        print(f"images: {summary.images} processed, {summary.images_cached} kept from earlier builds")
