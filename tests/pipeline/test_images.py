@@ -148,15 +148,15 @@ def test_an_article_without_a_picture_gets_a_card_and_so_does_the_site(site: Pat
 def test_a_text_edit_processes_no_image_and_a_new_picture_only_its_own(site: Path,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     code, _, out = run(capsys, "build", "--source", str(site))
-    assert code == 0 and "images: 4 processed, 0 kept from earlier builds" in out  # lead, body, 1 card, site card
+    assert code == 0 and "4 images processed, 0 kept from earlier builds" in out  # lead, body, 1 card, site card
     (site / "content/a.md").write_text(LEAD + "\nOne more line.\n", encoding="utf-8")
     code, _, out = run(capsys, "build", "--source", str(site))
-    assert code == 0 and "images: 0 processed, 4 kept from earlier builds" in out
+    assert code == 0 and "0 images processed, 4 kept from earlier builds" in out
     write_image(site / "static/images/body.png", 900, 600, colour="#123456")
     code, _, out = run(capsys, "build", "--source", str(site))
-    assert code == 0 and "images: 1 processed, 3 kept from earlier builds" in out
+    assert code == 0 and "1 image processed, 3 kept from earlier builds" in out
     code, _, out = run(capsys, "build", "--no-cache", "--source", str(site))
-    assert code == 0 and "images: 4 processed, 0 kept" in out
+    assert code == 0 and "4 images processed, 0 kept" in out
 
 
 def test_alt_text_missing_is_a_warning_and_decorative_is_fine(tmp_path: Path,

@@ -41,7 +41,7 @@ def test_future_and_expired_articles_are_left_out(tmp_path: Path) -> None:
     assert "scheduled: content/2025-06-11-future.md publishes 2025-06-11T09:30:00-04:00" in lines
     assert "expired: content/2025-05-02-old-contest.md expired 2025-06-01T00:00:00+00:00" in lines
     assert "next change: 2025-06-11T00:00:00+00:00 (rebuild then; see build-info.json)" in lines
-    assert "(2 scheduled, 1 expired)" in lines[-1]
+    assert "(2 scheduled, 1 expired, " in lines[-1]  # then the social cards made
     home = (out / "index.html").read_text()
     assert "Embargoed Review" not in home and "Old Contest" not in home and "Contest Ends Soon" in home
 

@@ -85,10 +85,10 @@ def print_summary(summary: BuildSummary) -> None:
     if summary.kept:
         written = summary.pages + summary.static_files - summary.kept
         extra.append(f"{count(written, 'file')} written, {summary.kept} unchanged kept")
+    if summary.images or summary.images_cached:  # pictures and social cards
+        extra.append(f"{count(summary.images, 'image')} processed, {summary.images_cached} kept from earlier builds")
     if summary.cached:
         extra.append(f"{summary.cached} of {summary.cached + summary.parsed} articles from the build cache")
     print(f"built {summary.pages} pages from {count(summary.articles, 'article')}"
           f" and copied {summary.static_files} static files to {summary.output} in {summary.seconds:.2f} s"
           + (f" ({', '.join(extra)})" if extra else ""))
-    if summary.images or summary.images_cached:  # pictures and social cards, under the summary
-        print(f"images: {summary.images} processed, {summary.images_cached} kept from earlier builds")
