@@ -355,3 +355,19 @@ def test_open_hands_the_url_to_the_browser(tmp_path):
         assert opened.read_text() == serve.url
         assert request(serve.port, "/").status == 200
         assert serve.stop() == 0
+
+
+def test_the_preview_keeps_going_past_a_broken_article(tmp_path):
+    from ballerina_site.serve.preview import rebuild
+
+    site = write_site(tmp_path / "site", {
+        "a.md": article("Fine"),
+        "b.md": "---\ntitle: Broken\ndate: 2025-13-01\n---\nBody\n",
+    }, config="title: T\nbase_url: https://t.example/\nsearch: false\nauthor: {name: Desk}\n"
+              "image: /logo.png\n")
+    report, problems = rebuild(BuildOptions(root=site, search=False))
+    assert report is None and any(p.path == "content/b.md" for p in problems)
+    report, problems = rebuild(BuildOptions(root=site, search=False, keep_going=True))
+    assert report is not None and (site / "public/2025/06/01/a/index.html").is_file()
+    assert [str(p) for p in problems if p.is_error] == [
+        "content/b.md:3: `date`: impossible date `2025-13-01` (month must be in 1..12)"]

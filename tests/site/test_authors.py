@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
@@ -99,3 +101,40 @@ def test_a_sites_own_robots_txt_wins(tmp_path: Path) -> None:
     result = run_cli("build", "--source", str(site))
     assert result.returncode == 0, result.stderr
     assert (site / "public" / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /\n"
+
+
+def test_several_authors_are_all_credited(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {"a.md": article("Joint", date="2025-06-03", authors="[Jane Doe, Raj Patel]"),
+                                 "b.md": article("Listed", date="2025-06-02", author="[raj patel, Kim Lee]"),
+                                 "c.md": article("Comma", date="2025-06-01", author="'Doe, Jane'")},
+                      "title: T\nbase_url: https://t.example/\nsearch: false\n")
+    result = run_cli("build", "--source", str(site))
+    assert result.returncode == 0, result.stderr
+    out = site / "public"
+    page = soup_of(out, "2025/06/03/a/index.html")
+    assert [(a.get_text(), a["href"]) for a in page.select(".story__author")] == [
+        ("Jane Doe", "/authors/jane-doe/"), ("Raj Patel", "/authors/raj-patel/")]
+    assert "By Jane Doe and Raj Patel" in " ".join(page.select_one(".story__meta").get_text().split())
+    assert page.find("link", href="/authors/raj-patel/feed.xml") is not None
+    ld = [json.loads(s.string) for s in page.find_all("script", type="application/ld+json")]
+    news = next(d for d in ld if d.get("@type") == "NewsArticle")
+    assert [a["name"] for a in news["author"]] == ["Jane Doe", "Raj Patel"]
+    assert [m["content"] for m in page.find_all("meta", property="article:author")] == [
+        "https://t.example/authors/jane-doe/", "https://t.example/authors/raj-patel/"]
+    assert card_titles(soup_of(out, "authors/raj-patel/index.html")) == ["Joint", "Listed"]
+    assert card_titles(soup_of(out, "authors/kim-lee/index.html")) == ["Listed"]
+    assert soup_of(out, "2025/06/01/c/index.html").select_one(".story__author").get_text() == "Doe, Jane"
+    feed = ElementTree.parse(out / "feed.xml").getroot()
+    atom = "{http://www.w3.org/2005/Atom}"
+    joint = next(e for e in feed.iter(atom + "entry") if e.find(atom + "title").text == "Joint")
+    assert [a.find(atom + "name").text for a in joint.iter(atom + "author")] == ["Jane Doe", "Raj Patel"]
+    rss = (out / "rss.xml").read_text(encoding="utf-8")
+    assert "<dc:creator>Jane Doe</dc:creator>" in rss and "<dc:creator>Raj Patel</dc:creator>" in rss
+
+
+def test_author_and_authors_together_is_an_error(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {"a.md": article("Joint", author="Jane", authors="[Raj]")})
+    result = run_cli("build", "--source", str(site))
+    assert result.returncode == 1
+    assert "content/a.md:5: both `author` and `authors` are given (list every author under `authors:`)" \
+        in result.stderr

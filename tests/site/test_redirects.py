@@ -43,7 +43,8 @@ def test_changed_slug_redirects_from_the_old_url_across_builds(tmp_path: Path) -
     assert (out / "_redirects").read_text().splitlines()[1:] == [
         "/sub/2025/06/01/trailer/ /sub/2025/06/01/final-trailer/ 301"]
     lock = json.loads((site / "urls.lock").read_text())
-    assert lock["articles"]["content/2025-06-01-trailer.md"] == {
+    entry = lock["articles"]["content/2025-06-01-trailer.md"]
+    assert {key: entry[key] for key in ("url", "slug", "old")} == {
         "url": "/2025/06/01/final-trailer/", "slug": "final-trailer", "old": ["/2025/06/01/trailer/"]}
 
     # A third change keeps both earlier URLs working, pointing straight at the newest one.
@@ -68,6 +69,33 @@ def test_renamed_file_keeps_its_history(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert redirect_target(out / "2025/06/01/trailer/index.html")[1].endswith("/2025/06/05/trailer/")
     assert list(json.loads((site / "urls.lock").read_text())["articles"]) == ["content/2025-06-05-trailer.md"]
+
+
+def test_a_file_renamed_to_a_new_slug_is_found_by_its_headline_and_date(tmp_path: Path) -> None:
+    text = article("Ballerina Trailer", "2025-06-01")
+    site = write_site(tmp_path / "site", {"2025-06-01-trailer.md": text,
+                                          "2025-06-02-other.md": article("Other", "2025-06-02")}, CONFIG)
+    out = tmp_path / "out"
+    assert build(site, out).returncode == 0
+    (site / "content" / "2025-06-01-trailer.md").rename(site / "content" / "2025-06-01-ballerina-trailer.md")
+    result = build(site, out)
+    assert result.returncode == 0, result.stderr
+    assert "gone:" not in result.stdout
+    assert "moved: content/2025-06-01-ballerina-trailer.md from /2025/06/01/trailer/" in result.stdout
+    assert redirect_target(out / "2025/06/01/trailer/index.html")[1].endswith("/2025/06/01/ballerina-trailer/")
+    assert sorted(json.loads((site / "urls.lock").read_text())["articles"]) == [
+        "content/2025-06-01-ballerina-trailer.md", "content/2025-06-02-other.md"]
+
+
+def test_a_real_deletion_is_gone(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {"2025-06-01-trailer.md": article("Trailer", "2025-06-01"),
+                                          "2025-06-02-other.md": article("Other", "2025-06-02")}, CONFIG)
+    out = tmp_path / "out"
+    assert build(site, out).returncode == 0
+    (site / "content" / "2025-06-01-trailer.md").unlink()
+    (site / "content" / "2025-06-03-new.md").write_text(article("Something else", "2025-06-03"))
+    result = build(site, out)
+    assert "gone: content/2025-06-01-trailer.md was published at /2025/06/01/trailer/" in result.stdout
 
 
 def test_aliases_make_redirects_and_clashes_are_errors(tmp_path: Path) -> None:

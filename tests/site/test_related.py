@@ -127,12 +127,13 @@ def test_scores_that_round_alike_tie_even_from_different_shared_tags():
 
 
 def reference_keep_reading(index: RelatedIndex, article, count: int) -> list[str]:
-    """Keep Reading straight from the full ranking of :meth:`RelatedIndex.candidates`."""
+    """Keep Reading straight from the full ranking of :meth:`RelatedIndex.candidates`, then the words'."""
     excluded = set(article.related_exclude)
     chosen: list = []
     pinned = [index.by_slug.get(slug) for slug in article.related]
     ranked = [c.article for c in index.candidates(article)]
-    for other in (*pinned, *ranked, *index.articles):
+    alike = [c.article for c in index.text.candidates(index.number[id(article)])]
+    for other in (*pinned, *ranked, *alike, *index.articles):
         if (other is not None and other is not article and other.slug not in excluded
                 and other not in chosen and len(chosen) < count):
             chosen.append(other)
@@ -172,3 +173,68 @@ def test_fast_ranking_matches_the_full_ranking():
                     for count in (1, 3, 6):
                         assert names(index.keep_reading(article, count)) == reference_keep_reading(
                             index, article, count), (corpus, window, article.slug, count)
+
+
+TOPICS = {
+    "ruby": "ruby interpreter release gem bundler rubygems matz",
+    "security": "vulnerability security advisory exploit patch cve",
+    "conference": "conference rubyconf talk speakers venue tickets",
+    "docs": "documentation guide translation website manual pages",
+}
+
+
+def topical_archive(per_topic: int = 6):
+    """A sparsely tagged archive: no tags at all, every article about one of a few topics."""
+    rng = random.Random(7)
+    articles = []
+    for number in range(per_topic * len(TOPICS)):
+        topic = list(TOPICS)[number % len(TOPICS)]
+        words = TOPICS[topic].split()
+        title = f"{topic.title()} news {number}: " + " ".join(rng.sample(words, 2))
+        body = " ".join(rng.choice(words) for _ in range(40)) + " the and with from this that."
+        text = f"---\ntitle: '{title}'\ndate: 2020-01-{number + 1:02d}\n---\n{body}\n"
+        parsed = parse_article(f"content/{topic}-{number:02d}.md", text, SiteConfig())
+        assert parsed.article is not None, parsed.problems
+        articles.append(parsed.article)
+    return articles
+
+
+def test_untagged_articles_are_related_by_their_words():
+    site = build(*topical_archive(), keep_reading=3)
+    for article in site.articles:
+        topic = article.slug.rsplit("-", 1)[0]
+        chosen = site.keep_reading(article)
+        assert len(chosen) == 3
+        assert all(other.slug.startswith(topic + "-") for other in chosen), (article.slug, names(chosen))
+    lists = [tuple(names(site.keep_reading(a))) for a in site.articles]
+    assert max(lists.count(each) for each in lists) <= 2  # not the same few articles everywhere
+
+
+def test_text_similarity_is_deterministic_and_only_fills_what_tags_leave():
+    articles = topical_archive()
+    first = build(*articles, keep_reading=3)
+    again = build(*reversed(articles), keep_reading=3)
+    assert {a.source: names(first.keep_reading(a)) for a in first.articles} == \
+        {a.source: names(again.keep_reading(a)) for a in again.articles}
+    tagged = [make("t1", "2020-03-01", "Rare"), make("t2", "2020-03-02", "Rare")]
+    site = build(*articles, *tagged, keep_reading=3)
+    t1 = next(a for a in site.articles if a.slug == "t1")
+    assert names(site.keep_reading(t1))[0] == "t2"  # a shared tag still comes first
+
+
+def test_related_command_explains_text_scores(tmp_path):
+    from conftest import run_cli, write_site
+
+    site = write_site(tmp_path / "site", {
+        "a.md": "---\ntitle: Ruby release\ndate: 2020-01-01\n---\nThe ruby interpreter release is out.\n",
+        "b.md": "---\ntitle: Another ruby release\ndate: 2020-01-02\n---\nA ruby interpreter release again.\n",
+        "c.md": "---\ntitle: Conference tickets\ndate: 2020-01-03\n---\nTickets for the conference.\n",
+        "d.md": "---\ntitle: Conference venue\ndate: 2020-01-04\n---\nThe conference venue.\n",
+        "e.md": "---\ntitle: Security advisory\ndate: 2020-01-05\n---\nA security advisory.\n",
+    })
+    result = run_cli("related", "content/a.md", "--source", str(site), cwd=site)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "too few share a tag or category: the rest are alike in words" in result.stdout
+    first = next(line for line in lines if line.startswith("*  1."))
+    assert "content/b.md" in first and "words: " in first and "ruby" in first

@@ -6,10 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core.errors import Problem
 from ..pipeline.report import BuildSummary
 from .check import check_content, check_output
-from .common import (Commands, Progress, count, force_option, print_problems, site_options, speed_options,
-                     strict_option)
+from .common import (Commands, Progress, count, force_option, keep_going_option, print_problems, site_options,
+                     speed_options, strict_option)
 
 
 def add_parser(commands: Commands) -> None:
@@ -24,6 +25,7 @@ def add_parser(commands: Commands) -> None:
     build.add_argument("--no-search", dest="search", action="store_false", default=None,
                        help="leave out the search index, page and box (overrides `search` in site.yaml)")
     strict_option(build)
+    keep_going_option(build)
     build.add_argument("--check", action="store_true",
                        help="after building, check every internal link as `check` does (exit 1 if broken)")
     speed_options(build)
@@ -36,8 +38,9 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(not args.quiet and sys.stderr.isatty())
     options = BuildOptions(root=args.source, output=args.output, base_url=args.base_url,
                            drafts=args.drafts, future=args.future, expired=args.expired, search=args.search,
-                           strict=args.strict, cache=not args.no_cache, jobs=args.jobs or default_jobs(),
-                           progress=progress, skip_unchanged=not args.check, force=args.force)
+                           strict=args.strict, keep_going=args.keep_going, cache=not args.no_cache,
+                           jobs=args.jobs or default_jobs(), progress=progress, skip_unchanged=not args.check,
+                           force=args.force)
     try:
         report = build(options)
     finally:
@@ -45,11 +48,23 @@ def run(args: argparse.Namespace) -> int:
     print_summary(report.summary)
     if report.set_aside is not None:
         print(f"moved what was in {report.output} before to {report.set_aside} (nothing deletes it there)")
+    status = 1 if report.summary.rejected else 0
     if args.check:
         site = report.site if report.site is not None else check_content(args).site
         assert site is not None  # a check always loads the site
-        return check_output(site, report.output)
-    return 0
+        return check_output(site, report.output) or status
+    return status
+
+
+def print_rejected(rejected: tuple[Problem, ...]) -> None:
+    """``--keep-going``: each article left out, then its errors."""
+    sources = sorted({p.path for p in rejected})
+    for source in sources:
+        print(f"left out: {source}", file=sys.stderr)
+        print_problems([p for p in rejected if p.path == source])
+    if sources:
+        print(f"build incomplete: {count(len(sources), 'article')} left out with errors (fix them and build "
+              f"again)", file=sys.stderr)
 
 
 def print_summary(summary: BuildSummary) -> None:
@@ -63,6 +78,7 @@ def print_summary(summary: BuildSummary) -> None:
     for source, url in summary.forgotten:
         print(f"gone: {source} was published at {url}; its file is gone, so that URL now gives 404 "
               f"(add it to another article's `aliases` to redirect it)")
+    print_rejected(summary.rejected)
     if summary.next_change is not None:
         print(f"next change: {summary.next_change} (rebuild then; see build-info.json)")
     extra = []
@@ -80,6 +96,8 @@ def print_summary(summary: BuildSummary) -> None:
         extra.append(f"{count(summary.drafts, 'draft')} left out")
     if summary.warnings:
         extra.append(count(len(summary.warnings), "warning"))
+    if summary.rejected:
+        extra.append(f"{count(len({p.path for p in summary.rejected}), 'article')} left out")
     if summary.reused:
         extra.append(f"{summary.pages - summary.reused} rendered, {summary.reused} reused unrendered")
     if summary.kept:

@@ -34,6 +34,12 @@ def strict_option(parser: argparse.ArgumentParser) -> None:
                         help="treat warnings (e.g. a link to a missing file) as errors")
 
 
+def keep_going_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--keep-going", "-k", action="store_true",
+                        help="build every valid article and list the ones left out with their errors "
+                             "(exit status 1 when any is left out)")
+
+
 def jobs_option(text: str) -> int:
     try:
         value = int(text)

@@ -1,7 +1,7 @@
 """The command line: parse arguments, run one command, return an exit status.
 
 The cli modules are the only ones that print or exit; everything else returns values or raises
-SiteError. One module per command: build, check, init and new, related, serve.
+SiteError. One module per command: build, check, import, init and new, related, serve.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from typing import Callable, Sequence
 
 from .. import __version__
 from ..core.errors import SiteError
-from . import build, check, new, related, serve
+from . import build, check, importer, new, related, serve
 from .common import fail
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "build": build.run, "check": check.run, "init": new.cmd_init, "new": new.cmd_new, "related": related.run,
-    "serve": serve.run}
+    "serve": serve.run, "import": importer.run}
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -28,7 +28,7 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
     for add in (build.add_parser, check.add_parser, new.add_init_parser, new.add_new_parser, serve.add_parser,
-                related.add_parser):
+                related.add_parser, importer.add_parser):
         add(commands)
     return parser
 

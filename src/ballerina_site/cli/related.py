@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core.model import Article
+from ..site.related import RelatedIndex
 from .check import check_content
 from .common import Commands, site_options
 
@@ -20,7 +22,6 @@ def add_parser(commands: Commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..site.related import RelatedIndex
 
     site = check_content(args, drafts=True, future=True).site
     assert site is not None  # a check always loads the site
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"excluded: {', '.join(article.related_exclude)}")
     candidates = index.candidates(article)
     if not candidates:
-        print("no article shares a tag or category; Keep Reading falls back to the newest articles")
+        print("no article shares a tag or category")
     for rank, candidate in enumerate(candidates[:args.limit], 1):
         mark = "*" if candidate.article in chosen else " "
         parts = " + ".join(f"{label.name} {weight:.3f}" for label, weight in candidate.shared_tags)
@@ -47,5 +48,22 @@ def run(args: argparse.Namespace) -> int:
             parts += (" + " if parts else "") + f"category {candidate.category_score:.3f}"
         print(f"{mark}{rank:3d}. {candidate.score:7.3f}  {candidate.article.source}  "
               f"[{parts}; {candidate.days_apart:.1f} days apart]")
+    if len(candidates) < site.config.keep_reading + len(article.related_exclude):
+        print_alike(index, article, chosen, args.limit)
     print("shown in Keep Reading (in order): " + (", ".join(a.source for a in chosen) or "nothing"))
     return 0
+
+
+def print_alike(index: RelatedIndex, article: Article, chosen: tuple[Article, ...], limit: int) -> None:
+    """The text similarity ranking that fills the slots tags and category leave over."""
+    alike = index.text.candidates(index.number[id(article)])
+    print("too few share a tag or category: the rest are alike in words; word weight = (1 + ln tf) * "
+          "ln(1 + N/df), scaled to unit length; score = sum of products")
+    if not alike:
+        print("no article is alike in words either; Keep Reading falls back to the newest articles")
+    for rank, candidate in enumerate(alike[:limit], 1):
+        mark = "*" if candidate.article in chosen else " "
+        words = " + ".join(f"{word} {part:.3f}" for word, part in candidate.shared[:6])
+        more = f" + {len(candidate.shared) - 6} more" if len(candidate.shared) > 6 else ""
+        print(f"{mark}{rank:3d}. {candidate.score:7.3f}  {candidate.article.source}  "
+              f"[words: {words}{more}; {candidate.days_apart:.1f} days apart]")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from .common import Commands, count, fail, force_option, site_options
+from .common import Commands, count, fail, force_option, keep_going_option, site_options
 
 if TYPE_CHECKING:
     from ..serve.preview import Preview, Rebuilt
@@ -21,6 +21,7 @@ def add_parser(commands: Commands) -> None:
                                             "static host would. With --watch, rebuild on every save and "
                                             "reload the open browser tabs.")
     site_options(serve)
+    keep_going_option(serve)
     serve.add_argument("--output", "-o", type=Path, metavar="DIR",
                        help="output folder (default: public/ inside the site folder)")
     force_option(serve)
@@ -61,7 +62,10 @@ def show_rebuild(outcome: Rebuilt) -> None:
     verb = "rebuilt" if changes is not None else "built"
     reused = outcome.report.summary.reused
     rendered = f" ({outcome.report.pages - reused} rendered)" if reused else ""
-    say(f"{verb} {count(outcome.report.pages, 'page')}{rendered} in {outcome.seconds * 1000:.0f} ms{served}{what}")
+    left_out = len({p.path for p in outcome.report.summary.rejected})
+    left = f"; {count(left_out, 'article')} with errors left out" if left_out else ""
+    say(f"{verb} {count(outcome.report.pages, 'page')}{rendered} in {outcome.seconds * 1000:.0f} ms{served}{what}"
+        f"{left}")
 
 
 def is_loopback(host: str) -> bool:
@@ -92,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         return fail([problem], "build")
     watch = args.watch or args.poll
     options = ServeOptions(BuildOptions(root=args.source, output=args.output, base_url=args.base_url,
-                                        drafts=args.drafts, future=args.future,
+                                        drafts=args.drafts, future=args.future, keep_going=args.keep_going,
                                         search=None if args.search else False,
                                         cache=True, jobs=default_jobs(), force=args.force),  # rebuilds skip unchanged Markdown
                            host=args.host, port=args.port, watch=watch, poll=args.poll)

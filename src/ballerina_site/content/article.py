@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -21,8 +21,10 @@ from ..core.model import Article
 from ..core.urlcheck import HINT as URL_HINT, url_problem
 from .discover import source_name
 from .embeds import EmbedProblem
-from .fields import KNOWN_KEYS, Fields, read_aliases, read_category, read_draft, read_slug, read_slugs, read_tags
+from .fields import (KNOWN_KEYS, Fields, file_date, read_aliases, read_authors, read_categories, read_category, read_draft,
+                     read_slug, read_slugs, read_tags, with_synonyms)
 from .frontmatter import FrontMatter, FrontMatterFailure, split_front_matter
+from .leftovers import protect_leftovers
 from .markup import (MarkupTooDeep, count_words, first_paragraph, local_links, plain_text, render_markdown,
                      render_markdown_checked)
 
@@ -64,13 +66,18 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
     split = split_front_matter(text)
     if isinstance(split, FrontMatterFailure):
         return Parsed(None, (Problem(source, split.line, split.message, split.hint, column=split.column),))
-    fields = Fields(source, split.meta, split.key_lines, [])
+    problems: list[Problem] = []
+    meta, key_lines = with_synonyms(source, split.meta, split.key_lines, problems)
+    fields = Fields(source, meta, key_lines, problems)
     extra = fields.extra()
     title = read_title(fields)
     dates = read_dates(fields, config)
-    aliases, tags, category = read_aliases(fields), read_tags(fields), read_category(fields)
+    category_name, more_tags = read_categories(fields)
+    aliases, tags = read_aliases(fields), read_tags(fields, tuple(more_tags))
+    category = read_category(fields, category_name)
     slug, draft = read_slug(fields), read_draft(fields)
     image = read_url(fields, "image")
+    authors = read_authors(fields) or ((config.author.name,) if config.author.name else ())
     body = read_body(split, fields, config)
     if any(p.is_error for p in fields.problems) or dates.date is None:
         return Parsed(None, tuple(fields.problems))
@@ -80,7 +87,7 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
         source=source, slug=slug, title=title, date=dates.date, has_time=dates.has_time, updated=dates.updated,
         summary=body.summary, body_html=body.html, word_count=body.words,
         reading_minutes=max(1, math.ceil(body.words / config.words_per_minute)),
-        tags=tags, category=category, author=fields.text("author") or config.author.name, draft=draft,
+        tags=tags, category=category, authors=authors, draft=draft,
         image=image, image_alt=fields.text("image_alt"),
         image_caption=fields.text("image_caption"), image_credit=fields.text("image_credit"),
         summary_html=body.summary_html,
@@ -115,7 +122,14 @@ def read_dates(fields: Fields, config: SiteConfig) -> Dates:
     """``date`` (required), ``updated``, and the window the article is live in."""
     zone = config.zone
     date, has_time = None, False
-    if fields.meta.get("date") is None:
+    named = file_date(fields.source)
+    if fields.meta.get("date") is None and named is not None:
+        try:
+            date = parse_date(named, zone).value
+        except DateError as exc:
+            fields.problems.append(Problem(fields.source, None, f"the date in the file name: {exc}",
+                                           "add `date:` to the front matter"))
+    elif fields.meta.get("date") is None:
         fields.problems.append(Problem(fields.source, fields.lines.get("date", 1), "missing `date`",
                                        "add e.g. `date: 2025-06-02T23:14:00-04:00`"))
     else:
@@ -137,8 +151,17 @@ def read_dates(fields: Fields, config: SiteConfig) -> Dates:
 
 
 def render_body(split: FrontMatter, fields: Fields, unsafe_html: bool) -> str:
-    """The body as HTML; what Markdown cannot convert, or an embed it refuses, is a problem at its line."""
+    """The body as HTML; what Markdown cannot convert, or an embed it refuses, is a problem at its line.
+    Template syntax of another generator is shown as written, with a warning at its line."""
     faults: tuple[EmbedProblem, ...] = ()
+    body, leftovers = protect_leftovers(split.body)
+    for leftover in leftovers:
+        fields.problems.append(Problem(
+            fields.source, split.body_line + leftover.line,
+            f"{leftover.kind} `{leftover.text}` is not run here; shown as written",
+            f"convert it by hand or with `ballerina-site import {'hugo' if 'Hugo' in leftover.kind else 'jekyll'}`",
+            "warning"))
+    split = replace(split, body=body)
     try:
         body_html, faults = render_markdown_checked(split.body, unsafe_html)
     except MarkupTooDeep as exc:

@@ -19,8 +19,11 @@ from ..core.model import Label
 from ..core.paths import UnsafePath, safe_site_path
 from ..core.slugs import slugify
 
-KNOWN_KEYS = ("title", "date", "tags", "summary", "slug", "category", "author", "updated", "draft",
-              "image", "image_alt", "image_caption", "image_credit", "related", "related_exclude", "publish_date", "expiry_date", "aliases")
+KNOWN_KEYS = ("title", "date", "tags", "summary", "slug", "category", "categories", "author", "authors", "updated", "draft",
+              "image", "image_alt", "image_caption", "image_credit", "related", "related_exclude", "publish_date",
+              "expiry_date", "aliases")
+SYNONYMS = {"publishdate": "publish_date", "expirydate": "expiry_date", "lastmod": "updated"}
+"""Hugo's names (any case) for keys we know under another name: honoured, not "did you mean"."""
 MAX_TAGS = 200
 """More tags than this on one article is a mistake, and each tag is a page to render."""
 
@@ -49,13 +52,15 @@ class Fields:
                                      f"`{key}` must be text, not {type(value).__name__}"))
         return ""
 
-    def items(self, key: str) -> list[str]:
-        """A list value, or a comma-separated text; empty when not given."""
+    def items(self, key: str, spaces: bool = False) -> list[str]:
+        """A list value, or a comma-separated text (with ``spaces``, a text without a comma is split
+        at spaces, as Jekyll reads ``tags: release ruby``); empty when not given."""
         value, line = self.meta.get(key), self.lines.get(key)
         if value is None:
             return []
         if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
+            parts = value.split(",") if "," in value or not spaces else value.split()
+            return [part.strip() for part in parts if part.strip()]
         if not isinstance(value, list):
             self.problems.append(Problem(self.source, line, f"`{key}` must be a list or a comma-separated text, "
                                                             f"not {type(value).__name__}",
@@ -115,10 +120,46 @@ def near_known_key(key: str, known: tuple[str, ...] = KNOWN_KEYS) -> str | None:
     return None
 
 
+def with_synonyms(source: str, meta: Mapping[str, Any], lines: Mapping[str, int],
+                  problems: list[Problem]) -> tuple[dict[str, Any], dict[str, int]]:
+    """The front matter with Hugo's key names (:data:`SYNONYMS`) under ours; both given is an error."""
+    if not any(key.casefold() in SYNONYMS for key in meta):
+        return dict(meta), dict(lines)
+    renamed, at = dict(meta), dict(lines)
+    for key in meta:
+        ours = SYNONYMS.get(key.casefold())
+        if ours is None:
+            continue
+        if ours in meta:
+            problems.append(Problem(source, lines.get(key, 1), f"`{key}` and `{ours}` are the same key; "
+                                                               f"both are given", f"keep `{ours}`"))
+            continue
+        renamed[ours], at[ours] = renamed.pop(key), at.pop(key, 1)
+    return renamed, at
+
+
+def bundle_stem(source: str) -> str:
+    """The name an article file stands for: its own, or for a page bundle (``post/index.md``) its folder's."""
+    path = Path(source)
+    if path.stem.casefold() == "index" and len(path.parts) > 2:
+        return path.parent.name
+    return path.stem
+
+
+def file_date(source: str) -> str | None:
+    """The ``YYYY-MM-DD`` a file (or bundle folder) name starts with, as Jekyll dates posts."""
+    stem = bundle_stem(source)
+    if len(stem) >= 10 and stem[:10].replace("-", "").isdigit() and stem[4] == stem[7] == "-" \
+            and (len(stem) == 10 or stem[10] == "-"):
+        return stem[:10]
+    return None
+
+
 def default_slug(source: str) -> str:
-    """The file name without a leading ``YYYY-MM-DD-``: URLs stay put when a headline is rewritten."""
-    stem = Path(source).stem
-    if len(stem) > 11 and stem[:10].replace("-", "").isdigit() and stem[4] == stem[7] == stem[10] == "-":
+    """The file name (a page bundle's folder name) without a leading ``YYYY-MM-DD-``: URLs stay put
+    when a headline is rewritten."""
+    stem = bundle_stem(source)
+    if len(stem) > 11 and file_date(source) is not None:
         stem = stem[11:]
     return slugify(stem)
 
@@ -159,23 +200,36 @@ def read_aliases(fields: Fields) -> tuple[str, ...]:
     return tuple(aliases)
 
 
-def read_tags(fields: Fields) -> tuple[Label, ...]:
-    """Tags as written (spellings are merged into terms later, across the whole site)."""
-    names = fields.items("tags")
+def read_tags(fields: Fields, more: tuple[str, ...] = ()) -> tuple[Label, ...]:
+    """Tags as written (spellings are merged into terms later, across the whole site), then ``more``
+    (the categories after the first); a name given twice counts once."""
+    names = fields.items("tags", spaces=True) + list(more)
     if len(names) > MAX_TAGS:
         fields.problem("tags", f"{len(names):,} tags; at most {MAX_TAGS} are allowed", "keep the few that matter")
         names = []
-    tags = []
+    tags: list[Label] = []
     for name in names:
         if slugify(name):
-            tags.append(Label("tag", slugify(name), " ".join(name.split())))
+            if all(tag.slug != slugify(name) for tag in tags):
+                tags.append(Label("tag", slugify(name), " ".join(name.split())))
         else:
             fields.problem("tags", f"tag `{name}` has no letters or digits to make a URL from", "remove or reword it")
     return tuple(tags)
 
 
-def read_category(fields: Fields) -> Label | None:
-    name = fields.text("category")
+def read_categories(fields: Fields) -> tuple[str, list[str]]:
+    """``category:`` (one name), else the first of a ``categories:`` list or space-separated text, as
+    Jekyll and Hugo write them; the names after it, to be read as tags."""
+    if "category" in fields.meta or "categories" not in fields.meta:
+        if "categories" in fields.meta:
+            return fields.text("category"), fields.items("categories", spaces=True)
+        return fields.text("category"), []
+    names = fields.items("categories", spaces=True)
+    return (names[0], names[1:]) if names else ("", [])
+
+
+def read_category(fields: Fields, name: str | None = None) -> Label | None:
+    name = fields.text("category") if name is None else name
     if not name:
         return None
     if not slugify(name):
@@ -192,6 +246,23 @@ def read_slug(fields: Fields) -> str:
         fields.problem("slug" if written else "title", "the slug is empty after removing punctuation",
                        "set `slug:` to a few words")
     return slug
+
+
+def read_authors(fields: Fields) -> tuple[str, ...]:
+    """``authors: [Jane, Raj]`` (or a comma-separated text), or ``author:``: one name, or a list of
+    names (a comma in ``author: Doe, Jane`` is part of the name)."""
+    if "authors" in fields.meta and "author" in fields.meta:
+        fields.problem("authors", "both `author` and `authors` are given", "list every author under `authors:`")
+    if "authors" in fields.meta:
+        names = fields.items("authors")
+    elif isinstance(fields.meta.get("author"), list):
+        names = fields.items("author")
+    else:
+        names = [name for name in [fields.text("author")] if name]
+    unique: dict[str, str] = {}
+    for name in names:
+        unique.setdefault(" ".join(name.split()).casefold(), name)
+    return tuple(unique.values())
 
 
 def read_draft(fields: Fields) -> bool:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 CONFIG_FILE = "site.yaml"
-PERMALINK_FIELDS = ("year", "month", "day", "slug", "category")
+PERMALINK_FIELDS = ("year", "month", "day", "slug", "category", "section")
 SITEMAP_LIMIT = 50_000
 """Search engines read at most this many URLs from one sitemap file."""
 
@@ -143,7 +143,7 @@ class SiteConfig:
     timezone: str = option("UTC", "IANA zone for dates written without one, e.g. `America/New_York`.")
     page_size: int = option(10, "Articles per listing page (home, tags, categories).")
     permalink: str = option("/{year}/{month}/{day}/{slug}/",
-                            "Article URL pattern; fields: {year} {month} {day} {slug} {category}.")
+                            "Article URL pattern; fields: {year} {month} {day} {slug} {category} {section}.")
     keep_reading: int = option(3, "How many related articles end each article (0 hides Keep Reading).")
     related_window: int = option(200, "For a tag on more articles than this, only this many nearest in "
                                       "time are scored (keeps Keep Reading fast on large archives).")

@@ -121,7 +121,7 @@ def check_permalink(values: Mapping[str, Any], bad: Bad) -> None:
         bad("permalink", "`permalink` must contain {slug}", "otherwise two articles would share one URL")
     else:
         try:
-            safe_site_path(pattern.format(year="2025", month="01", day="01", slug="x", category="x"))
+            safe_site_path(pattern.format(year="2025", month="01", day="01", slug="x", category="x", section="x"))
         except UnsafePath as exc:
             bad("permalink", f"`permalink` is not a safe URL path: {exc}",
                 "use plain words, `/` and fields such as {slug}; no `..`, `\\`, `:` or reserved names")

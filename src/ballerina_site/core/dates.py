@@ -11,10 +11,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-_ZONE_SUFFIX = re.compile(r"^(?P<stamp>.+?)\s+(?P<zone>[A-Za-z_]+(?:/[A-Za-z0-9_+\-]+)+|UTC)$")
+_ZONE_SUFFIX = re.compile(r"^(?P<stamp>.+?)\s+(?P<zone>[A-Za-z_]+(?:/[A-Za-z0-9_+\-]+)+|UTC|GMT)$")
+_LOOSE = re.compile(
+    r"(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})"
+    r"(?:(?:[Tt]|\s+)(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,6})\d*)?)?"
+    r"(?:\s+(?P<y2>\d{4}))?)?"
+    r"\s*(?P<z>[Zz]|(?P<sign>[-+])(?P<zh>\d{1,2})(?::?(?P<zm>\d{2}))?)?")
+"""What YAML and Jekyll (Ruby's Time.parse) also accept: single-digit months, days and hours, a space
+before the offset, an offset without a colon (``2013-11-22 5:00:00 +0000``) or of hours only (``-5``),
+and the year said again after the time, as ``Time#to_s``-style stamps do (``... 18:30:22 2023 -0800``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +43,26 @@ LAST_YEAR = 9000
 def local_day(value: datetime, zone: tzinfo) -> datetime:
     """The moment ``value`` in the site's ``zone``: the one day a reader sees it under."""
     return value.astimezone(zone)
+
+
+def loose_datetime(text: str) -> datetime:
+    """A datetime in one of the looser forms of :data:`_LOOSE`; ValueError when it is none of them."""
+    match = _LOOSE.fullmatch(text)
+    if not match:
+        raise ValueError("unreadable")
+    if match["h"] is None and match["z"] is not None or match["y2"] not in (None, match["y"]):
+        raise ValueError("unreadable")
+    zone = None
+    if match["z"] in ("Z", "z"):
+        zone = timezone.utc
+    elif match["z"]:
+        minutes = int(match["zh"]) * 60 + int(match["zm"] or 0)
+        if minutes >= 24 * 60:
+            raise ValueError("offset out of range")
+        zone = timezone(timedelta(minutes=-minutes if match["sign"] == "-" else minutes))
+    fraction = (match["f"] or "").ljust(6, "0")
+    return datetime(int(match["y"]), int(match["mo"]), int(match["d"]), int(match["h"] or 0), int(match["mi"] or 0),
+                    int(match["s"] or 0), int(fraction or 0), tzinfo=zone)
 
 
 def parse_date(raw: object, zone: ZoneInfo) -> ParsedDate:
@@ -65,16 +93,20 @@ def read_date(raw: object, zone: ZoneInfo) -> ParsedDate:
     match = _ZONE_SUFFIX.match(text)
     if match:
         try:
-            named_zone = timezone.utc if match["zone"] == "UTC" else ZoneInfo(match["zone"])
+            named_zone = timezone.utc if match["zone"] in ("UTC", "GMT") else ZoneInfo(match["zone"])
         except (ZoneInfoNotFoundError, ValueError):
             raise DateError(f"unknown time zone `{match['zone']}`") from None
         text = match["stamp"]
     text = re.sub(r"(?i)z$", "+00:00", text)
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            day = date.fromisoformat(text)
+        day_only = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+        if day_only:
+            day = date(*(int(part) for part in day_only.groups()))
             return ParsedDate(datetime.combine(day, time(0, 0), tzinfo=named_zone or zone), False, False)
-        value = datetime.fromisoformat(text)
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            value = loose_datetime(text)
     except ValueError as exc:
         reason = str(exc)
         if "out of range" in reason or "must be in" in reason:

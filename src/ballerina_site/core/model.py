@@ -72,7 +72,7 @@ class Article:
     reading_minutes: int
     tags: tuple[Label, ...] = ()
     category: Label | None = None
-    author: str = ""
+    authors: tuple[str, ...] = ()  # as written, in byline order
     draft: bool = False
     image: str = ""
     image_alt: str = ""  # written as "" (in key_lines): decorative, on purpose; not written: a warning
@@ -102,6 +102,11 @@ class Article:
 
     def line_of(self, key: str) -> int | None:
         return self.key_lines.get(key)
+
+    @property
+    def author(self) -> str:
+        """The first author (templates written for one author per article keep working)."""
+        return self.authors[0] if self.authors else ""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -178,10 +183,7 @@ class Site:
     scheduled: tuple[Article, ...] = ()  # future-dated, left out of this build
     drafts: tuple[Article, ...] = ()  # drafts left out of this build
     authors: tuple[Person, ...] = ()  # by name
-    author_by_source: Mapping[str, Person] = field(default_factory=lambda: EMPTY)  # article source -> author
-
-    def author_of(self, article: Article) -> Person | None:
-        return self.author_by_source.get(article.source)
+    authors_by_source: Mapping[str, tuple[Person, ...]] = field(default_factory=lambda: EMPTY)  # source -> byline
     expired: tuple[Article, ...] = ()  # past their expiry_date, left out of this build
     upcoming: tuple[Change, ...] = ()  # future publish and expiry times, soonest first
 
@@ -189,6 +191,15 @@ class Site:
     def next_change(self) -> datetime | None:
         """The next time a rebuild would show a different site (for a cron job), or None."""
         return self.upcoming[0].at if self.upcoming else None
+
+    def authors_of(self, article: Article) -> tuple[Person, ...]:
+        """The article's authors, in byline order."""
+        return self.authors_by_source.get(article.source, ())
+
+    def author_of(self, article: Article) -> Person | None:
+        """The article's first author."""
+        found = self.authors_by_source.get(article.source)
+        return found[0] if found else None
 
     def keep_reading(self, article: Article) -> tuple[Article, ...]:
         return self.related.get(article.source, ())

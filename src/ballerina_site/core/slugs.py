@@ -20,6 +20,15 @@ def slugify(text: str) -> str:
     return slug
 
 
+def section_of(source: str) -> str:
+    """The ``{section}`` of an article: the folder under ``content/`` it is in, as a slug (empty for a
+    file, or a page bundle, right in ``content/``)."""
+    parts = source.split("/")[1:-1]  # the folders between content/ and the file
+    if parts and source.rsplit("/", 1)[-1].rsplit(".", 1)[0].casefold() == "index":
+        parts = parts[:-1]  # a page bundle: its own folder is the article, not a section
+    return slugify(parts[0]) if parts else ""
+
+
 def term_key(name: str) -> str:
     """Tags that differ only in case or spacing are one tag: ``john wick`` = ``JOHN  WICK``."""
     return " ".join(name.split()).casefold()

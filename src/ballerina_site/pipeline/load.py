@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from ..content.discover import CONTENT_DIR, STATIC_DIR, escaping_links, find_sources, source_name
-from ..core.config import SiteConfig
+from ..core.config import Profile, SiteConfig
 from ..core.configload import load_config
 from ..core.errors import Problem, SiteError, raise_if_errors
 from ..core.sitefiles import leaves_site
@@ -17,11 +17,11 @@ from ..site.assemble import Selection, assemble_site
 from ..site.authors import load_author_file
 from ..site.links import check_links
 from ..site.pages import check_paths, plan_pages
-from ..site.taxonomy import load_tag_data
+from ..site.taxonomy import TagData, load_tag_data
 from ..site.urls import Urls
 from ..store.store import Store
 from .options import BuildOptions, build_time
-from .imagerefs import missing_images
+from .imagerefs import Ref, missing_images
 from .images import ImageStats, process_images
 from .parsing import parse_sources
 from .report import ParseStats
@@ -37,8 +37,13 @@ class LoadedSite:
     warnings: tuple[Problem, ...]
     static: Mapping[str, Path] = field(default_factory=dict)  # output path -> file to copy
     parse: ParseStats = ParseStats(0, 0)  # articles converted now, and taken from the store
+    rejected: tuple[Problem, ...] = ()  # with ``keep_going``: the errors of the articles left out
     images: ImageStats = ImageStats()  # images and cards made now, and taken from the store
     scratch: Any = None  # where images are made when there is no store: kept until the output is written
+
+    @property
+    def rejected_sources(self) -> frozenset[str]:
+        return frozenset(p.path for p in self.rejected)
 
 
 def gate(problems: Iterable[Problem], strict: bool) -> list[Problem]:
@@ -91,31 +96,81 @@ def load_site(options: BuildOptions, store: Store | None = None, seen: Stats | N
     articles, sources, stats = load_articles(options, config, store, seen, problems)
     static, static_problems = collect_static(root)
     problems += static_problems
-    selection = Selection(build_time(options), options.drafts, options.future, options.expired)
-    unpublished = {a.source for a in articles if (a.draft and not selection.drafts)
-                   or (a.date > selection.now and not selection.future)}
-    articles, link_problems = check_links(articles, {source_name(p, root) for p in sources},
-                                          static, root, urls, unpublished)
-    pictures = process_images(root, config, articles, static, frozenset(unpublished), urls, store, options.jobs,
-                              options.output_dir)
-    problems += missing_images(link_problems, pictures.missing) + pictures.problems
-    articles, config = pictures.articles, pictures.config
-    static = {**static, **pictures.published}
     tag_data, tag_problems = load_tag_data(root, config.tags_file)
     profiles, profile_problems = load_author_file(root, config.authors_file)
     problems += tag_problems + profile_problems
+    selection = Selection(build_time(options), options.drafts, options.future, options.expired)
+    unpublished = frozenset(a.source for a in articles if (a.draft and not selection.drafts)
+                            or (a.date > selection.now and not selection.future))
+    pictures = process_images(root, config, articles, static, unpublished, urls, store, options.jobs,
+                              options.output_dir)
+    problems += pictures.problems
+    articles, config, static = pictures.articles, pictures.config, {**static, **pictures.published}
     memo = store.load(RELATED) if store.enabled else None
     memo = memo if isinstance(memo, dict) else ({} if store.enabled else None)
     memo_key = memo.get("key") if memo is not None else None
-    site, site_problems = assemble_site(articles, config, selection, tag_data, profiles, memo)
+    model = Model(options, root, urls, config, {source_name(p, root) for p in sources}, static,
+                  tag_data, profiles, memo, tuple(pictures.missing))
+    site, problems, rejected = model.keep_going(articles, problems) if options.keep_going \
+        else model.all_or_nothing(articles, problems)
     if memo is not None and memo.get("key") != memo_key:
         store.save(RELATED, memo)
-    problems += site_problems
-    if any(p.is_error for p in problems):  # also name URL clashes among the articles that did parse
-        problems += check_paths(plan_pages(site, urls))
-    return LoadedSite(site, urls, tuple(gate(problems, options.strict)), static, stats, pictures.stats,
-                      pictures.scratch)
+    return LoadedSite(site, urls, tuple(gate(problems, options.strict)), static, stats, tuple(rejected),
+                      pictures.stats, pictures.scratch)
 
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """Stage two, the site model from the articles, all or nothing or (``--keep-going``) without the
+    articles that have errors."""
+
+    options: BuildOptions
+    root: Path
+    urls: Urls
+    config: SiteConfig
+    sources: set[str]  # every article file, parsed or not
+    static: Mapping[str, Path]
+    tag_data: TagData
+    profiles: tuple[Profile, ...]
+    memo: dict[str, object] | None
+    missing: tuple[Ref, ...] = ()  # body images whose file is missing (see imagerefs.py)
+
+    def site(self, articles: list[Article]) -> tuple[Site, list[Problem]]:
+        options = self.options
+        selection = Selection(build_time(options), options.drafts, options.future, options.expired)
+        unpublished = {a.source for a in articles if (a.draft and not selection.drafts)
+                       or (a.date > selection.now and not selection.future)}
+        articles, problems = check_links(articles, self.sources, self.static, self.root, self.urls, unpublished)
+        present = {article.source for article in articles}
+        problems = missing_images(problems, [ref for ref in self.missing if ref.article in present])
+        site, site_problems = assemble_site(articles, self.config, selection, self.tag_data, self.profiles,
+                                            self.memo)
+        return site, problems + site_problems
+
+    def all_or_nothing(self, articles: list[Article], problems: list[Problem]
+                       ) -> tuple[Site, list[Problem], list[Problem]]:
+        site, more = self.site(articles)
+        problems = problems + more
+        if any(p.is_error for p in problems):  # also name URL clashes among the articles that did parse
+            problems += check_paths(plan_pages(site, self.urls))
+        return site, problems, []
+
+    def keep_going(self, articles: list[Article], problems: list[Problem]
+                   ) -> tuple[Site, list[Problem], list[Problem]]:
+        """Leave out every article with an error (a warning too, when strict), then model the rest
+        again: leaving one out can clear another's error (a URL clash), never add one."""
+        rejected: list[Problem] = []
+        left_out: set[str] = set()
+        while True:
+            site, more = self.site([a for a in articles if a.source not in left_out])
+            found = [p for p in problems + more + check_paths(plan_pages(site, self.urls)) if p.path not in left_out]
+            if self.options.strict:
+                found = [replace(p, level="error") if p.path in self.sources else p for p in found]
+            bad = {p.path for p in found if p.is_error and p.path in self.sources}
+            if not bad:
+                return site, found, sorted(rejected, key=lambda p: (p.path, p.line or 0))
+            rejected += [p for p in found if p.path in bad and p.is_error]
+            left_out |= bad
 
 
 def collect_static(root: Path) -> tuple[dict[str, Path], list[Problem]]:

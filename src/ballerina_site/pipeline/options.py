@@ -24,6 +24,7 @@ class BuildOptions:
     expired: bool = False  # include articles past their expiry_date
     now: datetime | None = None  # "now" for future-dated articles; default: the clock
     strict: bool = False  # warnings count as errors
+    keep_going: bool = False  # build without the articles that have errors (listed; the CLI exits 1)
     search: bool | None = None  # None: as site.yaml says (`search`, default on)
     record_urls: bool = True  # keep urls.lock up to date after a successful build
     cache: bool = False  # keep what later builds can reuse in the store (the CLI turns it on)
@@ -57,4 +58,4 @@ def build_time(options: BuildOptions) -> datetime:
 def options_key(options: BuildOptions) -> str:
     """The options that shape the output (the clock is judged apart, see store/uptodate.py)."""
     return repr((str(options.output_dir.absolute()), options.base_url, options.drafts, options.future,
-                 options.expired, options.strict, options.search, options.record_urls))
+                 options.expired, options.strict, options.search, options.record_urls, options.keep_going))

@@ -64,7 +64,8 @@ def plan_site(loaded: LoadedSite, options: BuildOptions, now: datetime, store: S
     lock, lock_problems = load_lock(root / config.redirects.lock_file, config.redirects.lock_file,
                                     store.memo("urls.lock") if store.in_memory else None, root)
     problems = gate(site_warnings(loaded, options) + lock_problems, options.strict)
-    redirects = plan_redirects(site, urls, lock, (page.path for page in pages), now, config.redirects.strict)
+    redirects = plan_redirects(site, urls, lock, (page.path for page in pages), now, config.redirects.strict,
+                               loaded.rejected_sources)
     problems += redirects.problems
     pages += redirect_pages(redirects.redirects)
     problems += check_paths(pages)

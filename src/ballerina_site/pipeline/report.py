@@ -41,6 +41,7 @@ class BuildSummary:
     parsed: int = 0  # articles converted from Markdown in this build
     cached: int = 0  # articles taken from the build cache
     up_to_date: bool = False  # nothing changed since the last build: nothing was rendered or loaded
+    rejected: tuple[Problem, ...] = ()  # ``keep_going``: the errors of the articles left out
     images: int = 0  # images and social cards encoded in this build
     images_cached: int = 0  # images and social cards taken from the build cache
 
@@ -91,7 +92,7 @@ class Counts:
 
 def summarize(output: Path, site: Site, counts: Counts, seconds: float, warnings: tuple[Problem, ...],
               plan: RedirectPlan | None, search: SearchIndex | None, parse: ParseStats,
-              images: tuple[int, int] = (0, 0)) -> BuildSummary:
+              rejected: tuple[Problem, ...] = (), images: tuple[int, int] = (0, 0)) -> BuildSummary:
     return BuildSummary(
         output=str(output), pages=counts.pages, static_files=counts.static_files,
         articles=len(site.articles), seconds=seconds, warnings=warnings,
@@ -102,7 +103,8 @@ def summarize(output: Path, site: Site, counts: Counts, seconds: float, warnings
         next_change=site.next_change.isoformat() if site.next_change is not None else None,
         search_pages=search.pages if search is not None else None,
         redirects=len(plan.redirects) if plan else 0, drafts=len(site.drafts), reused=counts.reused,
-        kept=counts.kept, parsed=parse.parsed, cached=parse.cached, images=images[0], images_cached=images[1])
+        kept=counts.kept, parsed=parse.parsed, cached=parse.cached, rejected=rejected, images=images[0],
+        images_cached=images[1])
 
 
 def to_plain(summary: BuildSummary) -> tuple[Any, ...]:
@@ -110,7 +112,7 @@ def to_plain(summary: BuildSummary) -> tuple[Any, ...]:
     values = []
     for item in fields(summary):
         value = getattr(summary, item.name)
-        if item.name == "warnings":
+        if item.name in ("warnings", "rejected"):
             value = tuple((p.path, p.line, p.message, p.hint, p.level, p.column) for p in value)
         values.append(value)
     return tuple(values)
@@ -122,7 +124,8 @@ def from_plain(data: Any) -> BuildSummary:
     if not isinstance(data, tuple) or len(data) != len(names):
         raise ValueError("a build summary of another shape")
     values = dict(zip(names, data))
-    values["warnings"] = tuple(Problem(*record) for record in values["warnings"])
+    for name in ("warnings", "rejected"):
+        values[name] = tuple(Problem(*record) for record in values[name])
     for name in ("scheduled", "expired", "moved", "forgotten"):
         values[name] = tuple(tuple(pair) for pair in values[name])
     summary = BuildSummary(**values)

@@ -36,7 +36,7 @@ def check(options: BuildOptions, store: Store, started: float) -> BuildReport:
     rendered = render_site(plan_site(loaded, options, now, quiet, None), options, now)
     counts = Counts(len(rendered.files), len(loaded.static))
     summary = summarize(options.output_dir, loaded.site, counts, time.perf_counter() - started,
-                        rendered.warnings, rendered.plan.redirects, None, loaded.parse,
+                        rendered.warnings, rendered.plan.redirects, None, loaded.parse, loaded.rejected,
                         (loaded.images.processed, loaded.images.reused))
     return BuildReport(summary, loaded.site, rendered.plan.redirects, written=False)
 
@@ -56,7 +56,8 @@ def build_all(options: BuildOptions, store: Store, started: float) -> BuildRepor
         lock_written = save_lock(root / config.redirects.lock_file, plan.redirects.lock) \
             if options.record_urls else False
         summary = summarize(output, site, counts, time.perf_counter() - started, rendered.warnings,
-                            plan.redirects, search, loaded.parse, (loaded.images.processed, loaded.images.reused))
+                            plan.redirects, search, loaded.parse, loaded.rejected,
+                            (loaded.images.processed, loaded.images.reused))
         if store.enabled:
             _remember(store, options, rendered, inputs, files, now, summary)
     return BuildReport(summary, site, plan.redirects, search, lock_written, set_aside=previous.set_aside)

@@ -133,8 +133,7 @@ def atom_entry(site: Site, urls: Urls, article: Article, memo: Memo | None = Non
              leaf("link", rel="alternate", type="text/html", href=urls.absolute(article)),
              leaf("published", rfc3339(article.date)),
              leaf("updated", rfc3339(article.updated or article.date))]
-    person = site.author_of(article)
-    if person is not None:
+    for person in site.authors_of(article):
         parts.append(branch("author", [leaf("name", person.name), leaf("uri", urls.absolute(person))], 2))
     if article.category:
         parts.append(leaf("category", term=article.category.slug, label=article.category.name,
@@ -176,8 +175,7 @@ def rss_item(site: Site, urls: Urls, article: Article, memo: Memo | None = None)
              leaf("link", urls.absolute(article)),
              leaf("guid", entry_id(site, article), isPermaLink="false"),
              leaf("pubDate", rfc822(article.date))]
-    person = site.author_of(article)
-    if person is not None:
+    for person in site.authors_of(article):
         parts.append(leaf("dc:creator", person.name))
     if article.category:
         parts.append(leaf("category", article.category.name))

@@ -117,9 +117,7 @@ def open_graph(site: Site, urls: Urls, article: Article | None, share_title: str
     if article is not None:
         og += [("article:published_time", rfc3339(article.date)),
                ("article:modified_time", rfc3339(article.updated or article.date))]
-        person = site.author_of(article)
-        if person is not None:
-            og.append(("article:author", urls.absolute(person)))
+        og += [("article:author", urls.absolute(person)) for person in site.authors_of(article)]
         if article.category:
             og.append(("article:section", article.category.name))
         og += [("article:tag", tag.name) for tag in article.tags]

@@ -76,12 +76,14 @@ def news_article(article: Article, site: Site, urls: Urls, published: str, modif
         "wordCount": article.word_count,
         "publisher": _publisher(site, urls),
     }
-    person = site.author_of(article)
-    if person is not None:
+    authors = []
+    for person in site.authors_of(article):
         author: dict[str, Any] = {"@type": "Person", "name": person.name, "url": urls.absolute(person)}
         if person.url:
             author["sameAs"] = [urls.absolute(person.url)]
-        data["author"] = [author]
+        authors.append(author)
+    if authors:
+        data["author"] = authors
     images = article_images(article, urls)
     if images:
         data["image"] = images

@@ -62,7 +62,7 @@ def rebuild(options: BuildOptions) -> tuple[BuildReport | None, tuple[Problem, .
     """The one place the preview builds. Never raises for a broken site or a failed write."""
     try:
         report = build(options)
-        return report, report.warnings
+        return report, report.warnings + report.summary.rejected  # rejected: only with keep_going
     except SiteError as exc:
         return None, exc.problems
     except OutputError as exc:  # not the tool's folder, a file, another build writing it

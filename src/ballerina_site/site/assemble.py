@@ -62,7 +62,7 @@ def assemble_site(articles: Iterable[Article], config: SiteConfig, selection: Se
     site = Site(config=config, articles=tuple(published), tags=tags, categories=categories,
                 related=MappingProxyType(related), scheduled=tuple(scheduled), drafts=tuple(drafts),
                 expired=tuple(expired), upcoming=upcoming,
-                authors=authors, author_by_source=MappingProxyType(author_by_source))
+                authors=authors, authors_by_source=MappingProxyType(author_by_source))
     return site, problems
 
 

@@ -76,29 +76,34 @@ def byline(author: str, by_key: Filed) -> Byline:
 
 def collect_authors(articles: Iterable[Article], config: SiteConfig,
                     file_profiles: tuple[Profile, ...] = (),
-                    file_name: str = "authors.yaml") -> tuple[tuple[Person, ...], dict[str, Person], list[Problem]]:
-    """One Person per author named by a published article; returns them by name, and by article source.
+                    file_name: str = "authors.yaml",
+                    ) -> tuple[tuple[Person, ...], dict[str, tuple[Person, ...]], list[Problem]]:
+    """One Person per author named by a published article; returns them by name, and each article's
+    authors (in byline order) by its source.
 
     Spellings that differ only in case or spacing are one author, shown as the newest article spells it.
     """
     by_key, problems = file_profiles_by_key(config, file_profiles, file_name)
     persons: dict[str, Person] = {}
     written: dict[str, list[Article]] = {}
-    by_source: dict[str, str] = {}
+    by_source: dict[str, list[str]] = {}
     bylines: dict[str, Byline] = {}  # a few bylines across thousands of articles
     for article in articles:
-        known = bylines.get(article.author)
-        if known is None:
-            known = bylines[article.author] = byline(article.author, by_key)
-        name, profile, slug = known
-        if name and add_person(persons, article, name, profile, slug, file_name, problems):
-            written.setdefault(slug, []).append(article)
-            by_source[article.source] = slug
+        for author in article.authors:
+            known = bylines.get(author)
+            if known is None:
+                known = bylines[author] = byline(author, by_key)
+            name, profile, slug = known
+            slugs = by_source.setdefault(article.source, [])
+            if name and slug not in slugs and add_person(persons, article, name, profile, slug, file_name, problems):
+                written.setdefault(slug, []).append(article)
+                slugs.append(slug)
     finished = {slug: Person(p.slug, p.name, p.bio, p.url, p.image,
                              tuple(sorted(written[slug], key=lambda a: a.sort_key)))
                 for slug, p in persons.items()}
     authors = tuple(sorted(finished.values(), key=lambda p: (p.name.casefold(), p.slug)))
-    return authors, {source: finished[slug] for source, slug in by_source.items()}, problems
+    return authors, {source: tuple(finished[slug] for slug in slugs)
+                     for source, slugs in by_source.items() if slugs}, problems
 
 
 def add_person(persons: dict[str, Person], article: Article, name: str, profile: Profile | None, slug: str,
@@ -106,7 +111,7 @@ def add_person(persons: dict[str, Person], article: Article, name: str, profile:
     """File the article's author under ``slug`` (a new Person the first time); False, with a problem,
     when the name makes no URL or another author already has that page."""
     if not slug:
-        problems.append(Problem(article.source, article.line_of("author"),
+        problems.append(Problem(article.source, article.line_of("author") or article.line_of("authors"),
                                 f"author `{name}` has no letters or digits to make a URL from",
                                 "spell the name out or add a profile with a slug"))
         return False
@@ -116,7 +121,7 @@ def add_person(persons: dict[str, Person], article: Article, name: str, profile:
         persons[slug] = Person(slug, display, profile.bio if profile else "", profile.url if profile else "",
                                profile.image if profile else "")
     elif term_key(person.name) != term_key(display):
-        problems.append(Problem(article.source, article.line_of("author"),
+        problems.append(Problem(article.source, article.line_of("author") or article.line_of("authors"),
                                 f"authors `{person.name}` and `{display}` would share the page "
                                 f"/authors/{slug}/", f"add a profile for one of them in {file_name}"))
         return False

@@ -89,11 +89,12 @@ def plan_pages(site: Site, urls: Urls) -> list[Page]:
     pages += _listing(paginate(site.articles, size, urls.home), "index.html", "home", "All News", newest, feeds())
     categories = {term.slug: term for term in site.categories}
     for article in site.articles:
-        author = site.author_of(article)
+        authors = site.authors_of(article)
         pages.append(Page(urls.article(article), "article.html", "article", article.title,
-                          {"article": article, "keep_reading": site.keep_reading(article), "author": author},
+                          {"article": article, "keep_reading": site.keep_reading(article),
+                           "author": authors[0] if authors else None, "authors": authors},
                           article.source, article.updated or article.date,
-                          feeds(categories.get(article.category.slug) if article.category else None, author)))
+                          feeds(categories.get(article.category.slug) if article.category else None, *authors)))
     for terms, kind, index_title, index_path in ((site.tags, "tag", "Tags", "/tags/"),
                                                  (site.categories, "category", "Categories", "/categories/")):
         for term in terms:

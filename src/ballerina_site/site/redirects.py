@@ -9,6 +9,7 @@ successful build and only when it changed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -34,6 +35,14 @@ class Entry:
     url: str  # site path the article is published at
     slug: str
     old: tuple[str, ...] = ()  # earlier site paths, each now a redirect
+    id: str = ""  # a hash of the title and date: finds the article again when its file is renamed
+
+
+def article_id(article: Article) -> str:
+    """What stays when a file is renamed: its headline and date (hashed: the record stays one short
+    line per article, and changes only when the headline or date does)."""
+    text = f"{' '.join(article.title.split()).casefold()}\0{article.date.isoformat()}"
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +87,11 @@ def parse_lock(text: str, shown: str) -> tuple[Lock, list[Problem]]:
             url = safe_site_path(item["url"])
             old = tuple(safe_site_path(p) for p in item.get("old", []))
             slug = str(item.get("slug", ""))
+            ident = str(item.get("id", ""))
         except (TypeError, KeyError, AttributeError, UnsafePath):
             return Lock(), [Problem(shown, None, f"malformed entry for `{source}`",
                                     "restore the file from version control")]
-        entries[str(source)] = Entry(url, slug, old)
+        entries[str(source)] = Entry(url, slug, old, ident)
     return Lock(MappingProxyType(entries)), []
 
 
@@ -93,6 +103,8 @@ def dump_lock(lock: Lock) -> str:
         item: dict[str, object] = {"url": entry.url, "slug": entry.slug}
         if entry.old:
             item["old"] = sorted(entry.old)
+        if entry.id:
+            item["id"] = entry.id
         lines.append(f"    {json.dumps(source, ensure_ascii=False)}: {json.dumps(item, ensure_ascii=False)}")
     body = ",\n".join(lines)
     return (f'{{\n  "note": {json.dumps(LOCK_NOTE)},\n  "version": {LOCK_VERSION},\n  "articles": {{\n'
@@ -149,20 +161,24 @@ def is_published(article: Article, now: datetime) -> bool:
 
 
 def match_renamed(site: Site, lock: Lock, known: set[str]) -> tuple[dict[str, Entry], list[tuple[str, str]]]:
-    """Recorded articles whose file is gone: renamed (one new, unrecorded article has the same slug:
-    new source -> its old entry), or forgotten ((source, URL), reported)."""
-    unrecorded_by_slug: dict[str, list[Article]] = {}
-    for article in site.articles:
-        if article.source not in lock.entries:
-            unrecorded_by_slug.setdefault(article.slug, []).append(article)
+    """Recorded articles whose file is gone: renamed (the one new, unrecorded article with the same
+    slug, else with the same headline and date: new source -> its old entry), or forgotten ((source,
+    URL), reported)."""
+    by_slug: dict[str, list[Article]] = {}
+    by_id: dict[str, list[Article]] = {}
+    gone = sorted((source, entry) for source, entry in lock.entries.items() if source not in known)
+    if gone:  # most builds rename nothing: no hashing then
+        for article in site.articles:
+            if article.source not in lock.entries:
+                by_slug.setdefault(article.slug, []).append(article)
+                by_id.setdefault(article_id(article), []).append(article)
     renamed: dict[str, Entry] = {}
     forgotten: list[tuple[str, str]] = []
-    for source, entry in sorted(lock.entries.items()):
-        if source in known:
-            continue
-        candidates = unrecorded_by_slug.get(entry.slug, [])
-        if len(candidates) == 1 and candidates[0].source not in renamed:
-            renamed[candidates[0].source] = entry
+    for source, entry in gone:
+        for candidates in (by_slug.get(entry.slug, []), by_id.get(entry.id, []) if entry.id else []):
+            if len(candidates) == 1 and candidates[0].source not in renamed:
+                renamed[candidates[0].source] = entry
+                break
         else:
             forgotten.append((source, entry.url))
     return renamed, forgotten
@@ -215,14 +231,16 @@ def claim_old_paths(article: Article, current: str, history: list[str], taken: s
 
 
 def plan_redirects(site: Site, urls: Urls, lock: Lock, taken: Iterable[str], now: datetime,
-                   strict: bool = False) -> RedirectPlan:
+                   strict: bool = False, left_out: Iterable[str] = ()) -> RedirectPlan:
     """Redirects for this build and the record to keep after it.
 
     ``taken`` holds the site paths of every generated page: a live page always wins over a redirect.
+    ``left_out``: articles whose file is there but that this build leaves out (``--keep-going``):
+    their record is kept as it was.
     """
     taken_paths = set(taken)
     problems: list[Problem] = []
-    known = {a.source for a in (*site.articles, *site.drafts, *site.scheduled, *site.expired)}
+    known = {a.source for a in (*site.articles, *site.drafts, *site.scheduled, *site.expired)} | set(left_out)
     renamed, forgotten = match_renamed(site, lock, known)
     claimed: dict[str, Redirect] = {}
     moved: list[tuple[Article, str]] = []
@@ -234,10 +252,11 @@ def plan_redirects(site: Site, urls: Urls, lock: Lock, taken: Iterable[str], now
         kept_old = claim_old_paths(article, current, history, taken_paths, claimed, problems)
         if is_published(article, now):
             old = tuple(sorted(set(kept_old)))
-            if entry is not None and entry.url == current and entry.slug == article.slug and entry.old == old:
+            if entry is not None and entry.url == current and entry.slug == article.slug and entry.old == old \
+                    and entry.id == article_id(article):
                 entries[article.source] = entry  # as recorded: most articles, most builds
             else:
-                entries[article.source] = Entry(current, article.slug, old)
+                entries[article.source] = Entry(current, article.slug, old, article_id(article))
     for source, entry in lock.entries.items():
         if source in known and source not in entries:
             entries[source] = entry  # a draft, scheduled or expired article keeps its record as it was

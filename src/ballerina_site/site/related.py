@@ -6,8 +6,8 @@ score(a, b) = sum over tags shared by a and b of ln(1 + N / df(tag))
 where N is the number of articles and df the number that carry the tag or category, so a rare tag
 weighs a lot and a tag on every article almost nothing. Scores are compared rounded to 9 decimals;
 ties go to the article nearest in time, then the newer one, then the slug (then the source path).
-Pinned articles (``related:``) come first, ``related_exclude:`` ones never; slots left over are
-filled with the newest other articles.
+Pinned articles (``related:``) come first, ``related_exclude:`` ones never; slots the terms leave
+over are filled by text similarity (:mod:`.textsim`), and any still left with the newest articles.
 
 Cost: candidates come only from the article's own terms, and for a term carried by more than
 ``related_window`` articles only that many nearest in time are looked at, so the candidates per
@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from typing import Iterable, MutableMapping, Sequence
 
 from ..core.model import Article, Label, Term
+from .bitsets import bit_set, numbers, tied_levels
+from .textsim import BODY_CHARS, TextIndex
 
 CATEGORY_WEIGHT = 0.5
 
@@ -66,6 +68,7 @@ class RelatedIndex:
                          key=lambda n: (-self.times[n], self.articles[n].slug, self.articles[n].source))
         for rank, number in enumerate(ordered):
             self.tie_rank[number] = rank
+        self._text: TextIndex | None = None  # built the first time an article needs it
         self.terms: dict[tuple[str, str], Term] = {}
         self.weight: dict[tuple[str, str], float] = {}
         self.position: dict[tuple[str, str], dict[int, int]] = {}
@@ -80,8 +83,19 @@ class RelatedIndex:
             self.position[key] = {id(a): i for i, a in enumerate(term.articles)}
             members = tuple(self.number[id(a)] for a in term.articles)
             self.members[key] = members
-            self.bits[key] = _bit_set(members, len(self.articles))
+            self.bits[key] = bit_set(members, len(self.articles))
             self.increasing[key] = all(x < y for x, y in zip(members, members[1:]))
+
+    @property
+    def text(self) -> TextIndex:
+        """The text similarity index (built on first use: a well-tagged archive never needs it)."""
+        if self._text is None:
+            self._text = TextIndex(self.articles, self.times, self.tie_rank)
+        return self._text
+
+    @property
+    def text_used(self) -> bool:
+        return self._text is not None
 
     def _span(self, key: tuple[str, str], article: Article) -> tuple[int, int]:
         """Where the looked-at members of a term start and stop: all of them, or the window."""
@@ -104,7 +118,7 @@ class RelatedIndex:
             return self.bits[key]
         if self.increasing[key]:  # the window is every member numbered from its first to its last
             return self.bits[key] & ((1 << (members[stop - 1] + 1)) - (1 << members[start]))
-        return _bit_set(members[start:stop], len(self.articles))
+        return bit_set(members[start:stop], len(self.articles))
 
     def candidates(self, article: Article) -> list[Candidate]:
         """Every article sharing a term with ``article`` (within the window), best first."""
@@ -147,7 +161,7 @@ class RelatedIndex:
         tie_rank = self.tie_rank
         ranked: list[Article] = []
         for level in levels:
-            pool = _numbers(level)
+            pool = numbers(level)
             pool.sort(key=lambda n: (abs(times[n] - when), tie_rank[n]))
             ranked += [self.articles[n] for n in pool]
         return ranked, taken < seen.bit_count()
@@ -214,6 +228,17 @@ class RelatedIndex:
                     if len(chosen) >= count:
                         break
                     take(candidate.article)
+        if len(chosen) < count and len(self.articles) > 1:  # too few share a term: alike in words
+            number = self.number[id(article)]
+            need = 2 * count + len(article.related) + len(excluded)  # enough, whatever is taken already
+            ranked_text = self.text.ranked(number, need)
+            if len(ranked_text) >= need and sum(self.articles[n] not in chosen and self.articles[n].slug
+                                                not in excluded for n in ranked_text) < count - len(chosen):
+                ranked_text = self.text.ranked(number)  # too many of them taken or excluded: all of them
+            for other in ranked_text:
+                if len(chosen) >= count:
+                    break
+                take(self.articles[other])
         for other in self.articles:  # newest first: the fallback when little relates
             if len(chosen) >= count:
                 break
@@ -221,48 +246,9 @@ class RelatedIndex:
         return tuple(chosen)
 
 
-def tied_levels(groups: dict[int, int], score: dict[int, float], need: int) -> tuple[list[int], int]:
-    """Groups best score first, merged into levels of scores that round alike (tied), until ``need``
-    candidates are in; returns the levels (bit sets) and how many candidates they hold.
-
-    Rounding never reverses an order, so by raw score the groups come in rounded-score order, and
-    groups whose scores round alike are next to each other."""
-    levels: list[int] = []
-    last = None
-    taken = 0
-    for mask in sorted(groups, key=score.__getitem__, reverse=True):
-        rounded = round(score[mask], 9)
-        if rounded == last:
-            levels[-1] |= groups[mask]
-        elif taken >= need:
-            break
-        else:
-            levels.append(groups[mask])
-            last = rounded
-        taken += groups[mask].bit_count()
-    return levels, taken
-
-
-def _bit_set(numbers: Iterable[int], size: int) -> int:
-    """The int whose bit ``n`` is set for every ``n`` in ``numbers`` (all below ``size``)."""
-    flags = bytearray(size // 8 + 1)
-    for n in numbers:
-        flags[n >> 3] |= 1 << (n & 7)
-    return int.from_bytes(flags, "little")
-
-
-def _numbers(bits: int) -> list[int]:
-    """The set bits of ``bits``, highest first."""
-    numbers = []
-    while bits:
-        n = bits.bit_length() - 1
-        numbers.append(n)
-        bits ^= 1 << n
-    return numbers
-
-
 def _related_key(articles: Sequence[Article], count: int, window: int) -> bytes:
-    """Everything Keep Reading looks at: not titles or bodies, so editing text keeps the map."""
+    """Everything Keep Reading looks at through terms: not titles or bodies, so editing text keeps the
+    map, unless text similarity was needed (:func:`_with_text`)."""
     hasher = hashlib.blake2b(repr((count, window)).encode(), digest_size=16)
     for a in articles:
         hasher.update(repr((a.source, a.slug, a.date.timestamp(), [t.slug for t in a.tags],
@@ -271,12 +257,21 @@ def _related_key(articles: Sequence[Article], count: int, window: int) -> bytes:
     return hasher.digest()
 
 
+def _with_text(key: bytes, articles: Sequence[Article]) -> bytes:
+    """The key when text similarity filled some slots: then the words it read count too."""
+    hasher = hashlib.blake2b(key, digest_size=16)
+    for a in articles:
+        hasher.update(repr((a.title, a.summary, a.body_html[:BODY_CHARS])).encode())
+    return hasher.digest()
+
+
 def keep_reading_map(articles: Sequence[Article], tags: Iterable[Term], categories: Iterable[Term],
                      count: int, window: int,
                      memo: MutableMapping[str, object] | None = None) -> dict[str, tuple[Article, ...]]:
     """Keep Reading of every article. ``memo`` (a dict the caller keeps between builds) remembers the
     last answer by source path and reuses it when nothing Keep Reading looks at has changed."""
-    key = _related_key(articles, count, window) if memo is not None else b""
+    structure = _related_key(articles, count, window) if memo is not None else b""
+    key = _with_text(structure, articles) if memo is not None and memo.get("text") else structure
     if memo is not None and memo.get("key") == key:
         by_source = {a.source: a for a in articles}
         saved = memo.get("map")
@@ -287,6 +282,7 @@ def keep_reading_map(articles: Sequence[Article], tags: Iterable[Term], categori
     index = RelatedIndex(articles, tags, categories, window)
     result = {article.source: index.keep_reading(article, count) for article in articles}
     if memo is not None:
-        memo["key"] = key
+        memo["text"] = index.text_used
+        memo["key"] = _with_text(structure, articles) if index.text_used else structure
         memo["map"] = {source: tuple(a.source for a in chosen) for source, chosen in result.items()}
     return result

@@ -17,6 +17,7 @@ from ..core.config import SiteConfig
 from ..core.dates import local_day
 from ..core.model import Article, Label, Person, Term
 from ..core.paths import safe_site_path
+from ..core.slugs import section_of
 
 
 @lru_cache(maxsize=1 << 16)
@@ -69,6 +70,7 @@ class Urls:
             fields = {
                 "year": f"{date.year:04d}", "month": f"{date.month:02d}", "day": f"{date.day:02d}",
                 "slug": article.slug, "category": article.category.slug if article.category else "uncategorized",
+                "section": section_of(article.source),
             }
             found = self._articles[article] = safe_site_path(self.config.permalink.format(**fields))
         return found

@@ -111,8 +111,7 @@ class Fingerprinter:
         return token
 
     def _article_token(self, article: Article, fields: tuple[str, ...]) -> bytes:
-        person = self.site.author_of(article)
-        profile = self._person_profile(person) if person else b""
+        profile = b"".join(self._person_profile(person) for person in self.site.authors_of(article))
         known = self.known.get((article.source, id(fields)))
         if known is not None and known[1] == profile and _same_article(known[0], article, fields):
             return known[2]  # as in the last build of this process (the live preview)
