@@ -2,7 +2,7 @@
 
     python benchmarks/run.py                      # 1,000 and 10,000 articles, 3 runs each
     python benchmarks/run.py --sizes 1000 --runs 5
-    python benchmarks/run.py --peers              # also Hugo and Pelican on the same corpus
+    python benchmarks/run.py --peers              # also Hugo (+ Pagefind), Pelican, Pagefind alone
 
 Each figure is the median of ``--runs`` runs of the real command line in a child process
 (``python -m ballerina_site build``), wall time from start to exit; peak memory is the child's
@@ -14,10 +14,13 @@ maximum resident set (its largest process, from ``wait4``). Scenarios:
   edit article  one article's body changed again (the steady state of an editor at work)
   edit template the site's copy of ``base.html`` changed (every page uses it: the worst case)
 
-Two configurations of our build: ``comparable`` switches off, by config, the outputs the peers are not
-asked to make (COMPARABLE below: no search index), and ``full`` is the default build with every
-output, Pagefind search included when the ``pagefind`` binary is installed (else ``full`` is built
-with ``--no-search`` and the table says so).
+Two configurations of our build, each its own table: ``default`` (the headline) is the build a user
+gets, every output and the search index included (built with ``--no-search`` only when the
+``pagefind`` binary is missing, and the table says so); ``comparable`` switches off, by config, the
+outputs the peers without search are not asked to make (COMPARABLE below: no search index).
+Peers (``--peers``): Hugo + Pagefind (Hugo's build, then the Pagefind CLI over its output, as Hugo
+users add search) against our default; Hugo and Pelican alone against our comparable build; and
+Pagefind alone, its CLI over our default build's output.
 Everything (sites, peer projects, outputs) lives in ``benchmarks/.work/`` (git-ignored), or in
 ``--work DIR``. What a cold run must not find is moved aside, and deleted once the table is printed
 (see :func:`set_aside`); a run started within ``--settle`` seconds of that deletion waits first.
@@ -408,27 +411,56 @@ def make_pelican(size: int, items: list[dict[str, object]], cache: bool) -> Path
     return project
 
 
+def pagefind_command(site: Path) -> list[str] | None:
+    from ballerina_site.render.search import pagefind_binary
+
+    binary = pagefind_binary()
+    return None if binary is None else [str(binary), "--site", str(site), "--output-subdir", "pagefind", "--quiet"]
+
+
+def then(first: tuple[float, int, str], second: tuple[float, int, str]) -> tuple[float, int, str]:
+    """Two commands run one after the other: times add up, the peak is the larger."""
+    return first[0] + second[0], max(first[1], second[1]), first[2] + second[2]
+
+
 def bench_peers(size: int, runs: int) -> dict[str, dict[str, Measure]]:
-    """Cold (no output, no cache) and one article edited, as whole-process wall time."""
+    """Cold (no output, no cache) and one article edited, as whole-process wall time. Names ending in
+    "+ Pagefind" or "Pagefind" compare with our default build, the others with our comparable one."""
     items = corpus(size)
     results: dict[str, dict[str, Measure]] = {}
     hugo = shutil.which("hugo")
     if hugo:
-        for related in (True, False):
-            name = f"Hugo{' with related' if related else ' without related'}"
+        variants = [(True, False), (False, False)] + ([(True, True)] if pagefind_command(WORK) else [])
+        for related, search in variants:
+            name = f"Hugo{' with related' if related else ' without related'}{' + Pagefind' if search else ''}"
             project = make_hugo(size, items, related)
             article = sorted((project / "content/posts").iterdir())[size // 2]
             original = article.read_bytes()
             measures = {"cold": Measure(), "edit article": Measure()}
+            index = pagefind_command(project / "public") if search else None
+
+            def build() -> tuple[float, int, str]:
+                built = run_timed([hugo, "--quiet"], project)
+                return then(built, run_timed(index, project)) if index else built
+
             for run in range(runs):
                 set_aside(project / "public")
                 set_aside(project / "resources")
-                record_peer(measures["cold"], run_timed([hugo, "--quiet"], project))
+                record_peer(measures["cold"], build())
                 article.write_bytes(original + f"\nA late paragraph, edit {run}.\n".encode())
-                record_peer(measures["edit article"], run_timed([hugo, "--quiet"], project))
+                record_peer(measures["edit article"], build())
                 article.write_bytes(original)
             count_pages(measures, project / "public")
             results[name] = measures
+    ours_output = make_site(size, "default") / "public"
+    alone = pagefind_command(ours_output)
+    if alone and ours_output.is_dir():  # our default build's output, as the default benchmark left it
+        measures = {"cold": Measure()}
+        for _ in range(runs):
+            set_aside(ours_output / "pagefind")
+            record_peer(measures["cold"], run_timed(alone, ours_output))
+        count_pages(measures, ours_output)
+        results["Pagefind alone, on our output"] = measures
     pelican = shutil.which("pelican")
     if pelican:
         for cache in (False, True):
@@ -483,9 +515,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="articles per site")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is shown")
     parser.add_argument("--jobs", type=int, help="pass --jobs to our build")
-    parser.add_argument("--peers", action="store_true", help="also build the corpus with Hugo and Pelican")
+    parser.add_argument("--peers", action="store_true",
+                        help="also build the corpus with Hugo (+ Pagefind) and Pelican, and run Pagefind alone")
     parser.add_argument("--peer-runs", type=int, help="runs per peer figure (default: --runs)")
-    parser.add_argument("--profiles", nargs="+", default=["comparable", "full"], choices=["comparable", "full"])
+    parser.add_argument("--profiles", nargs="+", default=["default", "comparable"],
+                        choices=["default", "comparable"])
     parser.add_argument("--work", type=Path, default=WORK, help=f"where sites and outputs go (default {WORK})")
     parser.add_argument("--settle", type=float, default=SETTLE_SECONDS, metavar="SECONDS",
                         help="wait this long after an earlier run deleted its outputs (default %(default)s)")
@@ -504,7 +538,7 @@ def _measure_and_print(args: argparse.Namespace) -> int:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"# ballerina-site benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
           f"median of {args.runs} runs, load average {load:.1f} at start", flush=True)
-    rows = []
+    rows: dict[str, list[tuple[str, ...]]] = {profile: [] for profile in args.profiles}
     peer_rows = []
     for size in args.sizes:
         ours_results = {}
@@ -514,29 +548,33 @@ def _measure_and_print(args: argparse.Namespace) -> int:
             print(f"  measured {size} articles, {profile}: {time.perf_counter() - started:.0f} s", file=sys.stderr,
                   flush=True)
             for scenario, m in ours_results[profile].items():
-                rows.append((f"{size:,}", profile + (f" ({m.note})" if m.note else ""), scenario, fmt_seconds(m.median),
+                rows[profile].append((f"{size:,}", profile + (f" ({m.note})" if m.note else ""), scenario, fmt_seconds(m.median),
                              f"{min(m.seconds):.2f}–{max(m.seconds):.2f}", f"{max(m.peak_kb) / 1024:.0f} MB",
                              f"{m.pages:,}", _count(m.cached), "all" if m.written is None else f"{m.written:,}",
                              f"{m.pages / m.median:,.0f}" if m.median == m.median and m.median else "—"))
         if args.peers:
-            baseline = ours_results.get("comparable") or next(iter(ours_results.values()))
             started = time.perf_counter()
             peers = bench_peers(size, args.peer_runs or args.runs)
             print(f"  measured peers at {size} articles: {time.perf_counter() - started:.0f} s", file=sys.stderr,
                   flush=True)
             for name, measures in peers.items():
+                profile = "default" if name.endswith("Pagefind") or "Pagefind" in name else "comparable"
+                baseline = ours_results.get(profile) or next(iter(ours_results.values()))
                 for scenario, m in measures.items():
                     mine = baseline[scenario].median
                     peer_rows.append((f"{size:,}", name, scenario, fmt_seconds(m.median),
                                       f"{max(m.peak_kb) / 1024:.0f} MB", f"{m.pages:,}",
-                                      fmt_seconds(mine), f"{mine / m.median:.2f}×"))
-    print()
-    print(table(rows, ("articles", "config", "scenario", "median", "range", "peak memory", "pages",
-                       "articles from cache", "files written", "pages/s")))
+                                      f"{fmt_seconds(mine)} ({profile})", f"{mine / m.median:.2f}×"))
+    for profile, found in rows.items():
+        print()
+        print(f"## {profile}" + (" (the headline: what a user gets, search on)" if profile == "default" else
+                                 " (search off, as the peers without search)"))
+        print(table(found, ("articles", "config", "scenario", "median", "range", "peak memory", "pages",
+                            "articles from cache", "files written", "pages/s")))
     if peer_rows:
         print()
         print(table(peer_rows, ("articles", "peer", "scenario", "peer median", "peer peak", "peer pages",
-                                "ours (comparable)", "ours / peer")))
+                                "ours", "ours / peer")))
     return 0
 
 

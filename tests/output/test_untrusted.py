@@ -49,9 +49,9 @@ def test_hostile_names_stay_inside_the_output(line: str, tmp_path: Path, capsys:
                                                 "site/.ballerina-cache/.gitignore",
                                                 "site/.ballerina-cache/related"}
     records = {name for name in written
-               if re.fullmatch(r"site/\.ballerina-cache/(outputs|uptodate|lock)-[0-9a-f]{16}", name)}
+               if re.fullmatch(r"site/\.ballerina-cache/(outputs|uptodate|lock|search)-[0-9a-f]{16}", name)}
     shards = {name for name in written if re.fullmatch(r"site/\.ballerina-cache/articles-[0-9a-f]", name)}
-    assert len(records) == 3 and len(shards) == 1, written  # one article: one shard
+    assert len(records) == 4 and len(shards) == 1, written  # one article: one shard
     compiled = {name for name in written
                 if re.fullmatch(r"site/\.ballerina-cache/templates-[0-9a-f]+(/__jinja2_[0-9a-f]{40}\.cache)?", name)}
     processed = {name for name in written  # social cards and pictures, by a hash of their inputs

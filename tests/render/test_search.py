@@ -68,11 +68,15 @@ def test_index_holds_every_article_with_meta_and_filters(tmp_path: Path) -> None
     assert sorted(trailer["filters"]["tag"]) == ["Ana de Armas", "Ballerina"]
     assert trailer["filters"]["category"] == ["Trailers"]
     assert "flamethrowers" in trailer["content"]
+    # The body alone is searched and excerpted: no title, standfirst or byline repeated in it.
+    for around in ("Final Ballerina Trailer", "The last trailer before release", "Published", "min read"):
+        assert around not in trailer["content"]
     # Keep Reading at the end of an article is not part of its text or filters.
     assert "Box Office Weekend Report" not in trailer["content"]
     # The runtime and its WebAssembly are in the output: nothing is loaded from elsewhere.
-    for name in ("pagefind.js", "wasm.en.pagefind", "pagefind-worker.js"):
+    for name in ("pagefind.js", "wasm.en.pagefind", "shards.json"):
         assert (out / "pagefind" / name).is_file()
+    assert json.loads((out / "pagefind" / "shards.json").read_text()) == {"bundles": [], "stale": []}  # one bundle
 
 
 def test_search_page_and_header_box(tmp_path: Path) -> None:
@@ -115,16 +119,96 @@ def test_search_can_be_switched_off(tmp_path: Path, how: str) -> None:
     assert 'role="search"' not in (out / "404.html").read_text()
 
 
-def test_failed_indexing_keeps_the_previous_output(tmp_path: Path) -> None:
+def test_shards_are_indexed_again_only_when_their_articles_change(tmp_path: Path) -> None:
+    config = "title: T\nsearch_shard_size: 1\n"  # three articles: four shards, one empty
+    out = built(tmp_path, config)
+    shards = json.loads((out / "pagefind" / "shards.json").read_text())["bundles"]
+    assert 1 <= len(shards) <= 3 and all(shard.startswith("shard-") for shard in shards)  # the empty left out
+    assert (out / "pagefind" / "shard-3" / "pagefind-entry.json").is_file()
+    bundles = [out / "pagefind", *(out / "pagefind" / shard for shard in shards)]
+    counts = [json.loads((bundle / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"]
+              for bundle in bundles]
+    assert sum(counts) == 3
+    assert not any((bundle / "pagefind.js").exists() for bundle in bundles[1:])  # one runtime, in pagefind/
+    inodes = {path: path.stat().st_ino for path in (out / "pagefind").rglob("*") if path.is_file()}
+    source = tmp_path / "site" / "content" / "2025-06-02-box-office.md"
+    source.write_text(source.read_text().replace("opening weekend", "opening weekend in Reykjavík"))
+    result = run_cli("build", "--source", str(tmp_path / "site"), "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "search index of 3 pages (1 of 4 shards indexed)" in result.stdout
+    # The edited article went to the small delta bundle; its old page in its shard is marked stale.
+    manifest = json.loads((out / "pagefind" / "shards.json").read_text())
+    assert manifest["bundles"][-1] == "delta/" and len(manifest["stale"]) == 1
+    bundles = [out / "pagefind", *(out / "pagefind" / shard for shard in manifest["bundles"])]
+    after = {path: path.stat().st_ino for path in (out / "pagefind").rglob("*") if path.is_file()}
+    def bundle_of(path: Path) -> str:
+        part = path.relative_to(out / "pagefind").parts[0]
+        return part if part.startswith("shard-") or part == "delta" else "primary"
+
+    changed = {bundle_of(path) for path in after if inodes.get(path) != after[path] and path.name != "shards.json"}
+    assert len(changed) == 1, changed  # the other shards' files are the very same files as before
+    assert "Reykjavík" in all_fragments(bundles)["/2025/06/02/box-office/"]["content"]
+
+
+def all_fragments(bundles: list[Path]) -> dict[str, dict]:
+    found: dict[str, dict] = {}
+    for bundle in bundles:
+        found.update(fragments(bundle.parent) if bundle.name == "pagefind" else fragments_in(bundle))
+    return found
+
+
+def fragments_in(bundle: Path) -> dict[str, dict]:
+    found = {}
+    for path in (bundle / "fragment").iterdir():
+        data = gzip.decompress(path.read_bytes())
+        fragment = json.loads(data[len(b"pagefind_dcd"):])
+        found[fragment["url"]] = fragment
+    return found
+
+
+@pytest.mark.parametrize("shards", ["", "search_shard_size: 1\n"])
+def test_two_builds_give_the_same_bytes_search_index_included(tmp_path: Path, shards: str) -> None:
+    """Pagefind writes its filters and meta in hash-map order; the build writes them in a stable one."""
+    site = write_site(tmp_path / "site", ARTICLES, "title: T\n" + shards)
+    trees = []
+    for name in ("one", "two"):
+        out = tmp_path / name
+        result = run_cli("build", "--source", str(site), "--output", str(out), "--no-cache",
+                         env={"SOURCE_DATE_EPOCH": "1767225600"})
+        assert result.returncode == 0, result.stderr
+        trees.append({path.relative_to(out): path.read_bytes() for path in out.rglob("*") if path.is_file()})
+    assert any(path.parts[0] == "pagefind" and path.parts[-2] == "filter" for path in trees[0])
+    assert trees[0] == trees[1]
+
+
+FAKE_INDEXERS = {  # a stand-in for the Pagefind binary, and what the build must say about it
+    "fails": ("echo 'Error: the index is broken' >&2; exit 3",
+              "Pagefind stopped before it was done: it exited with status 3: Error: the index is broken"),
+    "killed": ("kill -9 $$", "Pagefind stopped before it was done: it was killed (SIGKILL, perhaps out of memory)"),
+    "hangs": ("sleep 600", "Pagefind did not finish within 3 s and was stopped"),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(FAKE_INDEXERS))
+def test_failed_indexing_keeps_the_previous_output(tmp_path: Path, fault: str) -> None:
+    """A failing, killed or hanging indexer: exit 1 within the timeout, the cause named, the
+    previous site untouched and the output's lock released (the next build runs)."""
     out = built(tmp_path)
-    before = (out / "index.html").read_bytes()
+    before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
     (tmp_path / "site" / "content" / "2025-06-04-new.md").write_text(article("Brand New", "2025-06-04"))
+    script, said = FAKE_INDEXERS[fault]
+    fake = tmp_path / "fake-pagefind"
+    fake.write_text(f"#!/bin/sh\n{script}\n")
+    fake.chmod(0o755)
     result = run_cli("build", "--source", str(tmp_path / "site"), "--output", str(out),
-                     env={"PAGEFIND_BINARY_PATH": "/bin/false"})
+                     env={"PAGEFIND_BINARY_PATH": str(fake), "BALLERINA_SEARCH_TIMEOUT": "3"}, timeout=60)
     assert result.returncode == 1
-    assert "Pagefind failed" in result.stderr and "Traceback" not in result.stderr
-    assert (out / "index.html").read_bytes() == before
-    assert (out / "pagefind" / "pagefind.js").is_file()
+    assert result.stderr.startswith(f"search: {said}"), result.stderr
+    assert "Traceback" not in result.stderr
+    assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
+    again = run_cli("build", "--source", str(tmp_path / "site"), "--output", str(out))
+    assert again.returncode == 0, again.stderr
+    assert (out / "2025" / "06" / "04" / "new" / "index.html").is_file()
 
 
 def test_missing_pagefind_is_a_clear_error(tmp_path: Path) -> None:
@@ -151,9 +235,11 @@ def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[str]:
-    server, base = serve(built(tmp_path, "title: T\nbase_url: /\n"))
+@pytest.fixture(params=["one bundle", "shards"])
+def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The site as one bundle, and split into shards of one article each (merged in the browser)."""
+    shards = "search_shard_size: 1\n" if request.param == "shards" else ""
+    server, base = serve(built(tmp_path, "title: T\nbase_url: /\n" + shards))
     try:
         yield base
     finally:
@@ -240,6 +326,32 @@ def test_browser_search_under_a_sub_path(tmp_path: Path, browser_page) -> None:
         page.wait_for_selector(".search-result")
         assert page.locator(".search-result h2 a").get_attribute("href") == "/news/2025/06/03/interview/"
         assert page.locator(".search-result .tags a").first.get_attribute("href").startswith("/news/search/?tag=")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.slow
+def test_browser_search_after_an_edit_finds_the_new_text_once(tmp_path: Path, browser_page) -> None:
+    """An edited article is searched in the delta bundle; its out-of-date page in its shard is left out."""
+    out = built(tmp_path, "title: T\nbase_url: /\nsearch_shard_size: 1\n")
+    source = tmp_path / "site" / "content" / "2025-06-01-trailer.md"
+    source.write_text(source.read_text().replace("flamethrowers", "crossbows"))
+    result = run_cli("build", "--source", str(tmp_path / "site"), "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    server, base = serve(out)
+    try:
+        page = browser_page
+        for query, status in (("flamethrowers", "No articles found"), ("crossbows", "1 article found"),
+                               ("Hallstatt", "1 article found")):
+            page.goto(f"{base}/search/?q={query}")
+            page.wait_for_function("!/^$|Searching/.test(document.querySelector('[data-search-status]')"
+                                   ".textContent)")
+            assert page.text_content("[data-search-status]").startswith(status), query
+        page.goto(f"{base}/search/?tag=Ballerina")
+        page.wait_for_function("document.querySelector('[data-search-status]').textContent.startsWith('2 ')")
+        assert page.locator(".search-result h2 a").all_text_contents() == [
+            "Len Wiseman On Practical Effects", "Final Ballerina Trailer Arrives"]
     finally:
         server.shutdown()
         server.server_close()

@@ -437,3 +437,35 @@ def test_tabs_reload_once_the_output_is_in_place_and_hear_of_a_failure_after_it(
     finally:
         preview.close()
 
+
+
+def _indexed_text(public: Path) -> str:
+    """Every article body in the served search index (each bundle's fragments), as one text."""
+    import gzip
+    import json
+
+    texts = []
+    for fragment in (public / "pagefind").rglob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        texts.append(json.loads(data[len(b"pagefind_dcd"):])["content"])
+    return " ".join(texts)
+
+
+def test_search_is_on_in_the_preview_and_an_edit_is_indexed(site):
+    """Search stays on in the preview (``--no-search`` turns it off): a saved edit is searchable once
+    the rebuild is served, one small shard indexed again."""
+    path = first_article(site)
+    with ServeProcess(site, "--watch") as serve:
+        assert serve.get(serve.base_path + "pagefind/pagefind.js").status == 200
+        assert serve.get(serve.base_path + "search/").status == 200
+        stream = EventStream(serve.port)
+        start = stream.first["build"]
+        append_body(path, "Zanzibarian lighthouse keepers.")
+        stream.wait_for(lambda e: e["build"] > start)
+        assert "Zanzibarian" in _indexed_text(site / "public")
+        stream.close()
+        assert serve.stop() == 0
+    with ServeProcess(site, "--no-search") as serve:
+        assert serve.get(serve.base_path + "pagefind/pagefind.js").status == 404
+        assert serve.get(serve.base_path + "search/").status == 404
+        assert serve.stop() == 0

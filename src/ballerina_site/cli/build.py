@@ -85,7 +85,10 @@ def print_summary(summary: BuildSummary) -> None:
     if summary.up_to_date:
         extra.append("nothing changed since the last build")
     if summary.search_pages is not None:
-        extra.append(f"search index of {count(summary.search_pages, 'page')}")
+        indexed, shards = summary.search_shards
+        extra.append(f"search index of {count(summary.search_pages, 'page')} ({indexed} of "
+                     f"{count(shards, 'shard')} indexed)" if shards > 1 or not indexed else
+                     f"search index of {count(summary.search_pages, 'page')}")
     if summary.redirects:
         extra.append(count(summary.redirects, "redirect"))
     if summary.scheduled:

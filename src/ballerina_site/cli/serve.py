@@ -35,9 +35,14 @@ def add_parser(commands: Commands) -> None:
     serve.add_argument("--port", "-p", type=int, metavar="N",
                        help="port (default: 8000, or the next free one; 0 lets the system choose)")
     serve.add_argument("--open", action="store_true", help="open the site in the default web browser")
-    serve.add_argument("--search", action="store_true",
-                       help="also build the search index on every rebuild (off by default in the preview: "
-                            "Pagefind takes about 3 s per 1,000 articles)")
+    serve.add_argument("--no-search", dest="search", action="store_false", default=None,
+                       help="leave out the search index, page and box (on by default, as site.yaml says: "
+                            "an edit indexes again only the small shard that holds the article)")
+    serve.add_argument("--search", dest="search", action="store_true", help=argparse.SUPPRESS)
+
+
+PREVIEW_SHARD_SIZE = 250  # smaller shards than a deployed site's: an edit indexes 250 articles at most,
+# and many shards cost a reader nothing on this computer
 
 
 def say(text: str, error: bool = False) -> None:
@@ -97,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     watch = args.watch or args.poll
     options = ServeOptions(BuildOptions(root=args.source, output=args.output, base_url=args.base_url,
                                         drafts=args.drafts, future=args.future, keep_going=args.keep_going,
-                                        search=None if args.search else False,
+                                        search=args.search, search_shard_size=PREVIEW_SHARD_SIZE,
                                         cache=True, jobs=default_jobs(), force=args.force),  # rebuilds skip unchanged Markdown
                            host=args.host, port=args.port, watch=watch, poll=args.poll)
     preview = Preview(options)

@@ -185,6 +185,9 @@ class SiteConfig:
                                      dict)
     search: bool = option(True, "Full-text search (Pagefind index, `/search/` page, header search box); "
                                 "false leaves all of it out.")
+    search_shard_size: int = option(2000, "Articles per search index shard, on average at most: an edit "
+                                          "indexes one shard again; fewer, bigger shards make a reader's first "
+                                          "search download less.")
     images: ImageOptions = option(ImageOptions(), "Responsive images and social cards: `widths`, `formats`, "
                                                   "`quality`, `webp_quality`, `avif_quality`, `sizes`, "
                                                   "`card_sizes`, `lead_min_width`, `cards`, `card_background`, "

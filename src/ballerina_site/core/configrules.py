@@ -32,7 +32,7 @@ def check_values(values: Mapping[str, Any], bad: Bad) -> None:
 
 def check_counts(values: Mapping[str, Any], bad: Bad) -> None:
     """Page sizes and reading speeds divide: at least 1. Counts of related articles may be 0."""
-    for key in ("page_size", "words_per_minute", "max_article_mb"):
+    for key in ("page_size", "words_per_minute", "max_article_mb", "search_shard_size"):
         if key in values and values[key] < 1:
             bad(key, f"`{key}` must be at least 1")
     for key in ("keep_reading", "related_window"):

@@ -67,6 +67,8 @@ def load_settings(options: BuildOptions, problems: list[Problem]) -> SiteConfig:
         config = replace(config, base_url=options.base_url)
     if options.search is not None:
         config = replace(config, search=options.search)
+    if options.search_shard_size is not None:
+        config = replace(config, search_shard_size=options.search_shard_size)
     return config
 
 

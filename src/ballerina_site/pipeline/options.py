@@ -26,6 +26,7 @@ class BuildOptions:
     strict: bool = False  # warnings count as errors
     keep_going: bool = False  # build without the articles that have errors (listed; the CLI exits 1)
     search: bool | None = None  # None: as site.yaml says (`search`, default on)
+    search_shard_size: int | None = None  # None: as site.yaml says (the preview indexes in smaller shards)
     record_urls: bool = True  # keep urls.lock up to date after a successful build
     cache: bool = False  # keep what later builds can reuse in the store (the CLI turns it on)
     jobs: int = 1  # worker processes; 1: all in this process
@@ -58,4 +59,5 @@ def build_time(options: BuildOptions) -> datetime:
 def options_key(options: BuildOptions) -> str:
     """The options that shape the output (the clock is judged apart, see store/uptodate.py)."""
     return repr((str(options.output_dir.absolute()), options.base_url, options.drafts, options.future,
-                 options.expired, options.strict, options.search, options.record_urls, options.keep_going))
+                 options.expired, options.strict, options.search, options.search_shard_size,
+                 options.record_urls, options.keep_going))

@@ -34,6 +34,7 @@ class BuildSummary:
     forgotten: tuple[tuple[str, str], ...] = ()  # (source, URL that now gives 404)
     next_change: str | None = None
     search_pages: int | None = None  # pages in the search index, when one was made
+    search_shards: tuple[int, int] = (0, 0)  # (shards indexed by this build, shards in all)
     redirects: int = 0
     drafts: int = 0
     reused: int = 0  # pages and feeds not rendered: their inputs did not change
@@ -102,6 +103,7 @@ def summarize(output: Path, site: Site, counts: Counts, seconds: float, warnings
         forgotten=tuple(plan.forgotten) if plan else (),
         next_change=site.next_change.isoformat() if site.next_change is not None else None,
         search_pages=search.pages if search is not None else None,
+        search_shards=(search.indexed, search.shards) if search is not None else (0, 0),
         redirects=len(plan.redirects) if plan else 0, drafts=len(site.drafts), reused=counts.reused,
         kept=counts.kept, parsed=parse.parsed, cached=parse.cached, rejected=rejected, images=images[0],
         images_cached=images[1])

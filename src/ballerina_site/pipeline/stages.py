@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from pathlib import Path
 from typing import Mapping
 
 from ..output.listing import FileStat
 from ..output.writer import Previous, Staging, claim_output
-from ..render.search import SearchIndex, index_folder, require_pagefind, search_timeout
+from ..render.search import BUNDLE_DIR
 from ..site.redirects import save_lock
 from ..site.schedule import following_changes
 from ..store import uptodate
@@ -26,6 +25,7 @@ from .options import BuildOptions, build_time, options_key
 from .plan import GENERATOR, Plan, plan_site
 from .rendering import RenderedSite, render_site
 from .report import BuildReport, BuildSummary, Counts, summarize, to_plain
+from .searching import SearchFiles, index_site, remember as remember_search
 
 
 def check(options: BuildOptions, store: Store, started: float) -> BuildReport:
@@ -48,43 +48,45 @@ def build_all(options: BuildOptions, store: Store, started: float) -> BuildRepor
         uptodate.forget(store, output)
         loaded = load_site(options, store, inputs)
         plan = plan_site(loaded, options, now, store, previous)
-        rendered, search, files, counts = _render_and_write(plan, options, now, previous)
+        rendered, search, files, counts = _render_and_write(plan, options, now, previous, store)
         site = loaded.site
         if options.published is not None:  # the live preview reloads its tabs now, not after the records
             options.published(site)
         config = site.config
         lock_written = save_lock(root / config.redirects.lock_file, plan.redirects.lock) \
             if options.record_urls else False
+        index = search.index if search is not None else None
         summary = summarize(output, site, counts, time.perf_counter() - started, rendered.warnings,
-                            plan.redirects, search, loaded.parse, loaded.rejected,
+                            plan.redirects, index, loaded.parse, loaded.rejected,
                             (loaded.images.processed, loaded.images.reused))
         if store.enabled:
             _remember(store, options, rendered, inputs, files, now, summary)
-    return BuildReport(summary, site, plan.redirects, search, lock_written, set_aside=previous.set_aside)
+            remember_search(store, output, search)
+    return BuildReport(summary, site, plan.redirects, index, lock_written, set_aside=previous.set_aside)
 
 
-def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous: Previous
-                      ) -> tuple[RenderedSite, SearchIndex | None, Mapping[str, FileStat], Counts]:
+def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous: Previous, store: Store
+                      ) -> tuple[RenderedSite, SearchFiles | None, Mapping[str, FileStat], Counts]:
     """Stages four and five together: each page is staged as it comes from the workers (only the
-    write stage touches the output), then the whole folder is indexed for search and swapped in."""
-    config = plan.loaded.site.config
+    write stage touches the output), then the search index (only what changed: pipeline/searching.py)
+    is staged with them and the whole folder swapped in. A failed index keeps the previous site."""
+    site = plan.loaded.site
     static = plan.loaded.static
-    indexed: list[SearchIndex] = []
-    binary = require_pagefind() if config.search else None
-
-    def index_staged(folder: Path) -> None:
-        """Runs on the staged output, before the swap: a failed index keeps the previous site."""
-        pages = len(plan.pages) + len(plan.feeds)
-        indexed.append(index_folder(folder, config.language, binary, search_timeout(pages)))
-
+    search_files = [path for path in previous if path.startswith(BUNDLE_DIR + "/")] if site.config.search else []
     with Staging(options.output_dir, previous) as staging:
         staging.prepare({*(page.output for page in plan.pages), *(feed[0] for feed in plan.feeds),
-                         *plan.reused, *static})
+                         *plan.reused, *static, *search_files})
         rendered = render_site(plan, options, now, deliver=staging.put)
-        report = staging.complete(rendered.files, static, plan.reused,
-                                  index_staged if binary is not None else None)
-    counts = Counts(report.pages, report.static_files, report.kept, len(plan.reused))
-    return rendered, (indexed[0] if indexed else None), (report.files or {}), counts
+        pages, reused = rendered.files, plan.reused
+        search = index_site(site, plan.loaded.urls, store, options.output_dir, previous, options.jobs) \
+            if site.config.search else None
+        if search is not None:
+            pages, reused = {**pages, **search.files}, reused | search.reused
+        report = staging.complete(pages, static, reused)
+    index_files = search.index.files if search is not None else 0
+    kept = report.kept - (search.kept(previous) if search is not None else 0)
+    counts = Counts(report.pages - index_files, report.static_files, kept, len(plan.reused))
+    return rendered, search, (report.files or {}), counts
 
 
 def _remember(store: Store, options: BuildOptions, rendered: RenderedSite, inputs: uptodate.Stats,

@@ -1,14 +1,17 @@
-"""Full-text search with Pagefind: a build step that indexes the staged output folder.
+"""Full-text search with Pagefind: search records from the content model, indexed in shards.
 
-Pagefind (the ``pagefind`` PyPI package with its ``pagefind_bin_extended`` binary) reads the built
-HTML and writes a static, chunked index plus its small WebAssembly search runtime into
-``pagefind/``; the theme's ``/assets/search.js`` queries it in the browser. Nothing is fetched from
-anywhere else, so search works on any static host. The step runs on the staging folder before the
-atomic swap: a failed index leaves the previous output in place.
+Each published article becomes one Pagefind record: its body as plain text (so results are ranked
+and excerpted from the body alone, never from the title, standfirst or byline around it), its title,
+dates and summary as meta, its tags and category as filters, its date to sort by. No HTML is parsed.
 
-What is indexed is decided by the templates: only elements marked ``data-pagefind-body`` (the
-article body), with ``data-pagefind-filter`` (tags, category) and ``data-pagefind-meta`` (date,
-summary) attributes.
+The archive is split into shards by a hash of each article's source path: an edit changes one
+shard, a new article one shard, and only those are indexed again (pipeline/searching.py). The
+number of shards is a power of two that grows with the archive (:func:`shard_count`), so a shard
+stays near ``search_shard_size`` articles and memory stays bounded. Shard 0 is Pagefind's primary
+bundle in ``pagefind/`` with the runtime; shard *k* is in ``pagefind/shard-k/``, listed in
+``pagefind/shards.json``; the theme's ``/assets/search.js`` merges them in the browser with
+Pagefind's own ``mergeIndex``. Nothing is fetched from anywhere else, so search works on any
+static host.
 
 Indexing is bounded in time (:func:`search_timeout`): a Pagefind that hangs (it does when the disk
 has no free inodes) is killed, the build fails with a message, and the output lock is released. A
@@ -17,18 +20,23 @@ failure caused by a full disk is reported as such, not as a fault of the indexer
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
+from ..content.markup import plain_text
 from ..core.errors import Problem, SiteError
+from ..core.model import Article, Site
+from ..site.urls import Urls
 
 BUNDLE_DIR = "pagefind"
-ENTRY_FILE = f"{BUNDLE_DIR}/pagefind-entry.json"
-TIMEOUT_BASE = 60.0  # seconds; Pagefind takes about 3 s per 1,000 articles on a 2-core machine
+SHARDS_FILE = f"{BUNDLE_DIR}/shards.json"  # the shards search.js merges into the primary bundle
+Record = dict[str, Any]
+TIMEOUT_BASE = 60.0  # seconds; a minute, and more per article indexed
 TIMEOUT_PER_PAGE = 0.02
 TIMEOUT_ENV = "BALLERINA_SEARCH_TIMEOUT"
 HINT = "set `search: false` in site.yaml (or use --no-search) to build without search"
@@ -62,7 +70,7 @@ def disk_trouble(folder: Path, said: str = "") -> str | None:
     return None
 
 
-def _failed(folder: Path, message: str, said: str = "") -> SiteError:
+def search_failure(folder: Path, message: str, said: str = "") -> SiteError:
     """The real cause first: a full disk is not the indexer's fault."""
     disk = disk_trouble(folder, said)
     if disk is not None:
@@ -74,7 +82,106 @@ def _failed(folder: Path, message: str, said: str = "") -> SiteError:
 @dataclass(frozen=True, slots=True)
 class SearchIndex:
     pages: int  # how many pages went into the index
-    files: int  # files written under pagefind/
+    files: int  # files under pagefind/
+    shards: int = 1  # bundles the index is split into
+    indexed: int = 0  # shards indexed by this build (the others were kept from the previous output)
+
+
+def shard_count(articles: int, size: int) -> int:
+    """The smallest power of two that keeps shards at ``size`` articles or fewer on average
+    (``search_shard_size``): it changes only when the archive doubles, and then every shard is
+    indexed once again."""
+    count = 1
+    while count * size < articles:
+        count *= 2
+    return count
+
+
+def shard_of(article: Article, count: int) -> int:
+    """Stable: by the source path, never by position, so adding an article moves no other."""
+    digest = hashlib.blake2b(article.source.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % count
+
+
+def shard_folder(shard: int) -> str:
+    return BUNDLE_DIR if shard == 0 else f"{BUNDLE_DIR}/shard-{shard}"
+
+
+DELTA_FOLDER = f"{BUNDLE_DIR}/delta"  # the articles changed since their shard was indexed
+
+
+def language_code(language: str) -> str:
+    return language.split("-")[0].lower() if language else "en"
+
+
+def record(article: Article, site: Site, urls: Urls) -> Record:
+    """One article as Pagefind indexes it: the body alone is the content; the rest is meta and filters.
+    The URL is the site path: Pagefind puts the base path in front in the browser (search.js)."""
+    config = site.config
+    moment = article.date.astimezone(config.zone)
+    meta = {"title": article.title, "date": moment.strftime(config.date_format),
+            "datetime": article.date.isoformat()}
+    if article.summary:
+        meta["summary"] = article.summary
+    filters = {"tag": [tag.name for tag in article.tags]}
+    if article.category is not None:
+        filters["category"] = [article.category.name]
+    return {"url": urls.article(article), "content": plain_text(article.body_html),
+            "language": language_code(config.language), "meta": meta, "filters": filters,
+            "sort": {"date": article.date.isoformat()}}
+
+
+def fingerprint(article: Article, site: Site, urls: Urls) -> bytes:
+    """What :func:`record` depends on, cheaply: the record itself is made only for shards that changed."""
+    config = site.config
+    parts = (urls.article(article), article.title, article.date.isoformat(), article.summary,
+             [tag.name for tag in article.tags], article.category.name if article.category else None,
+             config.date_format, str(config.zone), config.language)
+    hasher = hashlib.blake2b(repr(parts).encode(), digest_size=16)
+    hasher.update(article.body_html.encode())
+    return hasher.digest()
+
+
+def keep_file(path: str, shard: int) -> bool:
+    """Of a bundle's files, the index (entry, meta, chunks, fragments, filters) and, in the primary
+    bundle, the runtime the browser loads: ``pagefind.js`` and its WebAssembly (no UI kits; search.js
+    runs Pagefind without its worker)."""
+    if "/" in path or path == "pagefind-entry.json" or path.endswith(".pf_meta"):
+        return True
+    return shard == 0 and (path == "pagefind.js" or path.startswith("wasm."))
+
+
+def bundle_files(files: Mapping[str, bytes], folder: str) -> dict[str, bytes]:
+    """A bundle as output paths -> bytes; the runtime only in the primary bundle, ``pagefind/``."""
+    shard = 0 if folder == BUNDLE_DIR else 1
+    return {f"{folder}/{path}": data for path, data in sorted(files.items()) if keep_file(path, shard)}
+
+
+def fragment_ids(files: Mapping[str, bytes]) -> dict[str, str]:
+    """Each page's URL -> its id in the bundle (a result's ``id`` in the browser: its fragment's name)."""
+    found = {}
+    for path, data in files.items():
+        if path.startswith("fragment/") and path.endswith(".pf_fragment"):
+            raw = gzip.decompress(data)
+            found[json.loads(raw[len(b"pagefind_dcd"):])["url"]] = path[len("fragment/"):-len(".pf_fragment")]
+    return found
+
+
+def shards_manifest(folders: list[str], stale: list[str]) -> bytes:
+    """``pagefind/shards.json``: the bundles to merge into the primary one (folders relative to
+    ``pagefind/``), and the ids of pages they hold that are out of date (edited or deleted since their
+    shard was indexed: the delta bundle has the edited ones), which search.js leaves out."""
+    bundles = [folder[len(BUNDLE_DIR) + 1:] + "/" for folder in folders]
+    return (json.dumps({"bundles": bundles, "stale": sorted(stale)}, sort_keys=True) + "\n").encode()
+
+
+def pages_in(files: Mapping[str, bytes]) -> int:
+    """Pages in a bundle, as its ``pagefind-entry.json`` says."""
+    try:
+        entry = json.loads(files["pagefind-entry.json"])
+        return sum(int(lang.get("page_count", 0)) for lang in entry.get("languages", {}).values())
+    except (KeyError, ValueError, AttributeError):
+        return 0
 
 
 def pagefind_binary() -> Path | None:
@@ -105,33 +212,3 @@ def require_pagefind() -> Path:
     return binary
 
 
-def index_folder(folder: Path, language: str, binary: Path | None = None, timeout: float | None = None
-                 ) -> SearchIndex:
-    """Run Pagefind over a built site folder, for at most ``timeout`` seconds (default: by the number
-    of HTML files, see :func:`search_timeout`); raises :class:`SiteError` if it fails."""
-    binary = binary or require_pagefind()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PAGEFIND_")}
-    command = [str(binary), "--site", str(folder), "--output-subdir", BUNDLE_DIR, "--quiet"]
-    if language:
-        command += ["--force-language", language.split("-")[0].lower()]
-    if timeout is None:
-        timeout = search_timeout(sum(1 for _ in folder.rglob("*.html")))
-    try:
-        done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True,
-                              errors="replace", timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        raise _failed(folder, f"Pagefind did not finish within {timeout:g} s and was stopped "
-                              f"(set {TIMEOUT_ENV} to allow it longer)") from None
-    except OSError as exc:
-        raise _failed(folder, f"Pagefind could not run: {exc}") from None
-    if done.returncode != 0:
-        said = done.stderr or done.stdout or ""
-        detail = " ".join(said.split())[-400:]
-        raise _failed(folder, f"Pagefind failed (exit {done.returncode}): {detail}", said)
-    try:
-        entry = json.loads((folder / ENTRY_FILE).read_text(encoding="utf-8"))
-        pages = sum(int(lang.get("page_count", 0)) for lang in entry.get("languages", {}).values())
-    except (OSError, ValueError, AttributeError):
-        raise _failed(folder, "Pagefind wrote no index") from None
-    files = sum(1 for path in (folder / BUNDLE_DIR).rglob("*") if path.is_file())
-    return SearchIndex(pages, files)
