@@ -188,7 +188,7 @@ author:
 """
 
 
-def article_text(index: int, seed: int) -> tuple[str, str]:
+def article_text(index: int, seed: int, image: bool = False) -> tuple[str, str]:
     """File name and text of article ``index`` of a corpus; independent of the corpus size."""
     rng = random.Random(f"{seed}:{index}")
     names, weights, people, films = _zipf_pool(seed)
@@ -213,6 +213,9 @@ def article_text(index: int, seed: int) -> tuple[str, str]:
              f"author: {_yaml_string(rng.choice(AUTHORS))}"]
     if rng.random() < 0.3:
         lines.append(f"summary: {_yaml_string(_sentence(rng, people, films))}")
+    if image:
+        lines += [f"image: /images/lead-{index}.jpg", f"image_alt: {_yaml_string(f'A still from {film}')}",
+                  f"image_credit: {_yaml_string(rng.choice(AUTHORS))}"]
     lines += ["---", "", body]
     return f"{when:%Y-%m-%d}-{slug}.md", "\n".join(lines)
 
@@ -221,8 +224,10 @@ def _yaml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def generate_site(root: Path, n: int, seed: int = 1) -> Path:
-    """Write a site of ``n`` articles into ``root`` (its ``content/`` is replaced); returns ``root``."""
+def generate_site(root: Path, n: int, seed: int = 1, images: bool = False) -> Path:
+    """Write a site of ``n`` articles into ``root`` (its ``content/`` is replaced); returns ``root``.
+    ``images``: each article gets a lead image of its own, a 3000x2000 camera-sized JPEG in
+    ``static/images/`` (some 1.5 MB each; written only when missing)."""
     root = Path(root)
     content = root / "content"
     if content.exists():
@@ -230,9 +235,29 @@ def generate_site(root: Path, n: int, seed: int = 1) -> Path:
     content.mkdir(parents=True)
     (root / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
     for index in range(n):
-        name, text = article_text(index, seed)
+        name, text = article_text(index, seed, images)
         (content / name).write_text(text, encoding="utf-8")
+        if images:
+            write_photo(root / "static" / "images" / f"lead-{index}.jpg", index, seed)
     return root
+
+
+def write_photo(path: Path, index: int, seed: int) -> None:
+    """A photograph-like 3000x2000 JPEG: a noisy gradient (as costly to encode as a photo) with a block
+    of colour placed by the index, so that every image has bytes of its own."""
+    from PIL import Image, ImageDraw  # only for --images
+
+    if path.exists():
+        return
+    rng = random.Random(f"{seed}:photo:{index}")
+    base = Image.linear_gradient("L").resize((3000, 2000))
+    noise = Image.effect_noise((3000, 2000), 40)
+    photo = Image.merge("RGB", (base, noise, Image.blend(base, noise, 0.5)))
+    draw = ImageDraw.Draw(photo)
+    left, top = rng.randrange(2400), rng.randrange(1500)
+    draw.rectangle((left, top, left + 600, top + 500), fill=(rng.randrange(256), rng.randrange(256), 60))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    photo.save(path, "JPEG", quality=88)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -240,8 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("directory", type=Path)
     parser.add_argument("--articles", "-n", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--images", action="store_true", help="a 3000x2000 JPEG lead image for each article")
     args = parser.parse_args(argv)
-    generate_site(args.directory, args.articles, args.seed)
+    generate_site(args.directory, args.articles, args.seed, args.images)
     print(f"wrote {args.articles} articles to {args.directory / 'content'}")
     return 0
 

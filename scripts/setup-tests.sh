@@ -54,10 +54,11 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)             # the bro
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)     # the Nu Html Checker (vnu.jar)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)                   # Lighthouse
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || missing+=(fonts-dejavu-core)  # social cards
 if [ ${#missing[@]} -gt 0 ]; then
   apt_install "${missing[@]}"
 else
-  say "chromium, java, node and npm are installed"
+  say "chromium, java, node, npm and the DejaVu fonts are installed"
 fi
 
 # The deploy tests (tests/render/test_servers.py) start nginx, Apache and Caddy themselves, as child

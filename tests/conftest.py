@@ -52,6 +52,15 @@ def write_site(root: Path, articles: dict[str, str], config: str | None = None,
     return root
 
 
+def write_image(path: Path, width: int = 1200, height: int = 800, fmt: str = "PNG", colour: str = "#9b1226") -> Path:
+    """A real picture (Pillow) where a test site needs one: lead images must be at least 600 px wide."""
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (width, height), colour).save(path, fmt)
+    return path
+
+
 def article(title: str, date: str = "2025-06-01", body: str = "Some words here.", **meta: str) -> str:
     lines = ["---", f"title: '{title.replace(chr(39), chr(39) * 2)}'", f"date: {date}"]
     lines += [f"{key}: {value}" for key, value in meta.items()]

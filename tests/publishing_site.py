@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from conftest import article, run_cli, write_site
+from conftest import article, run_cli, write_image, write_site
 
 BASE = "https://news.example/sub/"
 XSS_TITLE = '</script><script>alert(1)</script> & "quotes"'
@@ -43,7 +43,7 @@ ARTICLES = {
         tags="[Ballerina, John Wick]", category="Movies", author="Jane Doe", image="/img/hero.jpg",
         image_alt="Eve on set", summary="The first look.",
         body="Read [the other story](../../01/other/) and [a tag](/sub/tags/ballerina/).\n\n"
-             "![A still](/sub/img/still.jpg)\n\nAn [outside link](https://elsewhere.example/x)."),
+             "![A still](/img/still.jpg)\n\nAn [outside link](https://elsewhere.example/x)."),
     "2025-06-02-escaping.md": article(XSS_TITLE, date="2025-06-02T08:00:00-04:00", tags="[Ballerina]",
                                       author="sam roe", summary="'\"A & B < C\"'"),
     "2025-05-20-older.md": article("Older News", date="2025-05-20", tags="[Ballerina]", category="Movies",
@@ -56,7 +56,9 @@ ARTICLES = {
 def build_publishing_site(root: Path, *, base_url: str | None = None, config: str = CONFIG,
                           articles: dict[str, str] | None = None):
     site = write_site(root, ARTICLES if articles is None else articles, config,
-                      {"authors.yaml": AUTHORS, "static/img/hero.jpg": "jpeg", "static/img/still.jpg": "jpeg"})
+                      {"authors.yaml": AUTHORS})
+    write_image(site / "static/img/hero.jpg", 1600, 900, "JPEG")
+    write_image(site / "static/img/still.jpg", 800, 600, "JPEG")
     out = root / "public"
     args = ["build", "--source", str(site), "--output", str(out)]
     if base_url:

@@ -56,7 +56,7 @@ an [outside site](https://other.example/page), [mail](mailto:desk@example.org), 
 
 A [missing page](/2025/01/01/no-such-story/), a [missing anchor](#no-such-heading),
 a [dev server link](http://localhost:8000/tags/), [the wrong scheme](http://news.example/tags/),
-and ![a missing image](/images/missing.png).
+and ![a missing image](/images/missing.svg).
 
 <img src="/images/present.svg" srcset="/images/present.svg 1x, /images/absent@2x.svg 2x" alt="Poster">
 """
@@ -84,7 +84,7 @@ def test_broken_links_are_reported_with_page_target_and_source(tmp_path: Path) -
         "#no-such-heading": 'no element with id="no-such-heading" on /2025/06/01/broken/',
         "http://localhost:8000/tags/": "development host",
         "http://news.example/tags/": "uses http: but the site is published over https:",
-        "/images/missing.png": "nothing was built at this address",
+        "/images/missing.svg": "nothing was built at this address",
         "/images/absent@2x.svg": "nothing was built at this address",
     }
     for target, reason in expected.items():

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import article, run_cli, write_site
+from conftest import article, run_cli, write_image, write_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -34,6 +34,8 @@ The new trailer is here.
 def build_article(tmp_path: Path, body: str = BODY) -> tuple[object, Path]:
     site = write_site(tmp_path / "site", {"2025-06-01-trailer.md": article("Trailer", "2025-06-01", body=body)},
                       "title: T\nbase_url: /\n")
+    for name in ("bts.jpg", "eve.jpg", "plain.jpg"):
+        write_image(site / "static/images" / name, 640, 360, "JPEG")
     out = tmp_path / "out"
     return run_cli("build", "--source", str(site), "--output", str(out), "--no-search"), out
 
@@ -53,7 +55,8 @@ def test_embed_html_shape_and_no_request_before_click(tmp_path: Path) -> None:
     assert youtube.select_one("iframe") is None and youtube.select_one("img") is None
     assert vimeo.select_one(".embed__frame")["data-embed-src"] == \
         "https://player.vimeo.com/video/76979871?autoplay=1&dnt=1"
-    assert vimeo.select_one("img.embed__poster")["src"] == "/images/bts.jpg"
+    poster = vimeo.select_one("picture img.embed__poster")  # a picture, in the modern formats too
+    assert poster["src"].startswith("/images/bts.") and poster["loading"] == "lazy"
     assert vimeo.select_one("img.embed__poster")["alt"] == ""
     assert vimeo.select_one("figcaption").decode_contents() == "Shot on the <em>Prague</em> set"
     # Nothing loads from a video host before a click: no src, srcset or poster points off the site.
@@ -66,7 +69,7 @@ def test_embed_html_shape_and_no_request_before_click(tmp_path: Path) -> None:
     assert figure.select_one("img")["alt"] == "Ana de Armas as Eve"
     assert figure.select_one("img").get("title") is None
     assert figure.select_one("figcaption").decode_contents() == "Ana de Armas in <em>Ballerina</em>. Photo: Lionsgate"
-    assert soup.select_one("p > img[alt='A plain image']") is not None  # no title: stays a plain image
+    assert soup.select_one("p > picture > img[alt='A plain image']") is not None  # no title: no figure
 
 
 def test_pages_without_embeds_load_no_script(tmp_path: Path) -> None:

@@ -14,6 +14,8 @@ from conftest import write_site
 CONFIG = ("title: Test News\nbase_url: https://news.example/\ntimezone: UTC\n"
           "author: {name: Desk}\nimage: https://news.example/share.png\n")
 OK = "---\ntitle: Fine\ndate: 2025-06-01\n---\nWords.\n"
+TINY_PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c49444154789c"
+                         "63f8ffff3f0005fe02fe0def46b80000000049454e44ae426082")  # one white pixel
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str], str]:
@@ -114,6 +116,18 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str], int]] = {
                                  f"*{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(9)) + "---\nx\n"},
                         ["content/a.md:2: YAML expands to more than 200,000 values (aliases (`*name`) repeated this "
                          "much look like a YAML bomb)"], 1),
+    # a picture that would be broken on the page is an error (the links' message, with its hint)
+    "image missing": ({"content/a.md": "---\ntitle: A\ndate: 2025-06-01\n---\n![Poster](/img/poster.jpg)\n"},
+                      ["content/a.md:5: link to `/img/poster.jpg`: no such file in static/ (files in "
+                       "static/ are published at the site root: static/img/x.png is /img/x.png)"], 1),
+    "image under /static/": ({"content/a.md": "---\ntitle: A\ndate: 2025-06-01\n---\n![P](/static/p.png)\n",
+                              "static/p.png": b"\x89PNG"},
+                             ["content/a.md:5: link to `/static/p.png`: files in static/ are published at "
+                              "the site root, not under /static/ (write `/p.png`)"], 1),
+    "relative image in content": ({"content/a.md": "---\ntitle: A\ndate: 2025-06-01\n---\n![P](p.png)\n",
+                                   "content/p.png": b"\x89PNG"},
+                                  ["content/a.md:5: link to `p.png`: the file is in content/, which is not "
+                                   "published (move it into static/ and link it as `/p.png`)"], 1),
 }
 
 URL_HINT = "(use an http(s) or mailto: URL, or a path such as /about/ or images/x.png)"
@@ -197,24 +211,13 @@ WARNINGS: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
     "link to missing article": ({"content/a.md": "---\ntitle: A\ndate: 2025-06-01\n---\nIntro.\n\nSee [B](b.md).\n"},
                                 ["content/a.md:7: warning: link to `b.md`: there is no article content/b.md "
                                  "(check the file name; links to articles are relative to this file)"]),
-    "image missing": ({"content/a.md": "---\ntitle: A\ndate: 2025-06-01\n---\n![Poster](/img/poster.jpg)\n"},
-                      ["content/a.md:5: warning: link to `/img/poster.jpg`: no such file in static/ (files in "
-                       "static/ are published at the site root: static/img/x.png is /img/x.png)"]),
-    "image under /static/": ({"content/a.md": "---\ntitle: A\ndate: 2025-06-01\n---\n![P](/static/p.png)\n",
-                              "static/p.png": b"\x89PNG"},
-                             ["content/a.md:5: warning: link to `/static/p.png`: files in static/ are published at "
-                              "the site root, not under /static/ (write `/p.png`)"]),
-    "relative image in content": ({"content/a.md": "---\ntitle: A\ndate: 2025-06-01\n---\n![P](p.png)\n",
-                                   "content/p.png": b"\x89PNG"},
-                                  ["content/a.md:5: warning: link to `p.png`: the file is in content/, which is not "
-                                   "published (move it into static/ and link it as `/p.png`)"]),
     "link to a draft": ({"content/a.md": "---\ntitle: A\ndate: 2025-06-01\n---\nSee [B](b.md).\n",
                          "content/b.md": "---\ntitle: B\ndate: 2025-06-01\ndraft: true\n---\nx\n"},
                         ["content/a.md:5: warning: link to `b.md`: that article is a draft or dated in the future, "
                          "so the link leads nowhere until it is published (publish it first, or remove the link)"]),
     "existing links fine": ({"content/a.md": "---\ntitle: A\ndate: 2025-06-01\n---\n![P](/p.png) [b](b.md#x) "
                                              "[home](/) [ext](https://example.org/x.png) [top](#top)\n",
-                             "content/b.md": OK, "static/p.png": b"\x89PNG"}, []),
+                             "content/b.md": OK, "static/p.png": TINY_PNG}, []),
 }
 
 

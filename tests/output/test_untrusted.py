@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from ballerina_site.cli.main import main
-from conftest import write_site
+from conftest import write_image, write_site
 
 CONFIG = "title: Test News\nbase_url: https://news.example/\ntimezone: UTC\n"
 
@@ -55,7 +55,10 @@ def test_hostile_names_stay_inside_the_output(line: str, tmp_path: Path, capsys:
     assert len(records) == 6 and len(shards) == 1, written  # one article: one shard (records: see docs/architecture.md)
     compiled = {name for name in written
                 if re.fullmatch(r"site/\.ballerina-cache/templates-[0-9a-f]+(/__jinja2_[0-9a-f]{40}\.cache)?", name)}
-    written -= records | shards | compiled  # compiled templates are named by a hash of the template name
+    processed = {name for name in written  # social cards and pictures, by a hash of their inputs
+                 if re.fullmatch(r"site/\.ballerina-cache/images(-index|/[0-9a-f]{2}(/[0-9a-f]{32}"
+                                 r"(/(manifest|\.gitignore|[0-9a-z]+\.(png|jpg|webp|avif)))?)?)?", name)}
+    written -= records | shards | compiled | processed  # compiled templates are named by a hash of the template name
     assert written and all(name.startswith("site/public") for name in written)
     for name in written:
         part = name.split("/")
@@ -122,7 +125,8 @@ def test_front_matter_values_are_escaped_everywhere(tmp_path: Path, capsys: pyte
             "image": "/poster.png", "image_alt": HOSTILE["image_alt"]}
     text = "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\nPlain words.\n"
     site = write_site(tmp_path / "site", {"a.md": text, "b.md": "---\ntitle: B\ndate: 2025-06-02\ntags: [Plain]\n---\nx\n"},
-                      CONFIG, extra={"static/poster.png": "png"})
+                      CONFIG)
+    write_image(site / "static/poster.png", 800, 450)
     assert run(capsys, "build", "--source", str(site))[0] == 0
     pages = [p for p in (site / "public").rglob("*.html")]
     assert len(pages) > 5

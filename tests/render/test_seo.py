@@ -93,15 +93,19 @@ def test_article_open_graph_and_twitter(built: Path) -> None:
     soup = soup_of(built, "2025/06/02/first-look/index.html")
     assert soup.title.string == "First Look at Ballerina | Test News"
     assert meta(soup, "description") == "The first look."
-    assert meta(soup, "og:image") == BASE + "img/hero.jpg" and meta(soup, "og:image:alt") == "Eve on set"
-    assert meta(soup, "twitter:card") == "summary_large_image" and meta(soup, "twitter:image") == BASE + "img/hero.jpg"
+    share = meta(soup, "og:image")  # the lead image cropped to 1200x630 (as large as it allows)
+    assert share.startswith(BASE + "img/hero.") and share.endswith("-share.jpg") and output_file_for(share, built).is_file()
+    assert meta(soup, "og:image:alt") == "Eve on set"
+    assert meta(soup, "twitter:card") == "summary_large_image" and meta(soup, "twitter:image") == share
     assert meta(soup, "article:published_time") == "2025-06-02T23:14:00-04:00"
     assert meta(soup, "article:modified_time") == "2025-06-03T10:00:00+02:00"
     assert meta(soup, "article:section") == "Movies"
     assert [t["content"] for t in soup.find_all("meta", property="article:tag")] == ["Ballerina", "John Wick"]
     assert output_file_for(meta(soup, "article:author"), built).is_file()
-    plain = soup_of(built, "2025/01/15/winter/index.html")  # no image anywhere: no og:image, small card
-    assert meta(plain, "og:image") is None and meta(plain, "twitter:card") == "summary"
+    plain = soup_of(built, "2025/01/15/winter/index.html")  # no image: a card drawn of its headline
+    card = meta(plain, "og:image")
+    assert card.startswith(BASE + "images/cards/") and output_file_for(card, built).is_file()
+    assert meta(plain, "twitter:card") == "summary_large_image" and meta(plain, "og:image:alt") == "Winter Story"
 
 
 def test_news_article_json_ld(built: Path) -> None:
@@ -112,7 +116,9 @@ def test_news_article_json_ld(built: Path) -> None:
     assert story["datePublished"] == "2025-06-02T23:14:00-04:00"
     assert story["dateModified"] == "2025-06-03T10:00:00+02:00"
     assert story["mainEntityOfPage"] == {"@type": "WebPage", "@id": url} and story["url"] == url
-    assert story["image"] == [BASE + "img/hero.jpg"]
+    assert [(i["width"], i["height"]) for i in story["image"]] == [(1200, 675), (1200, 900), (900, 900)]
+    assert all(i["url"].startswith(BASE + "img/hero.") and output_file_for(i["url"], built).is_file()
+               for i in story["image"])  # 16:9, 4:3 and 1:1 crops, 1200 wide when the picture is
     assert story["keywords"] == ["Ballerina", "John Wick"] and story["articleSection"] == "Movies"
     (author,) = story["author"]
     assert author["@type"] == "Person" and author["name"] == "Jane Doe"
@@ -178,7 +184,7 @@ def test_one_concise_guideline_warning_per_article_that_needs_it(build) -> None:
     by_file = {line.split(":")[0] for line in warnings}
     assert len(by_file) == len(warnings), "one warning per article"
     winter = next(line for line in warnings if line.startswith("content/2025-01-15-winter.md:"))
-    assert re.match(r"content/2025-01-15-winter\.md:\d+: warning: .*no image, no author", winter)
+    assert re.match(r"content/2025-01-15-winter\.md:\d+: warning: article rich results: no author", winter)
     assert any(line.startswith("content/2025-01-10-long.md:") and "110" in line for line in warnings)
     assert not any(line.startswith("content/2025-06-02-first-look.md") for line in warnings)
 
@@ -201,24 +207,27 @@ def test_the_default_site_ships_feeds_sitemaps_and_metadata_without_warnings(tmp
     assert "Sitemap: https://example.org/sitemap.xml" in (out / "robots.txt").read_text(encoding="utf-8")
     for page in html_pages(out):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        assert meta(soup, "og:image") == "https://example.org/assets/share.png", page
-        assert (out / "assets/share.png").is_file()
+        share = meta(soup, "og:image")  # the site's card, or the article's own
+        assert share.startswith("https://example.org/images/cards/"), page
+        assert (out / share.removeprefix("https://example.org/")).is_file()
     page = "2025/06/01/ballerina-commitment-featurette-restaurant-fight-tv-spot/index.html"
     story = of_type(json_ld(soup_of(out, page)), "NewsArticle")
     assert story["publisher"]["logo"]["url"] == "https://example.org/assets/logo.png"
     assert story["author"][0]["url"] == "https://example.org/authors/ballerina-news-desk/"
-    assert story["image"] == ["https://example.org/assets/share.png"]
+    assert [(i["width"], i["height"]) for i in story["image"]] == [(1200, 630)]  # its card
+    assert story["image"][0]["url"] == meta(soup_of(out, page), "og:image")
 
 
 def test_guideline_warnings_are_bounded_on_large_sites(tmp_path: Path) -> None:
     from conftest import article, run_cli, write_site
 
-    site = write_site(tmp_path / "site", {f"2025-01-{d:02d}-s{d}.md": article(f"Story {d}", f"2025-01-{d:02d}")
+    long = " and".join([" a headline that goes on"] * 6)  # over 110 characters: every article has a gap
+    site = write_site(tmp_path / "site", {f"2025-01-{d:02d}-s{d}.md": article(f"Story {d}{long}", f"2025-01-{d:02d}")
                                           for d in range(1, 16)},
                       config="title: T\nbase_url: https://news.example/\nauthor: {name: Desk}\n")
     result = run_cli("build", "--source", str(site))
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if "article rich results" in line]
     assert len(warnings) == 11
-    assert all(": warning: article rich results: no image" in line for line in warnings[:10])
+    assert all(": warning: article rich results: headline over 110" in line for line in warnings[:10])
     assert warnings[10].startswith("content: warning: article rich results: 5 more articles")

@@ -91,7 +91,7 @@ def test_many_urls_make_a_sitemap_index_and_news_is_off_by_default(tmp_path: Pat
 def test_a_base_url_without_host_is_warned_about_unless_given_on_the_command_line(tmp_path: Path) -> None:
     from conftest import article, run_cli, write_site
 
-    site = write_site(tmp_path, {"a.md": article("One", image="/a.jpg", author="Ann")}, "title: T\n")
+    site = write_site(tmp_path, {"a.md": article("One", image="https://pictures.example/a.jpg", author="Ann")}, "title: T\n")
     result = run_cli("build", "--source", str(site))
     assert result.returncode == 0
     assert result.stderr.splitlines() == ["site.yaml: warning: `base_url` has no scheme and host, so feeds, "

@@ -5,6 +5,7 @@ Each test runs the real command, edits real files and reads real HTTP and Server
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -13,7 +14,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from PIL import Image
 
+from conftest import write_image
 from golden_site import copy_default_site
 from servekit import BOUND, EventStream, ServeProcess, wait_until
 
@@ -62,7 +65,7 @@ def marker_rebuild(site: Path, serve: ServeProcess, stream: EventStream, after: 
     more than this file) -- no waiting for a fixed time to see that nothing happens."""
     marker = site / "content" / "2025-05-01-marker.md"
     marker.write_text("---\ntitle: Marker\ndate: 2025-05-01\n---\n\nThe marker.\n", encoding="utf-8")
-    after_each_rebuild(stream, lambda: "Marker" in serve.get(serve.base_path + "archive/").text)
+    after_each_rebuild(stream, lambda: "Marker" in serve.get(serve.base_path + "archive/2025/05/").text)
     # the terminal line comes after the tabs are told (the build then writes its records), and the
     # lines of earlier rebuilds before it
     line = serve.wait_for_line(REBUILT + r".*content/2025-05-01-marker\.md")
@@ -103,6 +106,32 @@ def test_edited_article_is_served_and_tabs_reload_after_the_write(site):
         # the built files on disk never contain the live-reload script
         assert "ballerina-live-reload" not in (site / "public" / "index.html").read_text(encoding="utf-8")
         assert "ballerina-live-reload" in page.text
+        stream.close()
+        assert serve.stop() == 0
+
+
+def test_a_picture_dropped_in_and_referenced_is_served_processed(site):
+    path = first_article(site)
+    with ServeProcess(site, "--watch") as serve:
+        url = article_url(serve, title_of(path)[:20])
+        stream = EventStream(serve.port)
+        write_image(site / "static" / "images" / "dropped.png", 1000, 600)
+        append_body(path, "![A dropped picture](/images/dropped.png)")
+
+        def shown():
+            return BeautifulSoup(serve.get(url).body, "html.parser").select_one(
+                ".story__body picture img[alt='A dropped picture']")
+
+        after_each_rebuild(stream, lambda: shown() is not None)
+        img = shown()
+        assert (img["width"], img["height"]) == ("1000", "600") and img["loading"] == "lazy"
+        sources = [img["src"]] + [entry.split()[0] for source in img.find_parent("picture").select("source")
+                                  for entry in source["srcset"].split(", ")]
+        assert any(src.endswith(".avif") for src in sources) and any(src.endswith(".webp") for src in sources)
+        for src in sources:
+            answer = serve.get(src)
+            with Image.open(io.BytesIO(answer.body)) as picture:  # a real picture of the width it claims
+                assert answer.status == 200 and picture.width == int(src.rsplit("-", 1)[1].split(".")[0])
         stream.close()
         assert serve.stop() == 0
 

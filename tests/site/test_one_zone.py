@@ -37,13 +37,16 @@ def test_a_month_boundary_makes_each_month_once_with_unique_ids(tmp_path: Path) 
     }
     site = write_site(tmp_path / "site", articles, CONFIG)
     assert run_cli("build", "--source", str(site)).returncode == 0
-    archive = page(site, "archive")
-    months = [h.get_text() for h in archive.select("section.archive-month h2")]
+    archive = page(site, "archive")  # every month once, each with a page of its own
+    months = [a.get_text() for a in archive.select(".archive-index a")]
     assert months == ["December 2018", "November 2018"]
-    ids = [tag["id"] for tag in archive.find_all(id=True)]
-    assert len(ids) == len(set(ids))
-    december = archive.select("section.archive-month")[0]
+    for path in ("archive", "archive/2018/12", "archive/2018/11"):
+        ids = [tag["id"] for tag in page(site, path).find_all(id=True)]
+        assert len(ids) == len(set(ids)), path
+    december = page(site, "archive/2018/12").select("section.archive-month")[0]
     assert sorted(a.get_text() for a in december.select("li > a")) == ["Dec UTC", "Dec in UTC"]
+    november = page(site, "archive/2018/11").select("section.archive-month")[0]
+    assert sorted(a.get_text() for a in november.select("li > a")) == ["Nov in UTC", "Nov plain"]
 
 
 def test_a_url_changed_by_the_zone_rule_redirects(tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def test_future_and_expired_articles_are_left_out(tmp_path: Path) -> None:
     info = tmp_path / "site" / ".ballerina-cache"  # build-info.json is kept private, in the store
     assert any(re.fullmatch(rf"next change: 2025-06-11T00:00:00\+00:00 \(rebuild then; see {re.escape(str(info))}"
                             r"/build-info-[0-9a-f]{16}\.json\)", line) for line in lines), lines
-    assert "(2 scheduled, 1 expired)" in lines[-1]
+    assert "(2 scheduled, 1 expired, " in lines[-1]  # then the social cards made
     home = (out / "index.html").read_text()
     assert "Embargoed Review" not in home and "Old Contest" not in home and "Contest Ends Soon" in home
 

@@ -107,6 +107,8 @@ def print_summary(summary: BuildSummary) -> None:
     if summary.kept:
         written = summary.pages + summary.static_files - summary.kept
         extra.append(f"{count(written, 'file')} written, {summary.kept} unchanged kept")
+    if summary.images or summary.images_cached:  # pictures and social cards
+        extra.append(f"{count(summary.images, 'image')} processed, {summary.images_cached} kept from earlier builds")
     if summary.cached:
         extra.append(f"{summary.cached} of {summary.cached + summary.parsed} articles from the build cache")
     print(f"built {summary.pages} pages from {count(summary.articles, 'article')}"

@@ -25,7 +25,8 @@ from .fields import (KNOWN_KEYS, Fields, file_date, read_aliases, read_authors, 
                      read_slug, read_slugs, read_tags, with_synonyms)
 from .frontmatter import FrontMatter, FrontMatterFailure, split_front_matter
 from .leftovers import protect_leftovers
-from .markup import MarkupTooDeep, count_words, first_paragraph, local_links, plain_text, render_markdown_checked
+from .markup import (MarkupTooDeep, count_words, first_paragraph, local_links, plain_text, render_markdown,
+                     render_markdown_checked)
 
 __all__ = ["KNOWN_KEYS", "MAX_ARTICLE_BYTES", "Parsed", "parse_article", "parse_data", "parse_settings", "article_limit",
            "read_data", "read_source"]  # KNOWN_KEYS: the front matter keys an article may have (see .fields)
@@ -56,6 +57,7 @@ class Body:
     html: str
     summary: str
     words: int
+    summary_html: str = ""
 
 
 def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
@@ -87,6 +89,8 @@ def parse_article(source: str, text: str, config: SiteConfig) -> Parsed:
         reading_minutes=max(1, math.ceil(body.words / config.words_per_minute)),
         tags=tags, category=category, authors=authors, draft=draft,
         image=image, image_alt=fields.text("image_alt"),
+        image_caption=fields.text("image_caption"), image_credit=fields.text("image_credit"),
+        summary_html=body.summary_html,
         related=read_slugs(fields, "related"), related_exclude=read_slugs(fields, "related_exclude"),
         publish_date=dates.publish_date, expiry_date=dates.expiry_date, aliases=aliases,
         extra=extra, key_lines=MappingProxyType(dict(fields.lines)),
@@ -183,7 +187,23 @@ def read_body(split: FrontMatter, fields: Fields, config: SiteConfig) -> Body:
         fields.problems.append(Problem(fields.source, split.body_line, "the article has no body text",
                                        level="warning"))
     summary = fields.text("summary")
-    return Body(body_html, plain_text(summary) if summary else first_paragraph(body_html), count_words(body_html))
+    words = count_words(body_html)
+    if not summary:
+        return Body(body_html, first_paragraph(body_html), words)
+    summary_html = inline_markdown(summary, config.markdown.unsafe_html) if _MARKDOWN_MARKS.search(summary) else ""
+    return Body(body_html, plain_text(summary_html or summary), words, summary_html)
+
+
+_MARKDOWN_MARKS = re.compile(r"[*_`\[]")
+"""A summary without any of these reads the same as Markdown and as text: no need to convert it."""
+
+
+def inline_markdown(text: str, unsafe_html: bool) -> str:
+    """A one-paragraph text as inline HTML (``*confident*`` as ``<em>confident</em>``), without its ``<p>``."""
+    html_text = render_markdown(" ".join(text.split()), unsafe_html).strip()
+    if html_text.startswith("<p>") and html_text.endswith("</p>") and html_text.count("<p>") == 1:
+        return html_text[3:-4]
+    return ""  # more than a paragraph (a list, a heading): shown as text
 
 
 def link_lines(body_html: str, body: str, body_line: int) -> tuple[tuple[str, int], ...]:

@@ -20,7 +20,8 @@ from ..core.paths import UnsafePath, safe_site_path
 from ..core.slugs import slugify
 
 KNOWN_KEYS = ("title", "date", "tags", "summary", "slug", "category", "categories", "author", "authors", "updated", "draft",
-              "image", "image_alt", "related", "related_exclude", "publish_date", "expiry_date", "aliases")
+              "image", "image_alt", "image_caption", "image_credit", "related", "related_exclude", "publish_date",
+              "expiry_date", "aliases")
 SYNONYMS = {"publishdate": "publish_date", "expirydate": "expiry_date", "lastmod": "updated"}
 """Hugo's names (any case) for keys we know under another name: honoured, not "did you mean"."""
 MAX_TAGS = 200

@@ -56,6 +56,7 @@ class Promo:
     text: str = option("", "The block's text.")
     link_text: str = option("", "The words of the block's link.")
     link_url: str = option("", "Where the block's link leads.")
+    url: str = option("", "Where the whole block leads (the title becomes the link); a site path or a full URL.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,32 @@ class SitemapOptions:
     news_language: str = option("", "The publication's language in the news sitemap (default: `language`).")
 
 
+IMAGE_FORMATS = ("avif", "webp")
+"""The modern formats offered beside an image's own (JPEG, PNG ...), best first."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImageOptions:
+    widths: tuple[int, ...] = option((480, 800, 1200, 1600), "Widths in pixels made of each local article "
+                                     "image (never wider than the image itself).", list)
+    formats: tuple[str, ...] = option(IMAGE_FORMATS, "Modern formats offered beside the image's own: `avif`, "
+                                      "`webp`, both (default) or none (`[]`).", list)
+    quality: int = option(80, "JPEG quality (1-100) of the resized images.")
+    webp_quality: int = option(78, "WebP quality (1-100).")
+    avif_quality: int = option(55, "AVIF quality (1-100).")
+    sizes: str = option("(min-width: 48rem) 42rem, 100vw", "The `sizes` attribute of article images: how "
+                        "wide they are shown (the theme's text column).")
+    card_sizes: str = option("(min-width: 48rem) 20rem, 100vw", "The `sizes` attribute of listing cards' images.")
+    lead_min_width: int = option(600, "A lead image (`image:`) narrower than this is an error.")
+    cards: bool = option(True, "Draw a social card for each article without an image; false: they share the "
+                         "site's default image (a card costs some 20 ms once, then it is kept).")
+    card_background: str = option("#100d0d", "Social cards: the background colour (`#rrggbb`).")
+    card_text: str = option("#f4efe9", "Social cards: the headline's colour.")
+    card_accent: str = option("#e0314b", "Social cards: the colour of the stripe and the site's name.")
+    card_font: str = option("", "Social cards: a TrueType font file inside the site folder (default: DejaVu "
+                            "Sans Bold from the system, else Pillow's own font).")
+
+
 @dataclass(frozen=True, slots=True)
 class Redirects:
     strict: bool = option(False, "A changed article URL fails the build unless the old one is in `aliases`.")
@@ -127,7 +154,7 @@ class SiteConfig:
                                      "converts a 4 MB article in about a second).")
     author: Author = option(Author(), "Default author: `name`, `url`, `bio`.", dict)
     promo: Promo | None = option(None, "Sponsor block beside articles: `label`, `title`, `subtitle`, `text`, "
-                                       "`link_text`, `link_url`; false hides it.", (dict, type(None), bool),
+                                       "`link_text`, `link_url`, `url`; false hides it.", (dict, type(None), bool),
                                  section=Promo)
     menu: tuple[MenuItem, ...] = option((), "Extra header links: a list of `{title, url}`.", list,
                                         section=MenuItem)
@@ -141,8 +168,8 @@ class SiteConfig:
                                               "(see Authors).", dict, section=Profile)
     authors_file: str = option("authors.yaml", "Optional data file with more author profiles, same shape "
                                                "as `authors`.")
-    image: str = option("", "Default share image (path or URL) for pages and articles without their own; "
-                            "1200×630 PNG or JPEG works everywhere.")
+    image: str = option("", "Default share image (path or URL) for pages without their own; 1200×630 PNG or "
+                            "JPEG works everywhere. Default: a card made of the site's name and tagline.")
     image_alt: str = option("", "Text alternative of the default share image.")
     logo: str = option("", "Publisher logo (path or URL) named in structured data.")
     publisher: str = option("", "Publisher name in structured data and Google News (default: `title`).")
@@ -161,6 +188,10 @@ class SiteConfig:
     search_shard_size: int = option(2000, "Articles per search index shard, on average at most: an edit "
                                           "indexes one shard again; fewer, bigger shards make a reader's first "
                                           "search download less.")
+    images: ImageOptions = option(ImageOptions(), "Responsive images and social cards: `widths`, `formats`, "
+                                                  "`quality`, `webp_quality`, `avif_quality`, `sizes`, "
+                                                  "`card_sizes`, `lead_min_width`, `cards`, `card_background`, "
+                                                  "`card_text`, `card_accent`, `card_font`.", dict)
     redirects: Redirects = option(Redirects(), "`strict` (true: a changed article URL fails the build unless "
                                                "the old one is in `aliases`) and `lock_file` (the record of "
                                                "published URLs, default `urls.lock`).", dict)

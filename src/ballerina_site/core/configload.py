@@ -12,7 +12,7 @@ from dataclasses import Field, dataclass, fields
 from pathlib import Path
 from typing import Any, Callable
 
-from .config import CONFIG_FILE, Kinds, MenuItem, Profile, Promo, SiteConfig, section_keys
+from .config import CONFIG_FILE, ImageOptions, Kinds, MenuItem, Profile, Promo, SiteConfig, section_keys
 from .configrules import check_values
 from .errors import Problem, SiteError, display_path
 from .sitefiles import read_site_text
@@ -128,8 +128,17 @@ def parse_authors(value: dict[str, Any], report: Report) -> tuple[Profile, ...]:
     return parse_profiles(value, "authors", report.path, {}, report.problems, report.line)
 
 
+def parse_images(value: dict[str, Any], report: Report) -> ImageOptions:
+    """Lists become tuples (the config is frozen and hashed); their items are checked by the rules."""
+    checked = check_section(value, ImageOptions, "images", report)
+    for key in ("widths", "formats"):
+        if key in checked:
+            checked[key] = tuple(checked[key])
+    return ImageOptions(**checked)
+
+
 PARSERS: dict[str, Callable[[Any, Report], Any]] = {"promo": parse_promo, "menu": parse_menu,
-                                                    "authors": parse_authors}
+                                                    "authors": parse_authors, "images": parse_images}
 """Keys whose value is more than one section of keys; every other section is checked the same way."""
 
 

@@ -13,7 +13,7 @@ from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .config import PERMALINK_FIELDS, SCHEMA, SITEMAP_LIMIT
+from .config import IMAGE_FORMATS, PERMALINK_FIELDS, SCHEMA, SITEMAP_LIMIT
 from .paths import UnsafePath, safe_site_path
 from .urlcheck import HINT, url_problem
 
@@ -25,8 +25,8 @@ ID_AUTHORITY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?:@[A-Za-z
 
 def check_values(values: Mapping[str, Any], bad: Bad) -> None:
     """Report every value (of those given) that breaks a rule, in the order of the rules below."""
-    for rule in (check_counts, check_feeds, check_sitemap, check_timezone, check_permalink, check_data_files,
-                 check_lock_file, check_base_url, check_urls):
+    for rule in (check_counts, check_feeds, check_sitemap, check_images, check_timezone, check_permalink,
+                 check_data_files, check_lock_file, check_base_url, check_urls):
         rule(values, bad)
 
 
@@ -56,6 +56,36 @@ def check_sitemap(values: Mapping[str, Any], bad: Bad) -> None:
     if "sitemap" in values and not 1 <= values["sitemap"].max_urls <= SITEMAP_LIMIT:
         bad("sitemap", f"`sitemap.max_urls` must be between 1 and {SITEMAP_LIMIT}",
             "search engines read at most 50,000 URLs per sitemap file")
+
+
+COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+MAX_WIDTH = 8192
+
+
+def check_images(values: Mapping[str, Any], bad: Bad) -> None:
+    """Widths a browser can use, formats Pillow writes, qualities in range, colours as ``#rrggbb``."""
+    if "images" not in values:
+        return
+    images = values["images"]
+    if not images.widths or not all(type(w) is int and 16 <= w <= MAX_WIDTH for w in images.widths):
+        bad("images", f"`images.widths` must be a list of whole numbers between 16 and {MAX_WIDTH}",
+            "e.g. [480, 800, 1200, 1600]")
+    unknown = [f for f in images.formats if f not in IMAGE_FORMATS]
+    if unknown:
+        bad("images", f"`images.formats` has unknown format `{unknown[0]}`", "use avif, webp, both or []")
+    for key in ("quality", "webp_quality", "avif_quality"):
+        if not 1 <= getattr(images, key) <= 100:
+            bad("images", f"`images.{key}` must be between 1 and 100")
+    if images.lead_min_width < 0:
+        bad("images", "`images.lead_min_width` must not be negative")
+    for key in ("card_background", "card_text", "card_accent"):
+        if not COLOUR.fullmatch(getattr(images, key)):
+            bad("images", f"`images.{key}` must be a colour written `#rrggbb`", "e.g. #100d0d")
+    if images.card_font:
+        try:
+            safe_site_path(images.card_font)
+        except UnsafePath as exc:
+            bad("images", f"`images.card_font`: {exc}", "name a .ttf file inside the site folder")
 
 
 def check_timezone(values: Mapping[str, Any], bad: Bad) -> None:
@@ -131,6 +161,8 @@ def config_urls(values: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     promo = values.get("promo")
     if promo and getattr(promo, "link_url", ""):
         found.append(("promo", "`promo.link_url`", promo.link_url))
+    if promo and getattr(promo, "url", ""):
+        found.append(("promo", "`promo.url`", promo.url))
     for number, item in enumerate(values.get("menu") or (), 1):
         found.append(("menu", f"`menu` item {number} `url`", item.url))
     return found  # authors' url and image: checked with each profile, at its own line (configload.py)

@@ -25,6 +25,39 @@ class Label:
     name: str
 
 
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One file made from an image: where it is published, its size in pixels and bytes, its type."""
+
+    path: str  # output path, e.g. ``images/eve.1a2b3c4d-800.webp``
+    width: int
+    height: int
+    media_type: str  # image/jpeg, image/webp, image/avif, image/png
+    size: int = 0  # bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """A local image as pages show it: every variant, best format first, and the fallback ``<img>``."""
+
+    source: str  # the image as the editor wrote it, e.g. ``/images/eve.jpg``
+    fallback: Variant  # the image's own format at a middle width: ``src`` of the ``<img>``
+    variants: tuple[Variant, ...]  # every width of every format, by format then width
+    crops: tuple[Variant, ...] = ()  # 16:9, 4:3 and 1:1 for structured data (lead images)
+    share: Variant | None = None  # 1200x630 for link previews (lead images)
+
+    @property
+    def width(self) -> int:
+        return max(v.width for v in self.variants if v.media_type == self.fallback.media_type)
+
+    @property
+    def height(self) -> int:
+        return max(v.height for v in self.variants if v.media_type == self.fallback.media_type)
+
+    def smallest(self) -> Variant:
+        return min((v for v in self.variants if v.media_type == self.fallback.media_type), key=lambda v: v.width)
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Article:
     source: str  # path relative to the site root, as shown in messages
@@ -42,7 +75,12 @@ class Article:
     authors: tuple[str, ...] = ()  # as written, in byline order
     draft: bool = False
     image: str = ""
-    image_alt: str = ""
+    image_alt: str = ""  # written as "" (in key_lines): decorative, on purpose; not written: a warning
+    image_caption: str = ""
+    image_credit: str = ""
+    summary_html: str = ""  # the summary with its inline Markdown, when it has any
+    picture: Picture | None = None  # the lead image, processed (local images only)
+    share: Variant | None = None  # the link-preview image: a crop of the lead image, or a card
     related: tuple[str, ...] = ()  # slugs pinned to the top of Keep Reading
     related_exclude: tuple[str, ...] = ()  # slugs never shown in Keep Reading
     publish_date: datetime | None = None  # goes live at this time; default: `date`

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from ..content.discover import CONTENT_DIR, STATIC_DIR, escaping_links, find_sources, source_name
 from ..core.config import Profile, SiteConfig
@@ -22,6 +22,8 @@ from ..site.taxonomy import TagData, load_tag_data
 from ..site.urls import Urls
 from ..store.store import Store
 from .options import BuildOptions, build_time
+from .imagerefs import Ref, missing_images
+from .images import ImageStats, process_images
 from .parsing import parse_sources
 from .report import ParseStats
 
@@ -38,6 +40,8 @@ class LoadedSite:
     parse: ParseStats = ParseStats(0, 0)  # articles converted now, and taken from the store
     assets: Assets = Assets()  # the fingerprinted copies among ``static`` (site/assets.py)
     rejected: tuple[Problem, ...] = ()  # with ``keep_going``: the errors of the articles left out
+    images: ImageStats = ImageStats()  # images and cards made now, and taken from the store
+    scratch: Any = None  # where images are made when there is no store: kept until the output is written
 
     @property
     def rejected_sources(self) -> frozenset[str]:
@@ -99,18 +103,26 @@ def load_site(options: BuildOptions, store: Store | None = None, seen: Stats | N
     tag_data, tag_problems = load_tag_data(root, config.tags_file)
     profiles, profile_problems = load_author_file(root, config.authors_file)
     problems += tag_problems + profile_problems
+    selection = Selection(build_time(options), options.drafts, options.future, options.expired)
+    unpublished = frozenset(a.source for a in articles if (a.draft and not selection.drafts)
+                            or (a.date > selection.now and not selection.future))
+    pictures = process_images(root, config, articles, static, unpublished, urls, store, options.jobs,
+                              options.output_dir)
+    problems += pictures.problems
+    articles, config, static = pictures.articles, pictures.config, {**static, **pictures.published}
     memo = store.load(RELATED) if store.enabled else None
     memo = memo if isinstance(memo, dict) else ({} if store.enabled else None)
     memo_key = memo.get("key") if memo is not None else None
     model = Model(options, root, urls, config, {source_name(p, root) for p in sources}, static,
-                  tag_data, profiles, memo)
+                  tag_data, profiles, memo, tuple(pictures.missing))
     site, problems, rejected = model.keep_going(articles, problems) if options.keep_going \
         else model.all_or_nothing(articles, problems)
     if memo is not None and memo.get("key") != memo_key:
         store.save(RELATED, memo)
     static, assets = fingerprint_static(static)  # after the links were checked against the files as named
     return LoadedSite(site, urls, tuple(gate(problems, options.strict)), static, stats, assets=assets,
-                      rejected=tuple(rejected))
+                      rejected=tuple(rejected), images=pictures.stats,
+                      scratch=pictures.scratch)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +139,7 @@ class Model:
     tag_data: TagData
     profiles: tuple[Profile, ...]
     memo: dict[str, object] | None
+    missing: tuple[Ref, ...] = ()  # body images whose file is missing (see imagerefs.py)
 
     def site(self, articles: list[Article]) -> tuple[Site, list[Problem]]:
         options = self.options
@@ -134,6 +147,8 @@ class Model:
         unpublished = {a.source for a in articles if (a.draft and not selection.drafts)
                        or (a.date > selection.now and not selection.future)}
         articles, problems = check_links(articles, self.sources, self.static, self.root, self.urls, unpublished)
+        present = {article.source for article in articles}
+        problems = missing_images(problems, [ref for ref in self.missing if ref.article in present])
         site, site_problems = assemble_site(articles, self.config, selection, self.tag_data, self.profiles,
                                             self.memo)
         return site, problems + site_problems

@@ -45,6 +45,8 @@ class BuildSummary:
     up_to_date: bool = False  # nothing changed since the last build: nothing was rendered or loaded
     build_info: str | None = None  # where build-info.json was written (the store, or the output too)
     rejected: tuple[Problem, ...] = ()  # ``keep_going``: the errors of the articles left out
+    images: int = 0  # images and social cards encoded in this build
+    images_cached: int = 0  # images and social cards taken from the build cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +96,7 @@ class Counts:
 
 def summarize(output: Path, site: Site, counts: Counts, seconds: float, warnings: tuple[Problem, ...],
               plan: RedirectPlan | None, search: SearchIndex | None, parse: ParseStats,
-              rejected: tuple[Problem, ...] = ()) -> BuildSummary:
+              rejected: tuple[Problem, ...] = (), images: tuple[int, int] = (0, 0)) -> BuildSummary:
     return BuildSummary(
         output=str(output), pages=counts.pages, static_files=counts.static_files,
         articles=len(site.articles), seconds=seconds, warnings=warnings,
@@ -106,7 +108,8 @@ def summarize(output: Path, site: Site, counts: Counts, seconds: float, warnings
         search_pages=search.pages if search is not None else None,
         search_shards=(search.indexed, search.shards) if search is not None else (0, 0),
         redirects=len(plan.redirects) if plan else 0, drafts=len(site.drafts), reused=counts.reused,
-        kept=counts.kept, parsed=parse.parsed, cached=parse.cached, rejected=rejected)
+        kept=counts.kept, parsed=parse.parsed, cached=parse.cached, rejected=rejected, images=images[0],
+        images_cached=images[1])
 
 
 def to_plain(summary: BuildSummary) -> tuple[Any, ...]:
@@ -141,4 +144,5 @@ def unchanged_since(summary: BuildSummary, seconds: float, written: int, publish
     kept but a published build-info.json, made anew (and ``written`` when its bytes changed)."""
     files = summary.pages + summary.static_files
     return replace(summary, seconds=seconds, reused=summary.pages - int(published_info), kept=files - written, parsed=0,
-                   cached=summary.articles, up_to_date=True)
+                   cached=summary.articles, up_to_date=True, images=0,
+                   images_cached=summary.images + summary.images_cached)

@@ -42,7 +42,8 @@ def check(options: BuildOptions, store: Store, started: float) -> BuildReport:
     rendered = render_site(plan_site(loaded, options, now, quiet, None), options, now)
     counts = Counts(len(rendered.files), len(loaded.static))
     summary = summarize(options.output_dir, loaded.site, counts, time.perf_counter() - started,
-                        rendered.warnings, rendered.plan.redirects, None, loaded.parse, loaded.rejected)
+                        rendered.warnings, rendered.plan.redirects, None, loaded.parse, loaded.rejected,
+                        (loaded.images.processed, loaded.images.reused))
     return BuildReport(summary, loaded.site, rendered.plan.redirects, written=False)
 
 
@@ -62,7 +63,8 @@ def build_all(options: BuildOptions, store: Store, started: float) -> BuildRepor
             if options.record_urls else False
         index = search.index if search is not None else None
         summary = summarize(output, site, counts, time.perf_counter() - started, rendered.warnings,
-                            plan.redirects, index, loaded.parse, loaded.rejected)
+                            plan.redirects, index, loaded.parse, loaded.rejected,
+                            (loaded.images.processed, loaded.images.reused))
         if store.enabled:
             info = uptodate.info_path(store, output)  # private unless the site publishes it too
             uptodate.save_info(info, build_info(site, now, GENERATOR))

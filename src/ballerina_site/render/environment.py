@@ -21,6 +21,7 @@ from ..core.model import Site
 from ..site.assets import Assets
 from ..site.pages import Page
 from .partials import MEMOIZED_PARTIALS, install
+from .pictures import template_picture
 from .seo import meta_tags, page_meta
 from ..site.urls import Urls
 
@@ -114,7 +115,8 @@ def make_environment(root: Path, site: Site, urls: Urls, generator: str,
     env.globals.update(site=site, config=config, generator=generator, asset=asset,
                        url=urls.href, abs_url=urls.absolute, feed=urls.feed,
                        page_meta=lambda page: page_meta(page, site, urls),
-                       meta_tags=lambda meta: meta_tags(meta, urls.href))
+                       meta_tags=lambda meta: meta_tags(meta, urls.href),
+                       picture=template_picture(urls.href, config.images.sizes, config.images.card_sizes))
     install(env, memoized)
     @jinja2.pass_context  # not for the context: so that Jinja never works out '/x/' | url when compiling,
     def url_filter(context: Any, target: Any, page: int = 1) -> str:  # into bytecode kept across builds

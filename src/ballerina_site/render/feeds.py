@@ -17,7 +17,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from ..core.model import Article, Person, Site
+from ..core.model import Article, Person, Site, Variant
 from ..core.slugs import slugify
 from ..site.feedlinks import MEDIA_TYPES, Subject, feed_title
 from ..site.urls import Urls, output_file
@@ -83,10 +83,19 @@ def feed_id(site: Site, feed: Feed) -> str:
     return f"tag:{id_authority(site)},{FEED_ID_DATE}:{feed.key}"
 
 
+def lead_file(article: Article) -> Variant | None:
+    """The lead image a feed carries: the image's own format, at the width pages fall back to."""
+    return article.picture.fallback if article.picture is not None else None
+
+
 def entry_html(site: Site, urls: Urls, article: Article) -> str:
     page = urls.absolute(article)
     hero = ""
-    if article.image:
+    lead = lead_file(article)
+    if lead is not None:
+        hero = (f'<p><img src="{html.escape(urls.absolute("/" + lead.path), quote=True)}" width="{lead.width}" '
+                f'height="{lead.height}" alt="{html.escape(article.image_alt, quote=True)}"></p>\n')
+    elif article.image:
         hero = (f'<p><img src="{html.escape(urls.absolute(article.image), quote=True)}" '
                 f'alt="{html.escape(article.image_alt, quote=True)}"></p>\n')
     return hero + absolute_html(article.body_html, page)
@@ -131,6 +140,10 @@ def atom_entry(site: Site, urls: Urls, article: Article, memo: Memo | None = Non
                           scheme=urls.absolute(urls.term_index("category"))))
     for tag in article.tags:
         parts.append(leaf("category", term=tag.slug, label=tag.name, scheme=urls.absolute(urls.term_index("tag"))))
+    lead = lead_file(article)
+    if lead is not None:
+        parts.append(leaf("link", rel="enclosure", type=lead.media_type, length=str(lead.size),
+                          href=urls.absolute("/" + lead.path)))
     if article.summary:
         parts.append(leaf("summary", article.summary, type="text"))
     if site.config.feeds.full_content:
@@ -169,6 +182,12 @@ def rss_item(site: Site, urls: Urls, article: Article, memo: Memo | None = None)
     for tag in article.tags:
         parts.append(leaf("category", tag.name))
     parts.append(leaf("description", article.summary or article.title))
+    lead = lead_file(article)
+    if lead is not None:
+        address = urls.absolute("/" + lead.path)
+        parts.append(leaf("enclosure", url=address, length=str(lead.size), type=lead.media_type))
+        parts.append(leaf("media:content", url=address, type=lead.media_type, medium="image",
+                          width=str(lead.width), height=str(lead.height)))
     if site.config.feeds.full_content:
         parts.append(escaped_leaf("content:encoded", _body(site, urls, article, memo)))
     return branch("item", parts, 2)
@@ -187,7 +206,8 @@ def rss_feed(site: Site, urls: Urls, feed: Feed, now: datetime, memo: Memo | Non
               for article in feed.articles]
     root = attributes({"version": "2.0", "xmlns:atom": ATOM_NS,
                        "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
-                       "xmlns:dc": "http://purl.org/dc/elements/1.1/"}, clean=False)
+                       "xmlns:dc": "http://purl.org/dc/elements/1.1/",
+                       "xmlns:media": "http://search.yahoo.com/mrss/"}, clean=False)
     return xml_document(branch("rss", [branch("channel", parts, 1)], 0, root))
 
 

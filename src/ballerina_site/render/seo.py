@@ -66,7 +66,9 @@ def _description(page: Page, site: Site) -> str:
 def _image(page: Page, site: Site) -> tuple[str, str]:
     """(path or URL, alt text) of the page's share image: the article's hero, else the site default."""
     article: Article | None = page.context.get("article") if page.kind == "article" else None
-    if article is not None and article.image:
+    if article is not None and article.share is not None:  # a 1200x630 crop of its image, or its card
+        return "/" + article.share.path, (article.image_alt or article.title) if article.image else article.title
+    if article is not None and article.image:  # a remote image: linked as it is
         return article.image, article.image_alt or article.title
     person: Person | None = page.context.get("person") if page.kind == "author" else None
     if person is not None and person.image:
@@ -159,12 +161,12 @@ def guideline_warnings(site: Site) -> list[Problem]:
     rest = 0  # articles with a gap past the ones listed: counted, not spelled out
     for article in site.articles:
         if len(problems) == GUIDELINE_WARNINGS_LISTED:
-            if not (article.image or site.config.image) or site.author_of(article) is None \
+            if not (article.image or article.share or site.config.image) or site.author_of(article) is None \
                     or len(article.title) > HEADLINE_MAX:
                 rest += 1
             continue
         missing, hints = [], []
-        if not (article.image or site.config.image):
+        if not (article.image or article.share or site.config.image):
             missing.append("no image")
             hints.append("add `image:` to the front matter or a default `image` to site.yaml")
         if site.author_of(article) is None:

@@ -109,12 +109,41 @@ def plan_pages(site: Site, urls: Urls) -> list[Page]:
     if site.authors:
         pages.append(Page(urls.AUTHORS, "author_index.html", "author_index", "Authors",
                           {"authors": site.authors}, updated=newest, feeds=feeds()))
-    pages.append(Page("/archive/", "archive.html", "archive", "Archive", {"months": site.months}, updated=newest,
-                      feeds=feeds()))
+    pages += archive_pages(site, newest, feeds())
     pages.append(Page("/404.html", "404.html", "404", "Page not found", {"latest": site.articles[:5]},
                       feeds=feeds()))
     if site.config.search:
         pages.append(Page("/search/", "search.html", "search", "Search", feeds=feeds()))
+    return pages
+
+
+@dataclass(frozen=True, slots=True)
+class MonthLink:
+    """A month of the archive as its index shows it: plain values, so a month page depends only on its own
+    articles and on how many each month holds."""
+
+    year: int
+    month: int
+    count: int
+    path: str
+    first_day: datetime
+
+
+def archive_pages(site: Site, updated: datetime | None, feeds: tuple[FeedLink, ...]) -> list[Page]:
+    """``/archive/``: every month with its count, and the newest month's articles; ``/archive/YYYY/MM/``:
+    one month each. A month's URL never changes as articles are added, unlike pages of a fixed size."""
+    months = site.months
+    links = tuple(MonthLink(m.year, m.month, len(m.articles), f"/archive/{m.year:04d}/{m.month:02d}/", m.first_day)
+                  for m in months)
+    pages = [Page("/archive/", "archive.html", "archive", "Archive",
+                  {"months": months[:1], "index": links, "month": None, "total": len(site.articles)},
+                  updated=updated, feeds=feeds)]
+    for number, (month, link) in enumerate(zip(months, links)):
+        around = {"newer": links[number - 1] if number > 0 else None,
+                  "older": links[number + 1] if number + 1 < len(links) else None}
+        pages.append(Page(link.path, "archive.html", "archive", f"Archive: {month.first_day.strftime('%B %Y')}",
+                          {"months": (month,), "index": links, "month": link, "total": len(site.articles), **around},
+                          updated=last_change(month.articles), feeds=feeds))
     return pages
 
 

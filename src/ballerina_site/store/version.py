@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import __version__
 
 PACKAGE = Path(__file__).resolve().parent.parent
-LIBRARIES = ("jinja2", "markupsafe", "markdown", "pyyaml", "python-slugify", "text-unidecode")
+LIBRARIES = ("jinja2", "markupsafe", "markdown", "pyyaml", "python-slugify", "text-unidecode", "pillow")
 
 
 def library_versions() -> list[str]:

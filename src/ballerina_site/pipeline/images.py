@@ -1,0 +1,252 @@
+"""The images stage, between the content model and the site model: every local image an article shows
+(its lead ``image:`` and each ``<img>`` of its body) made into responsive variants, and a social card
+drawn for each article without an image and for the site.
+
+What is made lives in the store (store/images.py), keyed by the source's bytes and the settings, so
+a text edit re-encodes nothing and a changed image re-encodes its own variants only; the work that is
+left spreads over the cores through parallel.py. Only the variants an article uses are published,
+from the store into the output as static files. Remote images (``https://...``) are never fetched.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from PIL import features
+
+from ..core.config import SiteConfig
+from ..core.errors import Problem
+from ..core.model import Article, Picture, Variant
+from ..output.writer import OutputError
+from ..render import cards, images
+from ..render.images import EXTENSIONS, MEDIA_TYPES, PROCESSED_SUFFIXES, BadImage, Settings
+from ..render.pictures import body_images, rewrite_body
+from ..site.urls import Urls
+from ..store.images import Entry, ImageStore, entry_key
+from ..store.store import Store
+from . import parallel
+from .imagerefs import Ref, find_refs, output_path
+
+CARDS_DIR = "images/cards"
+
+
+@dataclass(frozen=True, slots=True)
+class ImageStats:
+    processed: int = 0  # images and cards encoded in this build
+    reused: int = 0  # taken from the store
+
+
+@dataclass(slots=True)
+class ImageResult:
+    articles: list[Article]
+    config: SiteConfig  # with the site card as the default share image, when there is none
+    published: dict[str, Path] = field(default_factory=dict)  # output path -> file to copy
+    problems: list[Problem] = field(default_factory=list)
+    stats: ImageStats = ImageStats()
+    scratch: Any = None  # the temporary folder of a build without a store, kept alive until the write
+    missing: list[Ref] = field(default_factory=list)  # body images whose file is missing (see imagerefs.py)
+
+
+def settings_of(config: SiteConfig) -> Settings:
+    options = config.images
+    formats = tuple(f.upper() for f in options.formats if features.check(f))
+    return Settings(tuple(options.widths), formats, options.quality, options.webp_quality, options.avif_quality)
+
+
+def card_style(config: SiteConfig, root: Path, problems: list[Problem]) -> cards.CardStyle:
+    options = config.images
+    configured = root / options.card_font.lstrip("/") if options.card_font else None
+    font = cards.find_font(configured)
+    if configured is not None and font != str(configured):
+        problems.append(Problem("site.yaml", None, f"`images.card_font`: no font file {options.card_font}",
+                                "name a .ttf file inside the site folder"))
+    elif not font:
+        problems.append(Problem("site.yaml", None, "no DejaVu Sans Bold font found: social cards use Pillow's "
+                                "built-in font", "install Debian's fonts-dejavu-core, or set `images.card_font`",
+                                "warning"))
+    return cards.CardStyle(options.card_background, options.card_text, options.card_accent, font)
+
+
+def process_images(root: Path, config: SiteConfig, articles: Sequence[Article], static: Mapping[str, Path],
+                   skip: frozenset[str], urls: Urls, store: Store, jobs: int, output: Path) -> ImageResult:
+    """Every article with its pictures and share image; the files to publish; the problems found."""
+    scratch = None if store.enabled else tempfile.TemporaryDirectory(prefix="ballerina-images-")
+    shelf = ImageStore(store, Path(scratch.name) if scratch is not None else None)
+    result = ImageResult(list(articles), config, scratch=scratch)
+    settings = settings_of(config)
+    refs, problems, result.missing = find_refs(articles, static, skip, urls)
+    result.problems += problems
+    style = card_style(config, root, result.problems)
+    lead_files = {ref.file for ref in refs if ref.lead}
+    keys: dict[Path, str] = {}
+    todo: list[tuple[Any, ...]] = []
+    for file in sorted({ref.file for ref in refs}):
+        try:
+            digest = shelf.digest(file)
+        except OSError as exc:
+            result.problems += [ref.problem(f"cannot read the image ({exc.strerror or exc})",
+                                            "check the file's permissions") for ref in refs if ref.file == file]
+            continue
+        lead = file in lead_files
+        keys[file] = entry_key(digest, settings, lead, images.FORMAT_VERSION)
+        todo.append(("image", keys[file], str(file), settings, lead))
+    card_keys: dict[str, str] = {}  # article source (or "" for the site) -> key
+    for article in articles if config.images.cards else ():
+        if not article.image and article.source not in skip:
+            card_keys[article.source] = _card_job(todo, (article.title, config.title, style, ""))
+    if not config.image:
+        card_keys[""] = _card_job(todo, (config.tagline or config.title, config.title, style, ""))
+    entries, errors, processed = _run(shelf, todo, jobs, output)
+    for ref in refs:
+        key = keys.get(ref.file)
+        if key is not None and key in errors:
+            result.problems.append(ref.problem(*errors[key]))
+    pictures = _pictures(refs, keys, entries, result, shelf)
+    shares = {source: _card_variant(key, entries[key], shelf, result) for source, key in card_keys.items()
+              if key in entries}
+    result.articles = [_with_pictures(a, pictures, shares, urls, config) for a in articles]
+    if "" in shares:
+        result.config = replace(config, image="/" + shares[""].path,
+                                image_alt=config.image_alt or f"{config.title}: {config.tagline or config.title}")
+    used = set(keys.values()) | set(card_keys.values())
+    if store.enabled:
+        shelf.save_index(str(file) for file in keys)
+        if not result.problems or not any(p.is_error for p in result.problems):
+            shelf.prune(used)
+    result.stats = ImageStats(processed, len(used) - processed)
+    return result
+
+
+def _card_job(todo: list[tuple[Any, ...]], card: tuple[str, str, cards.CardStyle, str]) -> str:
+    key = entry_key("card", card, cards.CARD_VERSION)
+    if not any(job[1] == key for job in todo[-1:]):
+        todo.append(("card", key, card))
+    return key
+
+
+def _run(shelf: ImageStore, todo: list[tuple[Any, ...]], jobs: int, output: Path
+         ) -> tuple[dict[str, Entry], dict[str, tuple[str, str]], int]:
+    """Entries from the store, and the rest made now over the cores; errors by key; how many were made."""
+    entries: dict[str, Entry] = {}
+    missing = []
+    seen: set[str] = set()
+    for job in todo:
+        if job[1] in seen:
+            continue
+        seen.add(job[1])
+        found = shelf.entry(job[1])
+        if found is not None:
+            entries[job[1]] = found
+        else:
+            missing.append(job)
+    errors: dict[str, tuple[str, str]] = {}
+
+    def keep(_jobs: Sequence[tuple[Any, ...]], results: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]]:
+        """Here, as each slice comes back: its files into the store, their bytes let go."""
+        light = []
+        for key, made, error in results:
+            if error is None:
+                try:
+                    entries[key] = shelf.put(key, made)
+                except OSError as exc:  # the pictures are published from there: as good as the output
+                    raise OutputError(f"cannot write the output ({exc.filename or shelf.folder}: "
+                                      f"{exc.strerror or exc}); the previous output in {output} is unchanged") from None
+            light.append((key, None, error))
+        return light
+
+    for key, _, error in parallel.run(make_slice, missing, None, jobs, each=keep):
+        if error is not None:
+            errors[key] = error
+    return entries, errors, len(missing) - len(errors)
+
+
+def make_slice(_state: None, slice_: Sequence[tuple[Any, ...]]) -> list[tuple[str, Any, Any]]:
+    """In a worker: each job's variants as (role, format, extension, width, height, bytes), or an error."""
+    out: list[tuple[str, Any, Any]] = []
+    for job in slice_:
+        if job[0] == "card":
+            headline, site_name, style, kicker = job[2]
+            data = cards.draw_card(headline, site_name, style, kicker)
+            out.append((job[1], [("card", "JPEG", "jpg", cards.WIDTH, cards.HEIGHT, data)], None))
+            continue
+        _, key, path, settings, lead = job
+        try:
+            data = Path(path).read_bytes()
+            made = [(m.role, m.format, EXTENSIONS[m.format], m.width, m.height, m.data)
+                    for m in images.variants(data, settings, lead)]
+            out.append((key, made, None))
+        except BadImage as exc:
+            out.append((key, None, (str(exc), exc.hint)))
+        except OSError as exc:
+            out.append((key, None, (f"cannot read the image ({exc.strerror or exc})", "check the file's permissions")))
+    return out
+
+
+def _variant(output: str, key: str, item: tuple[str, str, int, int, int], shelf: ImageStore,
+             result: ImageResult, path: str = "") -> Variant:
+    """A variant's published path beside its source (``images/eve.1a2b3c4d-800.webp``), noted for publishing."""
+    role, fmt, width, height, size = item
+    if not path:
+        folder, name = posixpath.split(output)
+        stem = posixpath.splitext(name)[0]
+        path = posixpath.join(folder, f"{stem}.{key[:8]}-{role}.{EXTENSIONS[fmt]}")
+    result.published[path] = shelf.file(key, role, EXTENSIONS[fmt])
+    return Variant(path, width, height, MEDIA_TYPES[fmt], size)
+
+
+def _card_variant(key: str, entry: Entry, shelf: ImageStore, result: ImageResult) -> Variant:
+    return _variant("", key, entry[0], shelf, result, f"{CARDS_DIR}/{key[:16]}.jpg")
+
+
+def _pictures(refs: list[Ref], keys: Mapping[Path, str], entries: Mapping[str, Entry], result: ImageResult,
+              shelf: ImageStore) -> dict[str, Picture]:
+    """A :class:`Picture` per processed file, by output path; lead images too narrow are errors."""
+    pictures: dict[str, Picture] = {}
+    min_width = result.config.images.lead_min_width
+    for ref in refs:
+        key = keys.get(ref.file)
+        entry = entries.get(key) if key is not None else None
+        if key is None or entry is None:
+            continue
+        picture = pictures.get(ref.output)
+        if picture is None:
+            picture = pictures[ref.output] = _picture(ref, key, entry, shelf, result)
+        if ref.lead and picture.width < min_width:
+            result.problems.append(ref.problem(f"too small for the lead image: {picture.width}x{picture.height} "
+                                               f"pixels, at least {min_width} wide wanted",
+                                               "use a larger picture, or set `images.lead_min_width`"))
+    return pictures
+
+
+def _picture(ref: Ref, key: str, entry: Entry, shelf: ImageStore, result: ImageResult) -> Picture:
+    made = [_variant(ref.output, key, item, shelf, result) for item in entry]
+    sized = [v for v, item in zip(made, entry) if item[0].isdigit()]
+    fallback_type = sized[-1].media_type  # the image's own format comes last at each width
+    own = sorted((v for v in sized if v.media_type == fallback_type), key=lambda v: v.width)
+    fallback = next((v for v in own if v.width >= 800), own[-1])
+    result.published[ref.output] = result.published[own[-1].path]  # the original's URL: the largest, clean
+    crops = tuple(v for v, item in zip(made, entry) if "x" in item[0])
+    share = next((v for v, item in zip(made, entry) if item[0] == "share"), None)
+    ordered = tuple(sorted(sized, key=lambda v: (v.media_type == fallback_type, v.media_type, v.width)))
+    return Picture(ref.written, fallback, ordered, crops, share)
+
+
+def _with_pictures(article: Article, pictures: Mapping[str, Picture], shares: Mapping[str, Variant], urls: Urls,
+                   config: SiteConfig) -> Article:
+    changes: dict[str, Any] = {}
+    if article.image:
+        lead = pictures.get(output_path(article, article.image, urls) or "")
+        if lead is not None:
+            changes.update(picture=lead, share=lead.share)
+    elif article.source in shares:
+        changes["share"] = shares[article.source]
+    found = {src: pictures[path] for src, _ in body_images(article.body_html)
+             if (path := output_path(article, src, urls)) is not None and path in pictures}
+    if found:
+        changes["body_html"] = rewrite_body(article.body_html, found, urls.href, config.images.sizes)
+    return replace(article, **changes) if changes else article
+

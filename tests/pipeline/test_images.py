@@ -1,0 +1,226 @@
+"""Pictures as a reader and an editor meet them: responsive ``<picture>`` markup, clean files, social
+cards, feeds and structured data, the build cache, and bad images reported with their place."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from bs4 import BeautifulSoup
+from PIL import Image
+
+from ballerina_site.cli.main import main
+from conftest import write_image, write_site
+
+CONFIG = "title: Pic News\ntagline: Pictures first\nbase_url: https://pics.example/\ntimezone: UTC\nauthor: {name: Desk}\n"
+LEAD = ("---\ntitle: With a picture\ndate: 2025-06-01\nimage: /images/lead.jpg\nimage_alt: Eve on the stage\n"
+        "image_caption: Ana de Armas as Eve.\nimage_credit: Lionsgate\ntags: [Ballerina]\n---\nIntro.\n\n"
+        "![A red box](/images/body.png)\n\n![Far away](https://elsewhere.example/far.jpg)\n")
+ATOM = "{http://www.w3.org/2005/Atom}"
+PLAIN = "---\ntitle: A headline with no picture at all\ndate: 2025-06-02\n---\nWords.\n"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str], str]:
+    status = main(list(args))
+    out = capsys.readouterr()
+    return status, out.err.splitlines(), out.out
+
+
+def camera_jpeg(path: Path, width: int = 3000, height: int = 2000) -> Path:
+    """A camera-like JPEG: turned by its EXIF orientation (6: 90° clockwise), with GPS and a serial."""
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation
+    exif[0xA431] = "SERIAL-12345"  # BodySerialNumber
+    exif[0x8825] = {1: "N", 2: (52.0, 22.0, 1.0), 3: "E", 4: (4.0, 53.0, 2.0)}  # GPS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, "JPEG", quality=85, exif=exif)
+    return path
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = write_site(tmp_path / "site", {"a.md": LEAD, "b.md": PLAIN}, CONFIG)
+    camera_jpeg(root / "static/images/lead.jpg", 1600, 1200)
+    write_image(root / "static/images/body.png", 900, 600)
+    write_image(root / "static/images/unused.png", 900, 600)
+    return root
+
+
+def page(root: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((root / "public" / path).read_text(encoding="utf-8"), "html.parser")
+
+
+def test_pictures_are_responsive_and_only_the_lead_loads_at_once(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, lines, out = run(capsys, "build", "--source", str(site))
+    assert code == 0, lines
+    story = page(site, "2025/06/01/a/index.html")
+    hero = story.select_one(".story__hero")
+    types = [source["type"] for source in hero.select("picture source")]
+    assert types == ["image/avif", "image/webp"]
+    img = hero.select_one("picture img")
+    # portrait: the camera's orientation is applied, so 1200 wide (its own width) by 1600
+    assert (img["width"], img["height"]) == ("1200", "1600")
+    assert img["fetchpriority"] == "high" and not img.has_attr("loading") and img["alt"] == "Eve on the stage"
+    widths = [entry.split()[1] for entry in img["srcset"].split(", ")]
+    assert widths == ["480w", "800w", "1200w"]  # never wider than the image
+    assert img["sizes"] and img["src"].endswith("-800.jpg")
+    assert hero.select_one("figcaption").get_text(" ", strip=True) == "Ana de Armas as Eve. Lionsgate"
+    body_img = story.select_one(".story__body picture img")
+    assert body_img["loading"] == "lazy" and body_img["decoding"] == "async" and body_img["alt"] == "A red box"
+    assert (body_img["width"], body_img["height"]) == ("900", "600")
+    remote = story.find("img", src="https://elsewhere.example/far.jpg")
+    assert remote is not None and remote.find_parent("picture") is None  # a remote picture stays a link
+    for each in story.select("img"):
+        assert each.has_attr("alt")
+        if each.find_parent("picture") is not None:
+            assert each.has_attr("width") and each.has_attr("height")
+            for url in [each["src"]] + [s.split()[0] for s in each["srcset"].split(", ")]:
+                assert (site / "public" / url.lstrip("/")).is_file(), url
+    published = sorted(p.name for p in (site / "public/images").iterdir() if p.is_file())
+    assert "unused.png" in published and not any(name.startswith("unused.") and name != "unused.png"
+                                                  for name in published)  # unused: copied, not processed
+    home = page(site, "index.html")
+    card_img = home.select_one(".card picture img")
+    assert card_img is not None and card_img["sizes"] != img["sizes"] and card_img["alt"] == ""
+
+
+def test_every_published_picture_is_stripped_of_its_metadata(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "build", "--source", str(site))[0] == 0
+    made = [p for p in (site / "public/images").rglob("*") if p.is_file() and not p.name.startswith("unused")]
+    assert len(made) > 20
+    for path in made:
+        data = path.read_bytes()
+        assert b"SERIAL-12345" not in data and b"Exif" not in data, path.name
+        with Image.open(io.BytesIO(data)) as image:
+            assert not dict(image.getexif()), path.name
+            assert "icc_profile" not in image.info and "exif" not in image.info, path.name
+    with Image.open(site / "public/images/lead.jpg") as original:  # the original's URL: upright and clean
+        assert original.size == (1200, 1600)
+
+
+def test_structured_data_feeds_and_link_previews_carry_the_lead_image(site: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    camera_jpeg(site / "static/images/lead.jpg", 3000, 2000)
+    assert run(capsys, "build", "--source", str(site))[0] == 0
+    story = page(site, "2025/06/01/a/index.html")
+    data = next(d for d in (json.loads(s.string) for s in story.select('script[type="application/ld+json"]'))
+                if d["@type"] == "NewsArticle")
+    shapes = [(item["width"], item["height"]) for item in data["image"]]
+    assert shapes == [(1200, 675), (1200, 900), (1200, 1200)]  # 16:9, 4:3, 1:1 as Google asks
+    assert {item["caption"] for item in data["image"]} == {"Ana de Armas as Eve."}
+    assert {item["creditText"] for item in data["image"]} == {"Lionsgate"}
+    og = story.find("meta", property="og:image")["content"]
+    assert og == story.find("meta", attrs={"name": "twitter:image"})["content"]
+    with Image.open(site / "public" / og.removeprefix("https://pics.example/")) as share:
+        assert share.size == (1200, 630)
+    rss = ElementTree.parse(site / "public/rss.xml").getroot()
+    item = next(i for i in rss.iter("item") if i.findtext("title") == "With a picture")
+    enclosure = item.find("enclosure")
+    assert enclosure is not None and enclosure.get("type") == "image/jpeg" and int(enclosure.get("length", "0")) > 0
+    media = item.find("{http://search.yahoo.com/mrss/}content")
+    assert media is not None and media.get("url") == enclosure.get("url") and media.get("medium") == "image"
+    atom = ElementTree.parse(site / "public/feed.xml").getroot()
+    entry = next(e for e in atom.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}title") == "With a picture")
+    link = next(k for k in entry.iter(f"{ATOM}link") if k.get("rel") == "enclosure")
+    assert link.get("href") == enclosure.get("url") and link.get("length") == enclosure.get("length")
+
+
+def test_an_article_without_a_picture_gets_a_card_and_so_does_the_site(site: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "build", "--source", str(site))[0] == 0
+    story = page(site, "2025/06/02/b/index.html")
+    card = story.find("meta", property="og:image")["content"]
+    assert card == story.find("meta", attrs={"name": "twitter:image"})["content"]
+    assert story.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
+    with Image.open(site / "public" / card.removeprefix("https://pics.example/")) as image:
+        assert image.size == (1200, 630) and image.format == "JPEG"
+    home = page(site, "index.html").find("meta", property="og:image")["content"]
+    assert home != card and home.endswith(".jpg")
+    with Image.open(site / "public" / home.removeprefix("https://pics.example/")) as image:
+        assert image.size == (1200, 630)
+
+
+def test_a_text_edit_processes_no_image_and_a_new_picture_only_its_own(site: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, out = run(capsys, "build", "--source", str(site))
+    assert code == 0 and "4 images processed, 0 kept from earlier builds" in out  # lead, body, 1 card, site card
+    (site / "content/a.md").write_text(LEAD + "\nOne more line.\n", encoding="utf-8")
+    code, _, out = run(capsys, "build", "--source", str(site))
+    assert code == 0 and "0 images processed, 4 kept from earlier builds" in out
+    write_image(site / "static/images/body.png", 900, 600, colour="#123456")
+    code, _, out = run(capsys, "build", "--source", str(site))
+    assert code == 0 and "1 image processed, 3 kept from earlier builds" in out
+    code, _, out = run(capsys, "build", "--no-cache", "--source", str(site))
+    assert code == 0 and "4 images processed, 0 kept" in out
+
+
+def test_alt_text_missing_is_a_warning_and_decorative_is_fine(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    site = write_site(tmp_path / "site", {
+        "a.md": "---\ntitle: A\ndate: 2025-06-01\nimage: /lead.png\n---\nx\n\n<img src=\"/lead.png\">\n",
+        "b.md": "---\ntitle: B\ndate: 2025-06-02\nimage: /lead.png\nimage_alt: ''\n---\nx\n\n"
+                "<img src=\"/lead.png\" alt=\"\">\n"}, CONFIG)
+    write_image(site / "static/lead.png", 800, 450)
+    code, lines, _ = run(capsys, "build", "--source", str(site))
+    assert code == 0
+    assert lines == [
+        "content/a.md:4: warning: lead image `/lead.png`: no alt text (add `image_alt: ...` (or "
+        "`image_alt: \"\"` if it is decorative))",
+        "content/a.md:8: warning: image `/lead.png`: no alt text (write what it shows in the brackets: "
+        "![what it shows](...), or alt=\"\" if it is decorative)"]
+    code, lines, _ = run(capsys, "build", "--strict", "--source", str(site))
+    assert code == 1 and lines[-1] == "build failed: 2 errors; nothing was written"
+
+
+def _truncated(path: Path) -> None:
+    data = camera_jpeg(path).read_bytes()
+    path.write_bytes(data[:len(data) // 3])
+
+
+BAD = {  # image file -> (how it is made, the message after "lead image `/images/<file>`: ")
+    "missing.jpg": (None, "no such file in static/ (files in static/ are published at the site root: "
+                          "static/images/x.jpg is /images/x.jpg)"),
+    "text.jpg": (lambda p: p.write_bytes(b"hello, not a picture"),
+                 "not an image Pillow can read (save it again from an image editor as JPEG or PNG)"),
+    "truncated.jpg": (_truncated, "damaged or truncated image (image file is truncated"),
+    "bomb.png": (lambda p: Image.new("1", (12_000, 12_000)).save(p), "too many pixels (over 89,478,485): refused as "
+                 "a possible decompression bomb (scale it down to a few thousand pixels across)"),
+    "small.png": (lambda p: write_image(p, 300, 200), "too small for the lead image: 300x200 pixels, at least 600 "
+                  "wide wanted (use a larger picture, or set `images.lead_min_width`)"),
+}
+
+
+def test_bad_pictures_are_named_all_at_once_and_the_output_is_kept(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    articles = {f"{index}.md": f"---\ntitle: Bad {index}\ndate: 2025-06-0{index + 1}\nimage: /images/{name}\n"
+                               f"image_alt: x\n---\nWords.\n" for index, name in enumerate(BAD)}
+    site = write_site(tmp_path / "site", {"ok.md": PLAIN}, CONFIG)
+    assert run(capsys, "build", "--source", str(site))[0] == 0
+    before = {p: p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
+    for name, text in articles.items():
+        (site / "content" / name).write_text(text, encoding="utf-8")
+    (site / "static/images").mkdir(parents=True)
+    for name, (make, _) in BAD.items():
+        if make is not None:
+            make(site / "static/images" / name)
+    code, lines, _ = run(capsys, "build", "--source", str(site))
+    assert code == 1 and "Traceback" not in "\n".join(lines)
+    for index, (name, (_, message)) in enumerate(BAD.items()):
+        expected = f"content/{index}.md:4: lead image `/images/{name}`: {message}"
+        assert any(line.startswith(expected) for line in lines), (expected, lines)
+    assert lines[-1] == f"build failed: {len(BAD)} errors; nothing was written"
+    assert {p: p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_picture_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = write_site(tmp_path / "site", {"a.md": "---\ntitle: A\ndate: 2025-06-01\nimage: /x.png\nimage_alt: x\n"
+                                                  "---\nWords.\n"}, CONFIG)
+    write_image(site / "static/x.png").chmod(0)
+    code, lines, _ = run(capsys, "build", "--source", str(site))
+    assert code == 1 and lines[0].startswith("content/a.md:4: lead image `/x.png`: cannot read the image")
