@@ -17,7 +17,8 @@ maximum resident set (its largest process, from ``wait4``). Scenarios:
 Two configurations of our build, each its own table: ``default`` (the headline) is the build a user
 gets, every output and the search index included (built with ``--no-search`` only when the
 ``pagefind`` binary is missing, and the table says so); ``comparable`` switches off, by config, the
-outputs the peers without search are not asked to make (COMPARABLE below: no search index).
+outputs the peers without search are not asked to make (COMPARABLE below: no search index, no
+precompressed copies, no social cards).
 Peers (``--peers``): Hugo + Pagefind (Hugo's build, then the Pagefind CLI over its output, as Hugo
 users add search) against our default; Hugo and Pelican alone against our comparable build; and
 Pagefind alone, its CLI over our default build's output.
@@ -49,7 +50,7 @@ from generate import generate_site  # noqa: E402
 
 WORK = HERE / ".work"
 SEED = 1
-COMPARABLE = "search: false\n"
+COMPARABLE = "search: false\nprecompress: false\nimages:\n  cards: false\n"
 SUMMARY = re.compile(r"built (\d+) pages from")
 # Optional switches of our CLI, used when this checkout has them (see ``supported``).
 QUIET, JOBS = "--quiet", "--jobs"
