@@ -273,3 +273,24 @@ def test_import_reads_nothing_outside_the_old_site(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (site / "content").iterdir()) == ["2014-01-01-plain.md"]
     assert not (site / "static/img/s.png").exists()
+
+
+def test_hugo_settings_in_the_config_folder_give_the_old_urls(tmp_path: Path) -> None:
+    """Hugo sites often keep their settings in config/_default/, one file per key; a file for one
+    language (menu.en.toml) is not the site's."""
+    old = write(tmp_path / "old", {
+        "config/_default/hugo.toml": 'baseURL = "https://old.example/"\n',
+        "config/_default/permalinks.toml": 'post = "/:year/:month/:day/:slug/"\n',
+        "config/_default/menu.en.toml": '[[main]]\nname = "x"\n',
+        "content/post/2016-4-1-report.md": '---\ntitle: Transparency Report\nslug: report\n'
+                                           'date: 2016-04-01\n---\nFirst half.\n',
+        "content/post/2016-10-1-report.md": '---\ntitle: Transparency Report\nslug: report\n'
+                                            'date: 2016-10-01\n---\nSecond half.\n',
+    })
+    site = write_site(tmp_path / "site", {}, CONFIG)
+    result = run_cli("import", "hugo", str(old), "--source", str(site))
+    assert result.returncode == 0, result.stderr
+    built = run_cli("build", "--source", str(site))  # read from hugo.toml alone, both old URLs were /post/report/
+    assert built.returncode == 0, built.stderr
+    assert (site / "public/2016/04/01/report/index.html").is_file()  # the old URLs answer: ours are the same
+    assert (site / "public/2016/10/01/report/index.html").is_file()

@@ -35,18 +35,43 @@ SYNONYMS = {"publishdate": "publish_date", "pubdate": "publish_date", "published
 
 
 def read_config(src: Path) -> tuple[dict[str, Any], str | None]:
-    for name in CONFIG_NAMES:
-        path = src / name
-        if not path.is_file():
-            continue
-        text = path.read_text(encoding="utf-8-sig")
-        try:
-            data = tomllib.loads(text) if name.endswith(".toml") else \
-                json.loads(text) if name.endswith(".json") else yaml.safe_load(text)
-        except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
-            return {}, f"{name}: {exc}"
-        return (data if isinstance(data, dict) else {}), None
+    """The site's settings: ``hugo.toml`` (or ``config.*``) at the root, else in Hugo's configuration
+    folder ``config/_default/``, where each other ``KEY.toml`` (``permalinks.toml``, ``params.toml``)
+    holds the table of that key; files for one language or environment (``menu.en.toml``) are not read."""
+    for folder in (src, src / "config" / "_default"):
+        for name in CONFIG_NAMES:
+            path = folder / name
+            if not path.is_file():
+                continue
+            data, problem = _read_settings(path)
+            if problem is not None:
+                return {}, f"{path.relative_to(src)}: {problem}"
+            if folder != src:
+                _merge_key_files(folder, data)
+            return data, None
     return {}, None
+
+
+def _read_settings(path: Path) -> tuple[dict[str, Any], str | None]:
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        data = tomllib.loads(text) if path.suffix == ".toml" else \
+            json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
+        return {}, str(exc)
+    return (data if isinstance(data, dict) else {}), None
+
+
+def _merge_key_files(folder: Path, data: dict[str, Any]) -> None:
+    """``config/_default/permalinks.toml`` is the ``[permalinks]`` table, and so on for every key."""
+    for path in sorted(folder.iterdir()):
+        key, dot, suffix = path.name.partition(".")
+        if not dot or "." in suffix or path.name in CONFIG_NAMES or not path.is_file() or path.is_symlink() \
+                or "." + suffix not in (".toml", ".yaml", ".yml", ".json"):
+            continue
+        table, problem = _read_settings(path)
+        if problem is None and key not in data:
+            data[key] = table
 
 
 def urlize(text: str) -> str:
