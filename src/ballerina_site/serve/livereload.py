@@ -57,7 +57,7 @@ SCRIPT = """<script id="ballerina-live-reload">(function () {
     for (var i = 0; i < links.length; i++) {
       var old = links[i], url = new URL(old.href, location.href);
       if (url.origin !== location.origin) continue;
-      url.pathname = url.pathname.replace(/\.[0-9a-f]{8}(\.css)$/, "$1");  // the plain name: a new build renames
+      url.pathname = url.pathname.replace(/\\.[0-9a-f]{8}(\\.css)$/, "$1");  // the plain name: a new build renames
       url.searchParams.set("ballerina-build", next);
       var fresh = old.cloneNode();
       fresh.href = url.href;
