@@ -20,12 +20,13 @@ import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Collection, Iterator
+from typing import Callable, Collection
 
 from . import system
 from .listing import FileStat, Listing, OldFile, file_stat, listing
 from .lock import BUILDING, PREVIOUS, OutputError, output_lock, recover
-from .ownership import MARKER, MARKER_TEXT, claim
+from .ownership import MARKER, MARKER_TEXT
+from .previous import Previous, claim_output, output_error
 
 __all__ = ["OutputError", "Previous", "Staged", "Staging", "WriteReport", "claim_output", "output_lock",
            "recover", "same_bytes"]
@@ -48,66 +49,6 @@ def _inside(base: str, relative: str) -> str:
     if _NOT_A_NAME.search(relative):
         raise ValueError(f"refusing to write outside the output folder: {relative}")
     return base + "/" + relative
-
-
-def _output_error(output: Path, exc: OSError) -> OutputError:
-    return OutputError(f"cannot write the output ({exc.filename or output}: {exc.strerror or exc}); "
-                       f"the previous output in {output} is unchanged")
-
-
-class Previous(Mapping[str, OldFile]):
-    """The previous output's regular files by relative path (symlinks, and anything under a symlinked
-    folder, are left out, so nothing outside the output is ever reused), and the spare tree the next
-    staging folder starts from. Each is listed when first looked at, here in the build process."""
-
-    def __init__(self, output: Path, spare: Path | None, set_aside: Path | None = None):
-        self.output = output
-        self.spare = spare
-        self.set_aside = set_aside  # a folder the tool did not make, replaced when forced: its files go here
-        self._files: dict[str, OldFile] | None = {} if set_aside is not None else None  # none reused
-
-    @property
-    def files(self) -> dict[str, OldFile]:
-        if self._files is None:
-            self._files = listing(self.output).files
-        return self._files
-
-    def spare_listing(self) -> Listing:
-        """Inodes only (no stat calls); taken right before the spare is moved."""
-        if self.spare is None:
-            return Listing({}, set(), [])
-        return listing(self.spare, sizes=False)
-
-    def __getitem__(self, relative: str) -> OldFile:
-        return self.files[relative]
-
-    def get(self, relative: str, default: OldFile | None = None) -> OldFile | None:  # type: ignore[override]
-        return self.files.get(relative, default)
-
-    def __contains__(self, relative: object) -> bool:
-        return relative in self.files
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.files)
-
-    def __len__(self) -> int:
-        return len(self.files)
-
-
-@contextlib.contextmanager
-def claim_output(output: Path, spare: Path | None, lock_file: Path, force: bool = False) -> Iterator[Previous]:
-    """Hold the output's lock (``lock_file``, see :func:`output_lock`), check that the folder is the
-    tool's to replace (ownership.py; behind a symlink, the folder it points at), and yield the previous
-    output's files, for a build that decides what to keep before it writes (see :class:`Staging`)."""
-    with contextlib.ExitStack() as held:
-        try:
-            held.enter_context(output_lock(lock_file, output))
-            claimed = claim(output, force)
-            claimed.folder.parent.mkdir(parents=True, exist_ok=True)
-            recover(claimed.folder)
-        except OSError as exc:
-            raise _output_error(output, exc) from None
-        yield Previous(claimed.folder, spare, claimed.set_aside)
 
 
 def _write_file(path: str, data: bytes) -> FileStat:
@@ -219,7 +160,7 @@ class Staging:
             self.previous.files  # noqa: B018 - listed now: what staging keeps is decided from it
             self._staged, self._made = _staging_from(self.previous, self.folder, wanted | {MARKER})
         except OSError as exc:
-            raise _output_error(self.output, exc) from None
+            raise output_error(self.output, exc) from None
 
     def _target(self, relative: str) -> str:
         target = _inside(self._base, relative)
@@ -275,7 +216,7 @@ class Staging:
             else:
                 staged = Staged(_write_file(self._fresh(relative, target), data), False)
         except OSError as exc:
-            raise _output_error(self.output, exc) from None
+            raise output_error(self.output, exc) from None
         self.adopt(relative, staged)
         return staged
 
@@ -317,7 +258,7 @@ class Staging:
             shutil.rmtree(self.folder, ignore_errors=True)
             self._prepared = False
             if isinstance(exc, OSError):
-                raise _output_error(self.output, exc) from None
+                raise output_error(self.output, exc) from None
             raise
         return WriteReport(len(pages) + len(reused), len(static), len(self._kept) + len(reused), self._files)
 
