@@ -159,6 +159,35 @@ def test_a_text_edit_processes_no_image_and_a_new_picture_only_its_own(site: Pat
     assert code == 0 and "4 images processed, 0 kept" in out
 
 
+def _published(site: Path) -> dict[str, os.stat_result]:
+    return {path.name: path.stat() for path in (site / "public/images").rglob("*") if path.is_file()}
+
+
+def test_published_pictures_stay_the_same_files_across_a_text_edit_and_change_with_their_image(
+        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What a deploy tool (rsync) sees: a text edit leaves every picture file as it was (same inode and
+    mtime, not rewritten), a changed picture publishes its new bytes under the old URL, and a
+    picture published from the build store is never a file of the site's own static/ folder."""
+    assert run(capsys, "build", "--source", str(site))[0] == 0
+    before = _published(site)
+    (site / "content/a.md").write_text(LEAD + "\nOne more line.\n", encoding="utf-8")
+    code, _, out = run(capsys, "build", "--source", str(site))
+    assert code == 0 and "0 images processed" in out
+    after = _published(site)
+    assert after.keys() == before.keys()
+    assert all((after[n].st_ino, after[n].st_mtime_ns) == (before[n].st_ino, before[n].st_mtime_ns) for n in after)
+    assert (site / "static/images/body.png").stat().st_ino not in {info.st_ino for info in after.values()}
+    old_body = (site / "public/images/body.png").read_bytes()
+    write_image(site / "static/images/body.png", 900, 600, colour="#123456")
+    assert run(capsys, "build", "--source", str(site))[0] == 0
+    changed = _published(site)
+    assert (site / "public/images/body.png").read_bytes() != old_body
+    assert Image.open(site / "public/images/body.png").getpixel((450, 300)) == (0x12, 0x34, 0x56)
+    gone = {n for n in before if n.startswith("body.") and n != "body.png"}
+    assert gone and not gone & changed.keys()  # the old variants are not published any more
+    assert all(changed[n].st_ino == before[n].st_ino for n in changed if n.startswith("lead."))
+
+
 def test_alt_text_missing_is_a_warning_and_decorative_is_fine(tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     site = write_site(tmp_path / "site", {

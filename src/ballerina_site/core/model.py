@@ -35,6 +35,9 @@ class Variant:
     media_type: str  # image/jpeg, image/webp, image/avif, image/png
     size: int = 0  # bytes
 
+    def __repr__(self) -> str:  # positional: a third of the generated one's time (page fingerprints)
+        return f"Variant({self.path!r}, {self.width}, {self.height}, {self.media_type!r}, {self.size})"
+
 
 @dataclass(frozen=True, slots=True)
 class Picture:
@@ -45,6 +48,9 @@ class Picture:
     variants: tuple[Variant, ...]  # every width of every format, by format then width
     crops: tuple[Variant, ...] = ()  # 16:9, 4:3 and 1:1 for structured data (lead images)
     share: Variant | None = None  # 1200x630 for link previews (lead images)
+
+    def __repr__(self) -> str:  # what page fingerprints hash for every article with a picture
+        return f"Picture({self.source!r}, {self.fallback!r}, {self.variants!r}, {self.crops!r}, {self.share!r})"
 
     @property
     def width(self) -> int:

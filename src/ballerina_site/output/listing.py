@@ -36,9 +36,10 @@ def file_stat(info: os.stat_result) -> FileStat:
     return FileStat(info.st_size, info.st_mtime_ns, info.st_ino)
 
 
-def listing(folder: Path, sizes: bool = True) -> Listing:
+def listing(folder: Path, sizes: bool = True, suffixes: tuple[str, ...] | None = None) -> Listing:
     """Under ``folder`` (nothing if it is missing or a symlink); without ``sizes`` only inodes are
-    known (no stat call per file) and size and mtime are -1."""
+    known (no stat call per file) and size and mtime are -1. ``suffixes``: only the files whose
+    names end so (the others are not listed at all)."""
     files: dict[str, OldFile] = {}
     folders: set[str] = set()
     others: list[str] = []
@@ -57,6 +58,8 @@ def listing(folder: Path, sizes: bool = True) -> Listing:
                         todo.append((relative + "/", entry.path))
                     elif not entry.is_file(follow_symlinks=False):
                         others.append(relative)
+                    elif suffixes is not None and not relative.endswith(suffixes):
+                        continue
                     elif sizes:
                         files[relative] = OldFile(base + relative, file_stat(entry.stat(follow_symlinks=False)))
                     else:

@@ -25,7 +25,7 @@ from typing import Any, Callable, Sequence
 
 import brotli
 
-from .listing import OldFile, listing
+from .listing import OldFile, file_stat, listing
 from .writer import same_bytes
 
 SUFFIXES = (".html", ".css", ".js", ".xml", ".json", ".svg", ".txt")
@@ -112,11 +112,14 @@ def precompress_folder(folder: str, previous: Mapping[str, OldFile], jobs: int =
                        spread: Spread | None = None) -> Precompressed:
     """Write the copies of every compressible file in the staged ``folder``. A file whose copy name
     is itself a file of the site (a ``.gz`` of its own) is left alone."""
-    files = listing(Path(folder)).files
+    files = listing(Path(folder), sizes=False, suffixes=SUFFIXES + COPIES).files  # not the pictures
     todo: list[str] = []
     kept = 0
     for relative, staged in sorted(files.items()):
-        if not wanted(relative, staged.stat.size) or any(relative + suffix in files for suffix in COPIES):
+        if not relative.endswith(SUFFIXES) or any(relative + suffix in files for suffix in COPIES):
+            continue
+        staged = OldFile(staged.path, file_stat(os.stat(staged.path, follow_symlinks=False)))
+        if not wanted(relative, staged.stat.size):
             continue
         if _unchanged(relative, staged, previous):
             for suffix in COPIES:

@@ -110,6 +110,16 @@ def _staging_from(previous: Previous, staging: Path, wanted: set[str]) -> tuple[
     return files, {base} | {base + "/" + relative for relative in folders & wanted_folders}
 
 
+def _inodes(folder: str) -> tuple[int, dict[str, int]]:
+    """A folder's device and the inodes of its files by name (-1 and none when it cannot be read)."""
+    try:
+        device = os.stat(folder).st_dev
+        with os.scandir(folder) as entries:
+            return device, {entry.name: entry.inode() for entry in entries}
+    except OSError:
+        return -1, {}
+
+
 @dataclass(frozen=True, slots=True)
 class Staged:
     """A page already in the staging folder (written there by whichever process rendered it)."""
@@ -137,6 +147,7 @@ class Staging:
         self._files: dict[str, FileStat] = {}
         self._kept: set[str] = set()
         self._prepared = False
+        self._output_device: int | None = None
 
     def __enter__(self) -> Staging:
         return self
@@ -202,7 +213,7 @@ class Staging:
 
     def _fresh(self, relative: str, target: str) -> str:
         """Never write into a file of the spare: it may be a hard link to a file of the live output."""
-        if relative in self._staged:
+        if self._staged.pop(relative, None) is not None:
             os.unlink(target)
         return target
 
@@ -226,19 +237,67 @@ class Staging:
         if staged.kept:
             self._kept.add(relative)
 
+    def put_made(self, relative: str, source: str) -> Staged:
+        """Stage a file the tool made and keeps (a processed image in the store), as a hard link to it:
+        when the previous output holds that very file (the same inode), it is kept without being read.
+        Where no hard link can be made (another file system), a copy, compared byte for byte."""
+        target = self._target(relative)
+        info = os.stat(source)
+        old = self.previous.get(relative)
+        if old is not None and old.stat.inode == info.st_ino and info.st_dev == self._device():
+            return Staged(self._link_previous(relative, target), True)
+        self._fresh(relative, target)
+        try:
+            os.link(source, target, follow_symlinks=False)
+            return Staged(file_stat(info), False)
+        except OSError:
+            return self._copy(relative, Path(source), target, old)
+
+    def _stage_made(self, made: Mapping[str, Path]) -> None:
+        """:meth:`put_made` for each of ``made``; on a rebuild most are the very files that the previous
+        output and the spare tree hold already: told by their inode alone (one directory read per
+        store folder, no stat), with nothing to do (a thousand pictures are 16,000 files)."""
+        files, staged, device = self.previous.files, self._staged, self._device()
+        folders: dict[str, tuple[int, dict[str, int]]] = {}  # store folder -> its device, inodes by name
+        for relative, source in sorted(made.items()):
+            old, here = files.get(relative), staged.get(relative)
+            if old is not None and here is not None and here.stat.inode == old.stat.inode:
+                folder, _, name = str(source).rpartition("/")
+                found = folders.get(folder)
+                if found is None:
+                    found = folders[folder] = _inodes(folder)
+                if found[0] == device and found[1].get(name) == old.stat.inode:
+                    self._files[relative] = old.stat
+                    self._kept.add(relative)
+                    continue
+            self.adopt(relative, self.put_made(relative, str(source)))
+
+    def _copy(self, relative: str, source: Path, target: str, old: OldFile | None) -> Staged:
+        """A static file: the previous output's when the bytes are the same, else a copy."""
+        if old is not None and old.stat.size == source.stat().st_size and same_bytes(old.path, source.read_bytes()):
+            return Staged(self._link_previous(relative, target), True)
+        shutil.copy2(source, self._fresh(relative, target))
+        return Staged(file_stat(os.stat(target)), False)
+
+    def _device(self) -> int:
+        """The previous output's file system: an inode number means a file only within one."""
+        if self._output_device is None:
+            try:
+                self._output_device = os.stat(self.output).st_dev
+            except OSError:
+                self._output_device = -1
+        return self._output_device
+
     def complete(self, pages: Mapping[str, bytes | Staged], static: Mapping[str, Path],
-                 reused: Collection[str] = (), finish: Callable[[Path], None] | None = None) -> WriteReport:
-        """Stage what is not staged yet, run ``finish`` on the whole folder, and swap it in."""
+                 reused: Collection[str] = (), finish: Callable[[Path], None] | None = None,
+                 made: Mapping[str, Path] | None = None) -> WriteReport:
+        """Stage what is not staged yet, run ``finish`` on the whole folder, and swap it in.
+        ``static``: files to copy; ``made``: the tool's own files, to link (:meth:`put_made`)."""
+        made = made or {}
         try:
             for relative, source in sorted(static.items()):
-                target = self._target(relative)
-                old = self.previous.get(relative)
-                if old is not None and old.stat.size == source.stat().st_size \
-                        and same_bytes(old.path, source.read_bytes()):
-                    self.adopt(relative, Staged(self._link_previous(relative, target), True))
-                else:
-                    shutil.copy2(source, self._fresh(relative, target))
-                    self.adopt(relative, Staged(file_stat(os.stat(target)), False))
+                self.adopt(relative, self._copy(relative, source, self._target(relative), self.previous.get(relative)))
+            self._stage_made(made)
             for relative in sorted(reused):
                 self._files[relative] = self._link_previous(relative)
             for relative, data in sorted(pages.items(), key=lambda item: item[0]):
@@ -250,8 +309,9 @@ class Staging:
             self._kept.discard(MARKER)
             if finish is not None:
                 finish(self.folder)
-                for relative, made_file in listing(self.folder)[0].items():  # what ``finish`` added
-                    self._files.setdefault(relative, made_file.stat)
+                for relative, made_file in listing(self.folder, sizes=False)[0].items():  # what ``finish`` added
+                    if relative not in self._files:
+                        self._files[relative] = file_stat(os.stat(made_file.path, follow_symlinks=False))
             with system.signals_held(deliver=False):
                 _swap(self.folder, self.output, self.spare, self.previous.set_aside)  # the previous goes
         except BaseException as exc:
@@ -260,7 +320,8 @@ class Staging:
             if isinstance(exc, OSError):
                 raise output_error(self.output, exc) from None
             raise
-        return WriteReport(len(pages) + len(reused), len(static), len(self._kept) + len(reused), self._files)
+        return WriteReport(len(pages) + len(reused), len(static) + len(made), len(self._kept) + len(reused),
+                           self._files)
 
 
 def _swap(staging: Path, output: Path, spare: Path | None, set_aside: Path | None = None) -> None:

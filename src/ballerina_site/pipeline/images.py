@@ -186,20 +186,18 @@ def make_slice(_state: None, slice_: Sequence[tuple[Any, ...]]) -> list[tuple[st
     return out
 
 
-def _variant(output: str, key: str, item: tuple[str, str, int, int, int], shelf: ImageStore,
-             result: ImageResult, path: str = "") -> Variant:
-    """A variant's published path beside its source (``images/eve.1a2b3c4d-800.webp``), noted for publishing."""
+def _variant(path: str, item: tuple[str, str, int, int, int], folder: Path, result: ImageResult) -> Variant:
+    """A variant published at ``path`` + its extension, from the store's ``folder``, noted for publishing.
+    Done for every variant of every picture on every build: plain string work, one Path each."""
     role, fmt, width, height, size = item
-    if not path:
-        folder, name = posixpath.split(output)
-        stem = posixpath.splitext(name)[0]
-        path = posixpath.join(folder, f"{stem}.{key[:8]}-{role}.{EXTENSIONS[fmt]}")
-    result.published[path] = shelf.file(key, role, EXTENSIONS[fmt])
+    extension = EXTENSIONS[fmt]
+    path = f"{path}.{extension}"
+    result.published[path] = folder / f"{role}.{extension}"
     return Variant(path, width, height, MEDIA_TYPES[fmt], size)
 
 
 def _card_variant(key: str, entry: Entry, shelf: ImageStore, result: ImageResult) -> Variant:
-    return _variant("", key, entry[0], shelf, result, f"{CARDS_DIR}/{key[:16]}.jpg")
+    return _variant(f"{CARDS_DIR}/{key[:16]}", entry[0], shelf.entry_folder(key), result)
 
 
 def _pictures(refs: list[Ref], keys: Mapping[Path, str], entries: Mapping[str, Entry], result: ImageResult,
@@ -223,7 +221,9 @@ def _pictures(refs: list[Ref], keys: Mapping[Path, str], entries: Mapping[str, E
 
 
 def _picture(ref: Ref, key: str, entry: Entry, shelf: ImageStore, result: ImageResult) -> Picture:
-    made = [_variant(ref.output, key, item, shelf, result) for item in entry]
+    stem = f"{posixpath.splitext(ref.output)[0]}.{key[:8]}-"  # beside the source: images/eve.1a2b3c4d-800.webp
+    folder = shelf.entry_folder(key)
+    made = [_variant(stem + item[0], item, folder, result) for item in entry]
     sized = [v for v, item in zip(made, entry) if item[0].isdigit()]
     fallback_type = sized[-1].media_type  # the image's own format comes last at each width
     own = sorted((v for v in sized if v.media_type == fallback_type), key=lambda v: v.width)

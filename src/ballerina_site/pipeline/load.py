@@ -42,6 +42,7 @@ class LoadedSite:
     rejected: tuple[Problem, ...] = ()  # with ``keep_going``: the errors of the articles left out
     images: ImageStats = ImageStats()  # images and cards made now, and taken from the store
     scratch: Any = None  # where images are made when there is no store: kept until the output is written
+    made: frozenset[str] = frozenset()  # the output paths among ``static`` that are the store's processed images
 
     @property
     def rejected_sources(self) -> frozenset[str]:
@@ -122,7 +123,7 @@ def load_site(options: BuildOptions, store: Store | None = None, seen: Stats | N
     static, assets = fingerprint_static(static)  # after the links were checked against the files as named
     return LoadedSite(site, urls, tuple(gate(problems, options.strict)), static, stats, assets=assets,
                       rejected=tuple(rejected), images=pictures.stats,
-                      scratch=pictures.scratch)
+                      scratch=pictures.scratch, made=frozenset(pictures.published))
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,11 +187,18 @@ def collect_static(root: Path) -> tuple[dict[str, Path], list[Problem]]:
     for base, owner in ((THEME_DIR / STATIC_DIR, THEME_DIR.resolve()), (root / STATIC_DIR, site_root)):
         if not base.is_dir():
             continue
+        folders: dict[Path, bool] = {}  # whether a folder leads out; a plain file in it leads where it does
         for path in sorted(base.rglob("*")):
             relative = path.relative_to(base)
             if any(part.startswith(".") for part in relative.parts) or not path.is_file():
                 continue
-            if leaves_site(path, owner):  # reported by escaping_links below
+            if path.is_symlink():
+                out = leaves_site(path, owner)
+            else:
+                out = folders.get(path.parent)
+                if out is None:
+                    out = folders[path.parent] = leaves_site(path.parent, owner)
+            if out:  # reported by escaping_links below
                 continue
             files[relative.as_posix()] = path
     return files, escaping_links(root, STATIC_DIR)

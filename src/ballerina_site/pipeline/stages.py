@@ -84,8 +84,9 @@ def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous
     is staged with them, the whole folder precompressed and swapped in. A failed index keeps the
     previous site."""
     site = plan.loaded.site
+    made = {path: source for path, source in plan.loaded.static.items() if path in plan.loaded.made}
     static = {path: source for path, source in plan.loaded.static.items()
-              if path not in MERGED}  # the site's own _redirects and _headers: merged into the generated ones
+              if path not in MERGED and path not in made}  # _redirects and _headers: merged into the generated ones
     packed: list[Precompressed] = []
 
     def precompress(folder: Path) -> None:
@@ -94,14 +95,15 @@ def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous
     search_files = [path for path in previous if path.startswith(BUNDLE_DIR + "/")] if site.config.search else []
     with Staging(options.output_dir, previous) as staging:
         staging.prepare({*(page.output for page in plan.pages), *(feed[0] for feed in plan.feeds),
-                         *plan.reused, *static, *search_files})
+                         *plan.reused, *static, *made, *search_files})
         rendered = render_site(plan, options, now, deliver=staging.put)
         pages, reused = rendered.files, plan.reused
         search = index_site(site, plan.loaded.urls, store, options.output_dir, previous, options.jobs) \
             if site.config.search else None
         if search is not None:
             pages, reused = {**pages, **search.files}, reused | search.reused
-        report = staging.complete(pages, static, reused, precompress if site.config.precompress else None)
+        report = staging.complete(pages, static, reused, precompress if site.config.precompress else None,
+                                  made)
     index_files = search.index.files if search is not None else 0
     kept = report.kept - (search.kept(previous) if search is not None else 0)
     counts = Counts(report.pages - index_files, report.static_files, kept, len(plan.reused))
