@@ -1,13 +1,18 @@
 """Atomic output: build the whole site in a temporary folder beside the output, then swap it in.
 
 A failed or interrupted build never touches the previous output; files of deleted articles are gone
-after the swap because the new folder holds only what this build made. The swap itself is
-:func:`system.replace_folder`: one atomic exchange on Linux, so even SIGKILL leaves either the old or
+after the swap because the new folder holds only what this build made. The swap itself
+(previous.py's :func:`swap_in`) is :func:`system.replace_folder`: one atomic exchange on Linux, so even SIGKILL leaves either the old or
 the new output whole; elsewhere two renames, and a swap interrupted between them is undone by the next
 build (:func:`lock.recover`). One build at a time writes an output folder (lock.py).
 A file whose bytes are the same as in the previous output is hard-linked from it into the staging
 folder instead of written, so it keeps its inode and mtime and rsync or a deploy tool sees only
-what really changed. The build writes a marker file into every output and replaces a folder only
+what really changed. The tool's own files kept in the build store (processed pictures) are
+published as hard links to the store's copies: on a rebuild such a file is known unchanged by its
+inode, without reading it (a copy, compared byte for byte, where no link can be made). Nothing
+writes into an output file in place, so the store's copies stay as they were made (an editor that
+rewrites a published picture in place would change the store's copy too: don't; delete it instead).
+The build writes a marker file into every output and replaces a folder only
 when it carries one, or when forced (ownership.py); a forced folder's files are set aside, never deleted.
 """
 
@@ -23,10 +28,10 @@ from pathlib import Path
 from typing import Callable, Collection
 
 from . import system
-from .listing import FileStat, Listing, OldFile, file_stat, listing
-from .lock import BUILDING, PREVIOUS, OutputError, output_lock, recover
+from .listing import FileStat, OldFile, file_stat, listing
+from .lock import BUILDING, OutputError, output_lock, recover
 from .ownership import MARKER, MARKER_TEXT
-from .previous import Previous, claim_output, output_error
+from .previous import Previous, claim_output, output_error, staging_from_spare, swap_in
 
 __all__ = ["OutputError", "Previous", "Staged", "Staging", "WriteReport", "claim_output", "output_lock",
            "recover", "same_bytes"]
@@ -69,45 +74,6 @@ def same_bytes(path: str, data: bytes) -> bool:
             return handle.read(len(data) + 1) == data
     except OSError:
         return False
-
-
-def _staging_from(previous: Previous, staging: Path, wanted: set[str]) -> tuple[dict[str, OldFile], set[str]]:
-    """The staging folder: the spare tree (an older output) when there is one, with everything this
-    build does not want removed, else a new empty folder. Returns its files (by relative path: only
-    their inodes are read, their paths are still the spare's) and folders. Reusing a tree
-    saves creating and deleting a folder per article, the slowest part of writing a big site."""
-    spare = previous.spare
-    listed: Listing | None = None
-    if spare is not None and spare.is_dir() and not spare.is_symlink():
-        listed = previous.spare_listing()
-        try:
-            os.rename(spare, staging)
-        except OSError:  # another file system, or in use: start afresh
-            shutil.rmtree(spare, ignore_errors=True)
-            listed = None
-    if listed is None:
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir()
-        return {}, {str(staging)}
-    files, folders, others = listed
-    base = str(staging)
-    for relative in others:  # a symlink planted in the spare must not lead a write out of the output
-        os.unlink(base + "/" + relative)
-    wanted_folders: set[str] = set()
-    for path in wanted:  # every folder on the way to each file, each parent found once
-        cut = path.rfind("/")
-        while cut > 0 and path[:cut] not in wanted_folders:
-            wanted_folders.add(path[:cut])
-            cut = path.rfind("/", 0, cut)
-    for relative in [r for r in files if r not in wanted]:
-        del files[relative]
-        os.unlink(base + "/" + relative)
-    gone: list[str] = []
-    for relative in sorted(folders - wanted_folders):  # a parent sorts before its children
-        if not (gone and relative.startswith(gone[-1] + "/")):
-            shutil.rmtree(staging / relative)
-            gone.append(relative)
-    return files, {base} | {base + "/" + relative for relative in folders & wanted_folders}
 
 
 def _inodes(folder: str) -> tuple[int, dict[str, int]]:
@@ -169,7 +135,7 @@ class Staging:
         self._prepared = True  # from here on, whatever happens, the folder is cleaned up on exit
         try:
             self.previous.files  # noqa: B018 - listed now: what staging keeps is decided from it
-            self._staged, self._made = _staging_from(self.previous, self.folder, wanted | {MARKER})
+            self._staged, self._made = staging_from_spare(self.previous, self.folder, wanted | {MARKER})
         except OSError as exc:
             raise output_error(self.output, exc) from None
 
@@ -313,7 +279,7 @@ class Staging:
                     if relative not in self._files:
                         self._files[relative] = file_stat(os.stat(made_file.path, follow_symlinks=False))
             with system.signals_held(deliver=False):
-                _swap(self.folder, self.output, self.spare, self.previous.set_aside)  # the previous goes
+                swap_in(self.folder, self.output, self.spare, self.previous.set_aside)  # the previous goes
         except BaseException as exc:
             shutil.rmtree(self.folder, ignore_errors=True)
             self._prepared = False
@@ -322,34 +288,3 @@ class Staging:
             raise
         return WriteReport(len(pages) + len(reused), len(static) + len(made), len(self._kept) + len(reused),
                            self._files)
-
-
-def _swap(staging: Path, output: Path, spare: Path | None, set_aside: Path | None = None) -> None:
-    """Put the staging folder in place of the output; the previous output becomes the spare tree
-    of the next build (when there is a place for one) or is deleted; a folder the tool did not make
-    goes to ``set_aside``, where nothing ever deletes it."""
-    if set_aside is not None:  # two renames: a kill between them leaves the user's files set aside, whole
-        os.rename(output, set_aside)
-        os.rename(staging, output)
-        return
-    aside = output.parent / f".{output.name}{PREVIOUS}{os.getpid()}"
-    previous = system.replace_folder(staging, output, aside)
-    if previous is None:
-        return
-    if previous.is_dir() and not previous.is_symlink():
-        _retire(previous, spare)
-    else:
-        previous.unlink()
-
-
-def _retire(old_output: Path, spare: Path | None) -> None:
-    if spare is not None:
-        try:
-            if spare.exists():
-                shutil.rmtree(spare)
-            spare.parent.mkdir(parents=True, exist_ok=True)
-            os.rename(old_output, spare)
-            return
-        except OSError:
-            pass
-    shutil.rmtree(old_output, ignore_errors=True)
