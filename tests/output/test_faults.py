@@ -6,9 +6,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import pty
 import random
-import re
 import resource
 import shutil
 import signal
@@ -19,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SRC, article, run_cli, write_site
+from terminal import TerminalBuild
 
 ENV = {**os.environ, "PYTHONPATH": str(SRC), "PYTHONDONTWRITEBYTECODE": "1", "SOURCE_DATE_EPOCH": "1767225600"}
 
@@ -46,45 +45,6 @@ def leftovers(site: Path) -> list[str]:
 def popen_build(site: Path, **kwargs: object) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "ballerina_site", "build", "--source", str(site)], env=ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)  # type: ignore[call-overload]
-
-
-class TerminalBuild:
-    """A build whose stderr is a terminal, so it shows its progress ("rendering 120/450 (26%)") at
-    once: the test acts at a stage the build has reached, not after a guessed delay."""
-
-    def __init__(self, site: Path):
-        self.leader, follower = pty.openpty()
-        self.process = subprocess.Popen([sys.executable, "-m", "ballerina_site", "build", "--source", str(site)],
-                                        env={**ENV, "BALLERINA_PROGRESS_AFTER": "0"},
-                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=follower)
-        os.close(follower)
-        self.shown = ""
-
-    def reach(self, stage: str, percent: int) -> bool:
-        """Read its stderr until it shows ``stage`` at ``percent``% or more; False if it ended first."""
-        pattern = re.compile(rf"{stage} \d+/\d+ \((\d+)%\)")
-        while not any(int(found) >= percent for found in pattern.findall(self.shown)):
-            try:
-                chunk = os.read(self.leader, 4096)
-            except OSError:  # the build closed its end: it has ended
-                return False
-            if not chunk:
-                return False
-            self.shown += chunk.decode("utf-8", "replace")
-        return True
-
-    def finish(self) -> tuple[int, str]:
-        """Its exit code and everything it wrote to stderr."""
-        while True:
-            try:
-                chunk = os.read(self.leader, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            self.shown += chunk.decode("utf-8", "replace")
-        os.close(self.leader)
-        return self.process.wait(timeout=120), self.shown
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
+import signal
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -14,7 +16,8 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from ballerina_site.cli.main import main
-from conftest import write_image, write_site
+from conftest import article, run_cli, write_image, write_site
+from terminal import ENV, TerminalBuild
 
 CONFIG = "title: Pic News\ntagline: Pictures first\nbase_url: https://pics.example/\ntimezone: UTC\nauthor: {name: Desk}\n"
 LEAD = ("---\ntitle: With a picture\ndate: 2025-06-01\nimage: /images/lead.jpg\nimage_alt: Eve on the stage\n"
@@ -253,3 +256,33 @@ def test_an_unreadable_picture_is_named(tmp_path: Path, capsys: pytest.CaptureFi
     write_image(site / "static/x.png").chmod(0)
     code, lines, _ = run(capsys, "build", "--source", str(site))
     assert code == 1 and lines[0].startswith("content/a.md:4: lead image `/x.png`: cannot read the image")
+
+
+def _photo(path: Path, seed: int) -> None:
+    """A noisy 1200x800 JPEG: as slow to encode as a photograph (some tenths of a second for its variants)."""
+    noise = Image.effect_noise((1200, 800), 30 + seed)
+    Image.merge("RGB", (noise, Image.linear_gradient("L").resize((1200, 800)), noise)).save(path, "JPEG")
+
+
+def test_an_interrupt_stops_the_pictures_soon_and_keeps_those_made(tmp_path: Path) -> None:
+    """Ctrl-C while pictures are made: the build stops after the pictures the workers are on (each
+    worker takes one at a time), says so, leaves no output, and the pictures finished before it are
+    in the store: the next build makes only the rest."""
+    count = 20  # in slices of 8 (as for pages), the first progress would come with 8 made
+    articles = {f"a{i}.md": article(f"Story {i}", image=f"/images/p{i}.jpg", image_alt="A still") for i in range(count)}
+    site = write_site(tmp_path / "site", articles, "title: T\nbase_url: https://x.example/\nsearch: false\n")
+    (site / "static/images").mkdir(parents=True)
+    for i in range(count):
+        _photo(site / f"static/images/p{i}.jpg", i)
+    build = TerminalBuild(site, "--jobs", "2")
+    assert build.reach("pictures", 1)  # the first picture is done and kept
+    build.process.send_signal(signal.SIGINT)
+    code, err = build.finish()
+    assert code == 130, err
+    assert err.strip().splitlines()[-1].endswith("interrupted; the previous output is unchanged")
+    assert "Traceback" not in err and not (site / "public").exists()
+    result = run_cli("build", "--source", str(site), env=ENV)
+    assert result.returncode == 0, result.stderr
+    processed = int(re.search(r"(\d+) images? processed", result.stdout)[1])  # type: ignore[index]
+    made_before = count + 1 - processed  # the pictures and the site's card
+    assert 1 <= made_before <= 4, result.stdout  # the one seen, and those the two workers were finishing

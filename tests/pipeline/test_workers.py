@@ -19,7 +19,7 @@ from ballerina_site.pipeline.build import BuildOptions, build
 from ballerina_site.render import environment as render
 from ballerina_site.site.pages import Page
 
-from conftest import article, write_site
+from conftest import article, write_image, write_site
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -36,6 +36,17 @@ def test_chunks_cover_every_item_in_order_and_shrink_towards_the_end(count):
     if count >= 10_000:
         assert len(slices[0]) == -(-count // 32)  # progress still moves: at most a 32nd at a time
         assert len(slices[-1]) <= 8  # the last worker to finish waits for at most a few items
+
+
+@pytest.mark.parametrize("largest", [1, 3])
+def test_a_cap_on_the_slice_size_is_kept_and_every_item_still_covered(largest):
+    """Long items (pictures) go out a few at a time: an interrupt waits only for those being worked on."""
+    items = list(range(100))
+    slices = parallel.chunks(items, 2, largest=largest)
+    assert [item for part in slices for item in part] == items
+    assert max(map(len, slices)) == largest
+    results = parallel.run(_square_with_pid, items, 0, 2, largest=largest)
+    assert [square for square, _ in results] == [i * i for i in items]
 
 
 def _square_with_pid(offset: int, part: Sequence[int]) -> list[tuple[int, int]]:
@@ -113,8 +124,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                         tags=f"[Tag {i % 5}, Ballerina]", category="Movies" if i % 2 else "Trailers")
                 for i in range(40)}
     articles["broken.md"] = article("Broken", "2025-02-02", "Text.", titel="typo")  # a warning, in page order
-    return write_site(tmp_path_factory.mktemp("parallel") / "site", articles,
+    for i in range(3):  # pictures go out one a slice, cards in the usual slices: the same bytes either way
+        articles[f"p{i}.md"] = article(f"Picture {i}", "2025-03-03", "Text.", image=f"/images/p{i}.png",
+                                       image_alt="A still")
+    root = write_site(tmp_path_factory.mktemp("parallel") / "site", articles,
                       "title: Test News\nbase_url: https://news.example/\nsearch: false\nauthor: {name: Desk}\n")
+    for i, colour in enumerate(("#123456", "#654321", "#9b1226")):
+        write_image(root / f"static/images/p{i}.png", 900, 600, colour=colour)
+    return root
 
 
 def _build(site: Path, out: Path, jobs: int) -> tuple[dict[str, bytes], list[str]]:

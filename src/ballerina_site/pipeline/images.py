@@ -14,7 +14,7 @@ import posixpath
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from PIL import features
 
@@ -32,6 +32,8 @@ from . import parallel
 from .imagerefs import Ref, find_refs, output_path
 
 CARDS_DIR = "images/cards"
+IMAGES_A_SLICE = 1  # a worker's slice of images: each takes a second or more (see _run)
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +74,10 @@ def card_style(config: SiteConfig, root: Path, problems: list[Problem]) -> cards
 
 
 def process_images(root: Path, config: SiteConfig, articles: Sequence[Article], static: Mapping[str, Path],
-                   skip: frozenset[str], urls: Urls, store: Store, jobs: int, output: Path) -> ImageResult:
-    """Every article with its pictures and share image; the files to publish; the problems found."""
+                   skip: frozenset[str], urls: Urls, store: Store, jobs: int, output: Path,
+                   progress: Progress | None = None) -> ImageResult:
+    """Every article with its pictures and share image; the files to publish; the problems found.
+    ``progress``: told ("pictures", done, total) as the images and cards to make are made."""
     scratch = None if store.enabled else tempfile.TemporaryDirectory(prefix="ballerina-images-")
     shelf = ImageStore(store, Path(scratch.name) if scratch is not None else None)
     result = ImageResult(list(articles), config, scratch=scratch)
@@ -100,7 +104,7 @@ def process_images(root: Path, config: SiteConfig, articles: Sequence[Article], 
             card_keys[article.source] = _card_job(todo, (article.title, config.title, style, ""))
     if not config.image:
         card_keys[""] = _card_job(todo, (config.tagline or config.title, config.title, style, ""))
-    entries, errors, processed = _run(shelf, todo, jobs, output)
+    entries, errors, processed = _run(shelf, todo, jobs, output, progress)
     for ref in refs:
         key = keys.get(ref.file)
         if key is not None and key in errors:
@@ -128,9 +132,12 @@ def _card_job(todo: list[tuple[Any, ...]], card: tuple[str, str, cards.CardStyle
     return key
 
 
-def _run(shelf: ImageStore, todo: list[tuple[Any, ...]], jobs: int, output: Path
+def _run(shelf: ImageStore, todo: list[tuple[Any, ...]], jobs: int, output: Path, progress: Progress | None
          ) -> tuple[dict[str, Entry], dict[str, tuple[str, str]], int]:
-    """Entries from the store, and the rest made now over the cores; errors by key; how many were made."""
+    """Entries from the store, and the rest made now over the cores; errors by key; how many were made.
+    Images go out one a slice (a second or more each: an interrupt waits only for the ones the workers
+    are on, and what was made before it stays in the store), then the cards (milliseconds each), in
+    the usual slices."""
     entries: dict[str, Entry] = {}
     missing = []
     seen: set[str] = set()
@@ -158,9 +165,22 @@ def _run(shelf: ImageStore, todo: list[tuple[Any, ...]], jobs: int, output: Path
             light.append((key, None, error))
         return light
 
-    for key, _, error in parallel.run(make_slice, missing, None, jobs, each=keep):
-        if error is not None:
-            errors[key] = error
+    done = 0
+
+    def step(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None:
+            progress("pictures", done, len(missing))
+
+    if missing:
+        step(0)
+    pictures = [job for job in missing if job[0] == "image"]
+    cards_todo = [job for job in missing if job[0] != "image"]
+    for part, largest in ((pictures, IMAGES_A_SLICE), (cards_todo, None)):
+        for key, _, error in parallel.run(make_slice, part, None, jobs, each=keep, progress=step, largest=largest):
+            if error is not None:
+                errors[key] = error
     return entries, errors, len(missing) - len(errors)
 
 

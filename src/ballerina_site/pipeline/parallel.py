@@ -83,7 +83,7 @@ class _Job(Generic[S, T, R]):
 def run(func: Callable[[S, Sequence[T]], list[R]], items: Sequence[T], state: S, jobs: int, *,
         portable: bool = True, each: Each[T, R] | None = None,
         progress: Callable[[int], None] | None = None,
-        meanwhile: Callable[[], None] | None = None) -> list[R]:
+        meanwhile: Callable[[], None] | None = None, largest: int | None = None) -> list[R]:
     """``func(state, slice)`` for slices of ``items`` (see :func:`chunks`), each giving a list of one
     result per item; all results in item order. Over up to ``jobs`` worker processes, or in this
     process for one job or a single slice. ``func`` must be a module-level function; items and
@@ -91,8 +91,10 @@ def run(func: Callable[[S, Sequence[T]], list[R]], items: Sequence[T], state: S,
     it does not, so without fork the work is done here). ``each(slice, results)``: done here to each
     slice's results as they come in, overlapping with the workers still running (e.g. writing them
     out, so that they are not all held at once); ``progress``: told how
-    many items each slice held. ``meanwhile``: other work for this process, done once meanwhile."""
-    slices = chunks(items, jobs)
+    many items each slice held. ``meanwhile``: other work for this process, done once meanwhile.
+    ``largest``: at most this many items a slice, for items that take long each (a picture takes a
+    second): an interrupt waits for the slices the workers are on, and progress moves with each."""
+    slices = chunks(items, jobs, largest=largest)
     job = _Job(func, slices, state, each, progress)
     method = start_method()
     if jobs > 1 and len(slices) > 1 and (portable or method == "fork"):
@@ -181,12 +183,15 @@ def _call(func: Callable[[Any, Sequence[T]], list[R]], part: Sequence[T]) -> lis
     return func(_state, part)
 
 
-def chunks(items: Sequence[T], jobs: int, per_job: int = 16, smallest: int = 8) -> list[Sequence[T]]:
+def chunks(items: Sequence[T], jobs: int, per_job: int = 16, smallest: int = 8,
+           largest: int | None = None) -> list[Sequence[T]]:
     """Contiguous slices in order, each at most a ``jobs * per_job``-th of the items (so progress moves),
     and shorter towards the end: a slice holds at most a ``2 * jobs``-th of what is left. When the last
     slices run, one core idles for at most a short slice's time, not a 32nd of the work (0.3 s when
-    parsing 10,000 articles)."""
-    largest = max(smallest, -(-len(items) // (jobs * per_job)))
+    parsing 10,000 articles). ``largest``: no slice holds more items than that."""
+    cap = largest or max(1, len(items))
+    smallest = min(smallest, cap)
+    largest = min(cap, max(smallest, -(-len(items) // (jobs * per_job))))
     slices: list[Sequence[T]] = []
     start = 0
     while start < len(items):
