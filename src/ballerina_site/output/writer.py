@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Collection
 
 from . import system
-from .listing import FileStat, Listing, OldFile, file_stat, listing
+from .listing import FileStat, Listing, OldFile, file_stat
 from .lock import BUILDING, PREVIOUS, OutputError, output_lock, recover
 from .ownership import MARKER, MARKER_TEXT
 from .previous import Previous, claim_output, output_error
@@ -39,6 +39,9 @@ class WriteReport:
     kept: int = 0  # files whose bytes were unchanged: linked from the previous output, not rewritten
     files: Mapping[str, FileStat] | None = None  # every file of the new output, as it is there
 
+
+Finish = Callable[[Path, Mapping[str, FileStat]], Mapping[str, FileStat]]
+"""Last work on the whole staged folder (precompression): given every file staged, returns those it added."""
 
 _NOT_A_NAME = re.compile(r"(?:^|/)\.{0,2}(?:/|$)|\x00")
 """A path part that is empty, ``.`` or ``..`` (so also a leading ``/``), or a NUL anywhere."""
@@ -227,8 +230,9 @@ class Staging:
             self._kept.add(relative)
 
     def complete(self, pages: Mapping[str, bytes | Staged], static: Mapping[str, Path],
-                 reused: Collection[str] = (), finish: Callable[[Path], None] | None = None) -> WriteReport:
-        """Stage what is not staged yet, run ``finish`` on the whole folder, and swap it in."""
+                 reused: Collection[str] = (), finish: Finish | None = None) -> WriteReport:
+        """Stage what is not staged yet, run ``finish`` on the whole folder (it is given every staged
+        file and returns the files it added), and swap it in."""
         try:
             for relative, source in sorted(static.items()):
                 target = self._target(relative)
@@ -249,9 +253,8 @@ class Staging:
             self.put(MARKER, MARKER_TEXT)  # the folder is the tool's: the next build may replace it
             self._kept.discard(MARKER)
             if finish is not None:
-                finish(self.folder)
-                for relative, made_file in listing(self.folder)[0].items():  # what ``finish`` added
-                    self._files.setdefault(relative, made_file.stat)
+                for relative, stat in finish(self.folder, dict(self._files)).items():
+                    self._files.setdefault(relative, stat)
             with system.signals_held(deliver=False):
                 _swap(self.folder, self.output, self.spare, self.previous.set_aside)  # the previous goes
         except BaseException as exc:
