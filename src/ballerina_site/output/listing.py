@@ -36,10 +36,9 @@ def file_stat(info: os.stat_result) -> FileStat:
     return FileStat(info.st_size, info.st_mtime_ns, info.st_ino)
 
 
-def listing(folder: Path, sizes: bool = True, suffixes: tuple[str, ...] | None = None) -> Listing:
+def listing(folder: Path, sizes: bool = True) -> Listing:
     """Under ``folder`` (nothing if it is missing or a symlink); without ``sizes`` only inodes are
-    known (no stat call per file) and size and mtime are -1. ``suffixes``: only the files whose
-    names end so (the others are not listed at all)."""
+    known (no stat call per file) and size and mtime are -1."""
     files: dict[str, OldFile] = {}
     folders: set[str] = set()
     others: list[str] = []
@@ -58,8 +57,6 @@ def listing(folder: Path, sizes: bool = True, suffixes: tuple[str, ...] | None =
                         todo.append((relative + "/", entry.path))
                     elif not entry.is_file(follow_symlinks=False):
                         others.append(relative)
-                    elif suffixes is not None and not relative.endswith(suffixes):
-                        continue
                     elif sizes:
                         files[relative] = OldFile(base + relative, file_stat(entry.stat(follow_symlinks=False)))
                     else:

@@ -16,23 +16,23 @@ upload (see docs/performance.md).
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import brotli
 
-from .listing import OldFile, file_stat, listing
+from .listing import FileStat, OldFile, file_stat
 from .writer import same_bytes
 
 SUFFIXES = (".html", ".css", ".js", ".xml", ".json", ".svg", ".txt")
 COPIES = (".br", ".gz")
 MIN_SIZE = 512
-BROTLI_QUALITY = 4  # at 1,000 articles: 5 is 7% smaller and 40% slower, 11 some 20% smaller and 100 times slower
-GZIP_LEVEL = 4  # the fallback for clients without Brotli: 4% larger than level 6 at three quarters of the time
+BROTLI_QUALITY = 2  # at 1,000 articles: 4 is 8% smaller and twice as slow, 11 some 25% smaller and 200 times slower
+GZIP_LEVEL = 2  # the fallback for clients without Brotli: level 1 costs the same and is 4% larger, 6 is 12% smaller and twice as slow
 POOL_THRESHOLD = 64  # fewer files than this: compressing them here beats starting workers
 
 Spread = Callable[..., list[Any]]
@@ -48,21 +48,22 @@ def wanted(relative: str, size: int) -> bool:
     return size >= MIN_SIZE and relative.endswith(SUFFIXES)
 
 
-def compress_chunk(folder: str, chunk: Sequence[str]) -> list[tuple[int, int, int]]:
-    """In a worker or here: write the copies of each file of ``chunk``; the sizes of each file and
-    its two copies."""
-    sizes = []
+Made = tuple[int, int, int, FileStat, FileStat]  # sizes of a file and its two copies; the copies' stats
+
+
+def compress_chunk(folder: str, chunk: Sequence[str]) -> list[Made]:
+    """In a worker or here: write the copies of each file of ``chunk``."""
+    made: list[Made] = []
     for relative in chunk:
         path = folder + "/" + relative
         data = _read(path)
         copies = compressed(data)
-        for suffix, copy in zip(COPIES, copies):
-            _replace(path + suffix, copy)
-        sizes.append((len(data), len(copies[0]), len(copies[1])))
-    return sizes
+        stats = [_replace(path + suffix, copy) for suffix, copy in zip(COPIES, copies)]
+        made.append((len(data), len(copies[0]), len(copies[1]), stats[0], stats[1]))
+    return made
 
 
-def _replace(path: str, data: bytes) -> None:
+def _replace(path: str, data: bytes) -> FileStat:
     try:
         os.unlink(path)  # never write into a file that may be linked to the live output
     except FileNotFoundError:
@@ -72,26 +73,31 @@ def _replace(path: str, data: bytes) -> None:
         view = memoryview(data)
         while view:
             view = view[os.write(handle, view):]
+        return file_stat(os.fstat(handle))
     finally:
         os.close(handle)
 
 
-def _link(source: str, target: str) -> None:
+def _link(source: OldFile, target: str) -> None:
+    """``target`` becomes the previous output's copy: nothing to do when the staging folder (the
+    spare tree, an older output) already holds that very file, as it does for most of a rebuild."""
     try:
+        if os.lstat(target).st_ino == source.stat.inode:
+            return
         os.unlink(target)
     except FileNotFoundError:
         pass
-    os.link(source, target, follow_symlinks=False)
+    os.link(source.path, target, follow_symlinks=False)
 
 
-def _unchanged(relative: str, staged: OldFile, previous: Mapping[str, OldFile]) -> bool:
+def _unchanged(relative: str, staged: FileStat, previous: Mapping[str, OldFile], path: str) -> bool:
     """The previous output has this very file, and both its copies, to link."""
     old = previous.get(relative)
     if old is None or any(relative + suffix not in previous for suffix in COPIES):
         return False
-    if old.stat.inode == staged.stat.inode:
+    if old.stat.inode == staged.inode:
         return True
-    return old.stat.size == staged.stat.size and same_bytes(old.path, _read(staged.path))
+    return old.stat.size == staged.size and same_bytes(old.path, _read(path))
 
 
 def _read(path: str) -> bytes:
@@ -108,27 +114,43 @@ class Precompressed:
     gzip: int  # bytes of their gzip copies
 
 
-def precompress_folder(folder: str, previous: Mapping[str, OldFile], jobs: int = 1,
-                       spread: Spread | None = None) -> Precompressed:
-    """Write the copies of every compressible file in the staged ``folder``. A file whose copy name
-    is itself a file of the site (a ``.gz`` of its own) is left alone."""
-    files = listing(Path(folder), sizes=False, suffixes=SUFFIXES + COPIES).files  # not the pictures
+def copy_names(paths: Iterable[str]) -> set[str]:
+    """The copies ``paths`` may have: a rebuild keeps them in the staging folder (writer.py), so
+    that unchanged files keep their copies without a single write."""
+    return {path + suffix for path in paths if path.endswith(SUFFIXES) for suffix in COPIES}
+
+
+def precompress_folder(folder: str, files: Mapping[str, FileStat], previous: Mapping[str, OldFile],
+                       jobs: int = 1, spread: Spread | None = None) -> tuple[Precompressed, dict[str, FileStat]]:
+    """Write the copies of every compressible file of ``files`` (all that is staged in ``folder``);
+    returns what it did and the copies' stats. A file whose copy name is itself a file of the site
+    (a ``.gz`` of its own) is left alone; a copy left from an older build beside a file that gets
+    none now is removed."""
     todo: list[str] = []
     kept = 0
+    base = folder + "/"
+    stats: dict[str, FileStat] = {}
     for relative, staged in sorted(files.items()):
         if not relative.endswith(SUFFIXES) or any(relative + suffix in files for suffix in COPIES):
             continue
-        staged = OldFile(staged.path, file_stat(os.stat(staged.path, follow_symlinks=False)))
-        if not wanted(relative, staged.stat.size):
-            continue
-        if _unchanged(relative, staged, previous):
+        path = base + relative
+        if not wanted(relative, staged.size):
             for suffix in COPIES:
-                _link(previous[relative + suffix].path, staged.path + suffix)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path + suffix)
+        elif _unchanged(relative, staged, previous, path):
+            for suffix in COPIES:
+                old = previous[relative + suffix]
+                _link(old, path + suffix)
+                stats[relative + suffix] = old.stat
             kept += 1
         else:
             todo.append(relative)
     if spread is not None and jobs > 1 and len(todo) >= POOL_THRESHOLD:
-        sizes = spread(compress_chunk, todo, folder, jobs)
+        made = spread(compress_chunk, todo, folder, jobs)
     else:
-        sizes = compress_chunk(folder, todo)
-    return Precompressed(len(todo), kept, *(sum(column) for column in zip((0, 0, 0), *sizes)))
+        made = compress_chunk(folder, todo)
+    for relative, (_, _, _, brotli_stat, gzip_stat) in zip(todo, made):
+        stats[relative + COPIES[0]], stats[relative + COPIES[1]] = brotli_stat, gzip_stat
+    sizes = [item[:3] for item in made]
+    return Precompressed(len(todo), kept, *(sum(column) for column in zip((0, 0, 0), *sizes))), stats

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Callable, Collection
 
 from . import system
-from .listing import FileStat, OldFile, file_stat, listing
+from .listing import FileStat, OldFile, file_stat
 from .lock import BUILDING, OutputError, output_lock, recover
 from .ownership import MARKER, MARKER_TEXT
 from .previous import Previous, claim_output, output_error, staging_from_spare, swap_in
@@ -44,6 +44,9 @@ class WriteReport:
     kept: int = 0  # files whose bytes were unchanged: linked from the previous output, not rewritten
     files: Mapping[str, FileStat] | None = None  # every file of the new output, as it is there
 
+
+Finish = Callable[[Path, Mapping[str, FileStat]], Mapping[str, FileStat]]
+"""Last work on the whole staged folder (precompression): given every file staged, returns those it added."""
 
 _NOT_A_NAME = re.compile(r"(?:^|/)\.{0,2}(?:/|$)|\x00")
 """A path part that is empty, ``.`` or ``..`` (so also a leading ``/``), or a NUL anywhere."""
@@ -255,10 +258,11 @@ class Staging:
         return self._output_device
 
     def complete(self, pages: Mapping[str, bytes | Staged], static: Mapping[str, Path],
-                 reused: Collection[str] = (), finish: Callable[[Path], None] | None = None,
+                 reused: Collection[str] = (), finish: Finish | None = None,
                  made: Mapping[str, Path] | None = None) -> WriteReport:
-        """Stage what is not staged yet, run ``finish`` on the whole folder, and swap it in.
-        ``static``: files to copy; ``made``: the tool's own files, to link (:meth:`put_made`)."""
+        """Stage what is not staged yet, run ``finish`` on the whole folder (it is given every staged
+        file and returns the files it added), and swap it in. ``static``: files to copy; ``made``: the
+        tool's own files, to link (:meth:`put_made`)."""
         made = made or {}
         try:
             for relative, source in sorted(static.items()):
@@ -274,10 +278,8 @@ class Staging:
             self.put(MARKER, MARKER_TEXT)  # the folder is the tool's: the next build may replace it
             self._kept.discard(MARKER)
             if finish is not None:
-                finish(self.folder)
-                for relative, made_file in listing(self.folder, sizes=False)[0].items():  # what ``finish`` added
-                    if relative not in self._files:
-                        self._files[relative] = file_stat(os.stat(made_file.path, follow_symlinks=False))
+                for relative, stat in finish(self.folder, dict(self._files)).items():
+                    self._files.setdefault(relative, stat)
             with system.signals_held(deliver=False):
                 swap_in(self.folder, self.output, self.spare, self.previous.set_aside)  # the previous goes
         except BaseException as exc:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Mapping
 
 from ..output.listing import FileStat
-from ..output.precompress import Precompressed, precompress_folder
+from ..output.precompress import Precompressed, copy_names, precompress_folder
 from ..output.writer import Previous, Staging, claim_output
 from ..render.hosts import MERGED
 from ..render.search import BUNDLE_DIR
@@ -89,13 +89,17 @@ def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous
               if path not in MERGED and path not in made}  # _redirects and _headers: merged into the generated ones
     packed: list[Precompressed] = []
 
-    def precompress(folder: Path) -> None:
+    def precompress(folder: Path, staged: Mapping[str, FileStat]) -> Mapping[str, FileStat]:
         """On the staged output, with the index in it, before the swap (output/precompress.py)."""
-        packed.append(precompress_folder(str(folder), previous, options.jobs, parallel.run))
+        done, copies = precompress_folder(str(folder), staged, previous, options.jobs, parallel.run)
+        packed.append(done)
+        return copies
     search_files = [path for path in previous if path.startswith(BUNDLE_DIR + "/")] if site.config.search else []
+    wanted = {*(page.output for page in plan.pages), *(feed[0] for feed in plan.feeds), *plan.reused, *static,
+              *search_files}
+    wanted |= made.keys()  # pictures are not compressed: no copy names for them
     with Staging(options.output_dir, previous) as staging:
-        staging.prepare({*(page.output for page in plan.pages), *(feed[0] for feed in plan.feeds),
-                         *plan.reused, *static, *made, *search_files})
+        staging.prepare(wanted | copy_names(wanted) if site.config.precompress else wanted)
         rendered = render_site(plan, options, now, deliver=staging.put)
         pages, reused = rendered.files, plan.reused
         search = index_site(site, plan.loaded.urls, store, options.output_dir, previous, options.jobs) \
