@@ -3,6 +3,7 @@
     python benchmarks/run.py                      # 1,000 and 10,000 articles, 3 runs each
     python benchmarks/run.py --sizes 1000 --runs 5
     python benchmarks/run.py --peers              # also Hugo (+ Pagefind), Pelican, Pagefind alone
+    python benchmarks/run.py --sizes 1000 --runs 1 --profiles default --images   # pictures (see below)
 
 Each figure is the median of ``--runs`` runs of the real command line in a child process
 (``python -m ballerina_site build``), wall time from start to exit; peak memory is the child's
@@ -23,6 +24,11 @@ is the default without precompressed copies: the two side by side give what prec
 Peers (``--peers``): Hugo + Pagefind (Hugo's build, then the Pagefind CLI over its output, as Hugo
 users add search) against our default; Hugo and Pelican alone against our comparable build; and
 Pagefind alone, its CLI over our default build's output.
+Pictures (``--images``): each profile's site is also built with a 3000x2000 JPEG lead image per
+article (``generate.py --images``), every scenario again, and a table compares them with the same
+site without pictures: the cold build's CPU time and images processed per second per core (CPU
+time over all the build's processes), the text edit's CPU time with and without pictures, and peak
+memory. A cold build with pictures takes about a CPU-second per image: use ``--runs 1``.
 Everything (sites, peer projects, outputs) lives in ``benchmarks/.work/`` (git-ignored), or in
 ``--work DIR``. What a cold run must not find is moved aside, and deleted once the table is printed
 (see :func:`set_aside`); a run started within ``--settle`` seconds of that deletion waits first.
@@ -60,6 +66,7 @@ SUMMARY = re.compile(r"built (\d+) pages from")
 QUIET, JOBS = "--quiet", "--jobs"
 WRITTEN = re.compile(r"(\d+) files? written, (\d+) unchanged kept")
 CACHED = re.compile(r"(\d+) of (\d+) articles from the build cache")
+PROCESSED = re.compile(r"(\d+) images? processed")
 
 
 HEADINGS = {"default": " (the headline: what a user gets, search on)",
@@ -75,6 +82,12 @@ class Measure:
     cached: int | None = None  # articles from the build cache (summary line; 0 when it says nothing)
     written: int | None = None  # files written, the rest kept unchanged (None: every file written)
     note: str = ""
+    cpu: list[float] = field(default_factory=list)  # user + system seconds of the build and its workers
+    images: int | None = None  # images and cards processed (summary line), when it says
+
+    @property
+    def median_cpu(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else float("nan")
 
     @property
     def median(self) -> float:
@@ -83,6 +96,12 @@ class Measure:
 
 def run_timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int, str]:
     """Wall seconds, peak RSS (KB) of the child and everything it printed."""
+    return run_measured(command, cwd, env)[:3]  # type: ignore[return-value]
+
+
+def run_measured(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int, str, float]:
+    """Wall seconds, peak RSS (KB) of the child, everything it printed, and its CPU seconds (user and
+    system, its own and those of the workers it waited for)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert process.stdout is not None
@@ -93,7 +112,7 @@ def run_timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) 
     text = output.decode("utf-8", "replace")
     if process.returncode != 0:
         raise SystemExit(f"command failed ({process.returncode}): {' '.join(command)}\n{text[-3000:]}")
-    return seconds, usage.ru_maxrss, text
+    return seconds, usage.ru_maxrss, text, usage.ru_utime + usage.ru_stime
 
 
 _set_aside_names = itertools.count(1)
@@ -157,22 +176,22 @@ def search_available() -> bool:
     return pagefind_binary() is not None
 
 
-def ours(site: Path, jobs: int | None, extra: tuple[str, ...] = ()) -> tuple[float, int, str]:
+def ours(site: Path, jobs: int | None, extra: tuple[str, ...] = ()) -> tuple[float, int, str, float]:
     command = [sys.executable, "-m", "ballerina_site", "build", *extra]
     if supported(QUIET):
         command.append(QUIET)
     if jobs and supported(JOBS):
         command += [JOBS, str(jobs)]
-    return run_timed(command, site, _env())
+    return run_measured(command, site, _env())
 
 
-def make_site(size: int, profile: str) -> Path:
-    site = WORK / f"ours-{profile}-{size}"
+def make_site(size: int, profile: str, images: bool = False) -> Path:
+    site = WORK / f"ours-{profile}-{size}{'-images' if images else ''}"
     stamp = site / ".generated"
-    wanted = f"{size} {SEED} {profile}"
+    wanted = f"{size} {SEED} {profile}{' images' if images else ''}"
     if not (stamp.is_file() and stamp.read_text() == wanted):
         set_aside(site)
-        generate_site(site, size, SEED)
+        generate_site(site, size, SEED, images=images)
         if PROFILES[profile]:
             with open(site / "site.yaml", "a", encoding="utf-8") as handle:
                 handle.write(PROFILES[profile])
@@ -189,9 +208,12 @@ def clean(site: Path) -> None:
         set_aside(leftover)
 
 
-def record(measure: Measure, seconds: float, peak: int, text: str) -> None:
+def record(measure: Measure, seconds: float, peak: int, text: str, cpu: float = float("nan")) -> None:
     measure.seconds.append(seconds)
     measure.peak_kb.append(peak)
+    measure.cpu.append(cpu)
+    processed = PROCESSED.search(text)
+    measure.images = int(processed[1]) if processed else None
     found = SUMMARY.search(text)
     if found:
         measure.pages = int(found[1])
@@ -201,8 +223,11 @@ def record(measure: Measure, seconds: float, peak: int, text: str) -> None:
     measure.written = int(written[1]) if written else None
 
 
-def bench_ours(size: int, profile: str, runs: int, jobs: int | None) -> dict[str, Measure]:
-    site = make_site(size, profile)
+def bench_ours(size: int, profile: str, runs: int, jobs: int | None, images: bool = False,
+               edits: int = 1) -> dict[str, Measure]:
+    """Every scenario ``runs`` times (``edit article``: ``edits`` times a run); ``images``: the site
+    with a lead image per article."""
+    site = make_site(size, profile, images)
     results = {name: Measure() for name in ("cold", "warm", "first edit", "edit article", "edit template")}
     extra: tuple[str, ...] = () if profile == "comparable" or search_available() else ("--no-search",)
     if extra:
@@ -221,8 +246,9 @@ def bench_ours(size: int, profile: str, runs: int, jobs: int | None) -> dict[str
             record(results["warm"], *ours(site, jobs, extra))
             article.write_bytes(original + f"\nA late paragraph, edit {run}.\n".encode())
             record(results["first edit"], *ours(site, jobs, extra))
-            article.write_bytes(original + f"\nA later paragraph, edit {run}.\n".encode())
-            record(results["edit article"], *ours(site, jobs, extra))
+            for edit in range(edits):
+                article.write_bytes(original + f"\nA later paragraph, edit {run}.{edit}.\n".encode())
+                record(results["edit article"], *ours(site, jobs, extra))
         # template edits: the site's own copy of base.html, changed before each run
         base = (REPO / "src/ballerina_site/theme/templates/base.html").read_text(encoding="utf-8")
         templates.mkdir(exist_ok=True)
@@ -505,6 +531,16 @@ def count_pages(measures: dict[str, Measure], output: Path) -> None:
 
 # --- the table -----------------------------------------------------------------------------------
 
+def picture_row(size: int, profile: str, pictured: dict[str, Measure], plain: dict[str, Measure]) -> tuple[str, ...]:
+    """Cold: CPU and images (and cards) processed per CPU-second, i.e. per core; a text edit's CPU
+    with pictures and without (the issue's target: at most 10% more), and the cold build's peak."""
+    cold, edit, bare = pictured["cold"], pictured["edit article"], plain["edit article"]
+    rate = (cold.images or 0) / cold.median_cpu if cold.median_cpu else float("nan")
+    return (f"{size:,}", profile, f"{cold.median_cpu:.1f} s", _count(cold.images), f"{rate:.2f}",
+            f"{edit.median_cpu:.2f} s (min {min(edit.cpu):.2f})", f"{bare.median_cpu:.2f} s (min {min(bare.cpu):.2f})",
+            f"{edit.median_cpu / bare.median_cpu:.2f}×", f"{max(cold.peak_kb) / 1024:.0f} MB")
+
+
 def fmt_seconds(value: float) -> str:
     return f"{value:.2f} s" if value == value else "—"
 
@@ -530,6 +566,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peer-runs", type=int, help="runs per peer figure (default: --runs)")
     parser.add_argument("--profiles", nargs="+", default=["default", "comparable"],
                         choices=list(PROFILES))
+    parser.add_argument("--images", action="store_true",
+                        help="also build each profile's site with a 3000x2000 JPEG lead image per article, and "
+                             "compare (cold CPU, images per second per core, text edit CPU, peak memory)")
     parser.add_argument("--work", type=Path, default=WORK, help=f"where sites and outputs go (default {WORK})")
     parser.add_argument("--settle", type=float, default=SETTLE_SECONDS, metavar="SECONDS",
                         help="wait this long after an earlier run deleted its outputs (default %(default)s)")
@@ -549,20 +588,32 @@ def _measure_and_print(args: argparse.Namespace) -> int:
     print(f"# ballerina-site benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
           f"median of {args.runs} runs, load average {load:.1f} at start", flush=True)
     rows: dict[str, list[tuple[str, ...]]] = {profile: [] for profile in args.profiles}
+    picture_rows: list[tuple[str, ...]] = []
     peer_rows = []
     views: list[str] = []
     for size in args.sizes:
         ours_results = {}
         for profile in args.profiles:
             started = time.perf_counter()
-            ours_results[profile] = bench_ours(size, profile, args.runs, args.jobs)
+            edits = 3 if args.images else 1
+            ours_results[profile] = bench_ours(size, profile, args.runs, args.jobs, edits=edits)
             print(f"  measured {size} articles, {profile}: {time.perf_counter() - started:.0f} s", file=sys.stderr,
                   flush=True)
-            for scenario, m in ours_results[profile].items():
-                rows[profile].append((f"{size:,}", profile + (f" ({m.note})" if m.note else ""), scenario, fmt_seconds(m.median),
-                             f"{min(m.seconds):.2f}–{max(m.seconds):.2f}", f"{max(m.peak_kb) / 1024:.0f} MB",
-                             f"{m.pages:,}", _count(m.cached), "all" if m.written is None else f"{m.written:,}",
-                             f"{m.pages / m.median:,.0f}" if m.median == m.median and m.median else "—"))
+            variants = [(profile, ours_results[profile])]
+            if args.images:
+                started = time.perf_counter()
+                pictured = bench_ours(size, profile, args.runs, args.jobs, images=True, edits=edits)
+                print(f"  measured {size} articles with pictures, {profile}: {time.perf_counter() - started:.0f} s",
+                      file=sys.stderr, flush=True)
+                variants.append((f"{profile} + images", pictured))
+                picture_rows.append(picture_row(size, profile, pictured, ours_results[profile]))
+            for label, results in variants:
+                for scenario, m in results.items():
+                    rows[profile].append((f"{size:,}", label + (f" ({m.note})" if m.note else ""), scenario,
+                                          fmt_seconds(m.median), f"{min(m.seconds):.2f}–{max(m.seconds):.2f}",
+                                          f"{max(m.peak_kb) / 1024:.0f} MB", f"{m.pages:,}", _count(m.cached),
+                                          "all" if m.written is None else f"{m.written:,}",
+                                          f"{m.pages / m.median:,.0f}" if m.median == m.median and m.median else "—"))
         if "default" in ours_results:  # its output is still there, precompressed copies included
             views.append(f"{size:,} articles: " + first_view(WORK / f"ours-default-{size}" / "public").line())
         if args.peers:
@@ -583,6 +634,13 @@ def _measure_and_print(args: argparse.Namespace) -> int:
         print(f"## {profile}" + HEADINGS[profile])
         print(table(found, ("articles", "config", "scenario", "median", "range", "peak memory", "pages",
                             "articles from cache", "files written", "pages/s")))
+    if picture_rows:
+        print()
+        print("## pictures (--images: a 3000x2000 JPEG lead image per article; CPU = user + system seconds, "
+              "all processes; medians)")
+        print(table(picture_rows, ("articles", "config", "cold CPU", "images processed", "images/s per core",
+                                   "edit article CPU, pictures", "without", "pictures / without",
+                                   "peak memory cold")))
     if views:
         print()
         print("\n".join(views))
