@@ -309,11 +309,11 @@ def post(title: str, day: str, extra: str = "") -> str:
 
 CONTENT_DIRS = {  # as letsencrypt/website: one contentDir per language, settings in config/_default/
     "config/_default/hugo.toml": 'defaultContentLanguage = "en"\ndefaultContentLanguageInSubdir = false\n'
-                                 '[permalinks]\npost = "/:year/:month/:day/:slug/"\n',
+                                 '[permalinks]\npost = "/:year/:month/:day/:slug/"\n[uglyURLs]\npost = true\n',
     "config/_default/languages.en.toml": 'contentDir = "content/en"\nweight = 10\n',
     "config/_default/languages.fr.toml": 'contentDir = "content/fr"\nweight = 20\n',
     "config/_default/languages.de.toml": 'contentDir = "content/de"\nweight = 30\n',
-    "content/en/post/2016-4-1-report.md": post("Report", "2016-04-01", "slug: report\n"),
+    "content/en/post/2016-4-1-report.md": post("Report", "2016-04-01", "slug: report\naliases: [older/]\n"),
     "content/en/post/2016-10-1-report.md": post("Report", "2016-10-01", "slug: report\n"),
     "content/en/docs/faq.md": post("FAQ", "2017-01-02", "aliases: [questions, /help/faq/]\n"),
     "content/fr/post/2016-4-1-report.md": post("Rapport", "2016-04-01", "slug: rapport\n"),
@@ -330,8 +330,10 @@ def test_hugo_content_dir_per_language_imports_one_language(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr  # the other languages are left out on purpose
     assert sorted(p.relative_to(site / "content").as_posix() for p in (site / "content").rglob("*.md")) == [
         "docs/faq.md", "post/2016-10-1-report.md", "post/2016-4-1-report.md"]  # the section under content/en
-    assert front(site / "content/post/2016-4-1-report.md")["aliases"] == ["/2016/04/01/report/"]  # [permalinks]
-    assert front(site / "content/post/2016-10-1-report.md")["aliases"] == ["/2016/10/01/report/"]
+    # [permalinks], and uglyURLs for the section: Hugo published x.html, aliases too
+    assert front(site / "content/post/2016-4-1-report.md")["aliases"] == ["/2016/04/01/report.html",
+                                                                          "/2016/04/01/older.html"]
+    assert front(site / "content/post/2016-10-1-report.md")["aliases"] == ["/2016/10/01/report.html"]
     assert front(site / "content/docs/faq.md")["aliases"] == ["/docs/faq/", "/docs/questions/", "/help/faq/"]
     assert f"left out: {old}/content/fr: 2 pages in language `fr`: this import is `en`, and a site is one " \
            "language (import them into another site with --lang fr)" in result.stderr.splitlines()
@@ -344,16 +346,17 @@ def test_hugo_content_dir_per_language_imports_one_language(tmp_path: Path) -> N
     assert built.returncode == 0, built.stderr
     redirects = (site / "public/_redirects").read_text(encoding="utf-8")
     assert "/docs/questions/ /2017/01/02/faq/ 301" in redirects and "/help/faq/ /2017/01/02/faq/ 301" in redirects
+    assert "/2016/04/01/report.html /2016/04/01/report/ 301" in redirects
 
     french = write_site(tmp_path / "fr", {}, CONFIG)
     result = run_cli("import", "hugo", str(old), "--source", str(french), "--lang", "FR")
     assert result.returncode == 0, result.stderr
-    assert front(french / "content/post/2016-4-1-report.md")["aliases"] == ["/fr/2016/04/01/rapport/"]
+    assert front(french / "content/post/2016-4-1-report.md")["aliases"] == ["/fr/2016/04/01/rapport.html"]
     assert front(french / "content/docs/faq.md")["aliases"] == ["/fr/docs/faq/", "/fr/docs/questions/"]
     assert f"left out: {old}/content/en: 3 pages in language `en`" in result.stderr
     built = run_cli("build", "--source", str(french))
     assert built.returncode == 0, built.stderr
-    assert "/fr/2016/04/01/rapport/ /2016/04/01/rapport/ 301" in \
+    assert "/fr/2016/04/01/rapport.html /2016/04/01/rapport/ 301" in \
         (french / "public/_redirects").read_text(encoding="utf-8")
 
 

@@ -19,7 +19,7 @@ from ..fields import check_alias
 from .assets import bundle_resources, collect_files, inside, rewrite_resources
 from .body import hugo_body
 from .common import Converted, Note, OldFile, author_names, byline, names, read_old, write_article
-from .hugoconfig import lowered, read_config, read_languages
+from .hugoconfig import lowered, read_config, read_languages, ugly_sections
 
 SUFFIXES = (".md", ".markdown")
 DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
@@ -49,6 +49,7 @@ class HugoSite:
         self.permalinks = language.permalinks if language else {}
         self.static = src / str(settings.get("staticdir") or "static")
         self.lower_paths = not settings.get("disablepathtolower", False)
+        self.ugly = ugly_sections(settings.get("uglyurls"))
         self.pages: list[Path] = []
         self.others: dict[str | None, list[Path]] = {}  # by language (None: in no language's folder)
         for path in self.find_pages():
@@ -101,8 +102,7 @@ class HugoSite:
         notes: list[Note] = []
         for code, paths in self.others.items():
             if code is None:
-                folders = Counter(self.languages.root_of(path) / path.relative_to(self.languages.root_of(path)).parts[0]
-                                  for path in paths)
+                folders = Counter(self.top_folder(path) for path in paths)
                 notes += [Note("skipped", self.shown_path(folder), None, f"{pages(count)} in no language's "
                                "`contentDir` (Hugo does not build them)") for folder, count in sorted(folders.items())]
                 continue
@@ -112,6 +112,11 @@ class HugoSite:
                               f"`{self.lang}`, and a site is one language (import them into another site with "
                               f"--lang {code})"))
         return notes
+
+    def top_folder(self, path: Path) -> Path:
+        """``content/fa`` for ``content/fa/docs/x.md``."""
+        root = self.languages.root_of(path)
+        return root / path.relative_to(root).parts[0]
 
     def shown_path(self, path: Path) -> str:
         return f"{self.shown}/{path.relative_to(self.src).as_posix()}" if path.is_relative_to(self.src) else str(path)
@@ -194,11 +199,13 @@ class HugoSite:
         prefix = self.languages.prefix(self.lang)
         url = self.page_url(path, meta, date, title)
         page = check_alias(url)
+        section = self.key(path).split("/", 1)[0] if "/" in self.key(path) else ""
         found: list[str] = []
         for alias in [url, *(prefix + a if a.startswith("/") else a for a in names(meta.get("aliases")))]:
             checked = check_alias(alias)
             if isinstance(checked, str) and isinstance(page, str):
-                found.append(safe_site_path(resolve_alias(checked, page)))
+                resolved = resolve_alias(checked, page)
+                found.append(safe_site_path(self.uglify(section, resolved) if found else resolved))
             else:
                 problem = checked.message if not isinstance(checked, str) else "the page's own URL is not a path"
                 post.note("human", lines.get("aliases") or lines.get("url") or 1,
@@ -236,7 +243,14 @@ class HugoSite:
             url = re.sub(r":(" + "|".join(sorted(values, key=len, reverse=True)) + r")",
                          lambda m: values[m.group(1)], pattern)
         url = re.sub(r"/+", "/", "/" + url)
+        url = self.uglify(section, url)
         return url.lower() if self.lower_paths else url
+
+    def uglify(self, section: str, url: str) -> str:
+        """In a section with ``uglyURLs``, Hugo publishes ``/a/b/`` as ``/a/b.html``."""
+        if not self.ugly(section) or url.endswith(".html") or url == "/":
+            return url
+        return url.rstrip("/") + ".html"
 
 
 def pages(count: int) -> str:

@@ -15,7 +15,7 @@ import json
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -149,3 +149,12 @@ def read_languages(config: dict[str, Any], src: Path) -> Languages:
 def weight(table: Any) -> int:
     value = lowered(table).get("weight")
     return value if isinstance(value, int) else 0
+
+
+def ugly_sections(setting: Any) -> Callable[[str], bool]:
+    """``uglyURLs = true`` (every section) or ``[uglyURLs] post = true`` (one section, Hugo 0.33+):
+    whether a section's pages were published as ``x.html`` rather than ``x/``."""
+    if isinstance(setting, dict):
+        sections = {str(key).lower() for key, value in setting.items() if value is True}
+        return lambda section: section.lower() in sections
+    return lambda section: setting is True
