@@ -314,12 +314,14 @@ CONTENT_DIRS = {  # as letsencrypt/website: one contentDir per language, setting
     "config/_default/languages.fr.toml": 'contentDir = "content/fr"\nweight = 20\n',
     "config/_default/languages.de.toml": 'contentDir = "content/de"\nweight = 30\n',
     "content/en/post/2016-4-1-report.md": post("Report", "2016-04-01", "slug: report\naliases: [older/]\n"),
-    "content/en/post/2016-10-1-report.md": post("Report", "2016-10-01", "slug: report\n"),
     "content/en/docs/faq.md": post("FAQ", "2017-01-02", "aliases: [questions, /help/faq/]\n"),
     "content/fr/post/2016-4-1-report.md": post("Rapport", "2016-04-01", "slug: rapport\n"),
     "content/fr/docs/faq.md": post("FAQ", "2017-01-02", "aliases: [questions]\n"),
     "content/de/docs/faq.md": post("FAQ", "2017-01-02"),
     "content/fa/docs/faq.md": post("FAQ", "2017-01-02"),  # a folder no language reads
+    "content/en/post/2016-10-1-report.md": post("Report", "2016-10-01", "slug: report\n")
+    + "[The report](/documents/report.pdf)\n",  # a file beside the pages: Hugo publishes it too
+    "content/en/documents/report.pdf": b"%PDF-1.4 report",
 }
 
 
@@ -347,6 +349,7 @@ def test_hugo_content_dir_per_language_imports_one_language(tmp_path: Path) -> N
     redirects = (site / "public/_redirects").read_text(encoding="utf-8")
     assert "/docs/questions/ /2017/01/02/faq/ 301" in redirects and "/help/faq/ /2017/01/02/faq/ 301" in redirects
     assert "/2016/04/01/report.html /2016/04/01/report/ 301" in redirects
+    assert (site / "static/documents/report.pdf").read_bytes() == b"%PDF-1.4 report"
 
     french = write_site(tmp_path / "fr", {}, CONFIG)
     result = run_cli("import", "hugo", str(old), "--source", str(french), "--lang", "FR")

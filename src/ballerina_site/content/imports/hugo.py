@@ -85,6 +85,13 @@ class HugoSite:
         name = self.languages.split_name(path.name)[0]
         return name.rsplit(".", 1)[0] == "index" and path.parent != self.languages.root_of(path)
 
+    def file_roots(self) -> list[tuple[Path, str]]:
+        """Where the old site's files come from: ``static/``, and (files beside the pages, which Hugo
+        publishes too) the content folder of this language and of the default one."""
+        codes = dict.fromkeys([self.lang, self.languages.default])
+        return [(self.static, ""), *((self.languages.known[code].content, self.languages.prefix(code))
+                                     for code in codes if code in self.languages.known)]
+
     def target(self, path: Path) -> str:
         return self.key(path) + ".md"
 
@@ -134,7 +141,7 @@ class HugoSite:
         body = hugo_body(post, old.body, old.body_line, self.resolve, resource)
         if bundle:
             body = rewrite_resources(body, resource)
-        collect_files(post, body + (f' src="{meta["image"]}"' if meta.get("image") else ""), self.static)
+        collect_files(post, body + (f' src="{meta["image"]}"' if meta.get("image") else ""), self.file_roots())
         post.text = write_article(meta, body)
         return post
 

@@ -113,7 +113,7 @@ class JekyllSite:
         context = {"site": self.site_values, "page": old.meta}
         body = jekyll_body(post, old.body, old.body_line, self.resolve, context)
         collect_files(post, body + " " + " ".join(f'src="{v}"' for v in meta.values() if isinstance(v, str)),
-                      self.src)
+                      [(self.src, "")])
         post.text = write_article(meta, body)
         return post
 
