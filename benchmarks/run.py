@@ -18,7 +18,8 @@ Two configurations of our build, each its own table: ``default`` (the headline) 
 gets, every output and the search index included (built with ``--no-search`` only when the
 ``pagefind`` binary is missing, and the table says so); ``comparable`` switches off, by config, the
 outputs the peers without search are not asked to make (COMPARABLE below: no search index, no
-precompressed copies, no social cards).
+precompressed copies, no social cards). A third, ``uncompressed`` (``--profiles default uncompressed``),
+is the default without precompressed copies: the two side by side give what precompression costs.
 Peers (``--peers``): Hugo + Pagefind (Hugo's build, then the Pagefind CLI over its output, as Hugo
 users add search) against our default; Hugo and Pelican alone against our comparable build; and
 Pagefind alone, its CLI over our default build's output.
@@ -46,16 +47,24 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(HERE))
 
+from firstview import first_view  # noqa: E402
 from generate import generate_site  # noqa: E402
 
 WORK = HERE / ".work"
 SEED = 1
 COMPARABLE = "search: false\nprecompress: false\nimages:\n  cards: false\n"
+PROFILES = {"default": "", "comparable": COMPARABLE,
+            "uncompressed": "precompress: false\n"}  # what each profile adds to the generated site.yaml
 SUMMARY = re.compile(r"built (\d+) pages from")
 # Optional switches of our CLI, used when this checkout has them (see ``supported``).
 QUIET, JOBS = "--quiet", "--jobs"
 WRITTEN = re.compile(r"(\d+) files? written, (\d+) unchanged kept")
 CACHED = re.compile(r"(\d+) of (\d+) articles from the build cache")
+
+
+HEADINGS = {"default": " (the headline: what a user gets, search on)",
+            "comparable": " (search off, as the peers without search)",
+            "uncompressed": " (the default without precompressed .br/.gz copies: their cost)"}
 
 
 @dataclass
@@ -164,9 +173,9 @@ def make_site(size: int, profile: str) -> Path:
     if not (stamp.is_file() and stamp.read_text() == wanted):
         set_aside(site)
         generate_site(site, size, SEED)
-        if profile == "comparable":
+        if PROFILES[profile]:
             with open(site / "site.yaml", "a", encoding="utf-8") as handle:
-                handle.write(COMPARABLE)
+                handle.write(PROFILES[profile])
         stamp.write_text(wanted)
     return site
 
@@ -520,7 +529,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="also build the corpus with Hugo (+ Pagefind) and Pelican, and run Pagefind alone")
     parser.add_argument("--peer-runs", type=int, help="runs per peer figure (default: --runs)")
     parser.add_argument("--profiles", nargs="+", default=["default", "comparable"],
-                        choices=["default", "comparable"])
+                        choices=list(PROFILES))
     parser.add_argument("--work", type=Path, default=WORK, help=f"where sites and outputs go (default {WORK})")
     parser.add_argument("--settle", type=float, default=SETTLE_SECONDS, metavar="SECONDS",
                         help="wait this long after an earlier run deleted its outputs (default %(default)s)")
@@ -541,6 +550,7 @@ def _measure_and_print(args: argparse.Namespace) -> int:
           f"median of {args.runs} runs, load average {load:.1f} at start", flush=True)
     rows: dict[str, list[tuple[str, ...]]] = {profile: [] for profile in args.profiles}
     peer_rows = []
+    views: list[str] = []
     for size in args.sizes:
         ours_results = {}
         for profile in args.profiles:
@@ -553,6 +563,8 @@ def _measure_and_print(args: argparse.Namespace) -> int:
                              f"{min(m.seconds):.2f}–{max(m.seconds):.2f}", f"{max(m.peak_kb) / 1024:.0f} MB",
                              f"{m.pages:,}", _count(m.cached), "all" if m.written is None else f"{m.written:,}",
                              f"{m.pages / m.median:,.0f}" if m.median == m.median and m.median else "—"))
+        if "default" in ours_results:  # its output is still there, precompressed copies included
+            views.append(f"{size:,} articles: " + first_view(WORK / f"ours-default-{size}" / "public").line())
         if args.peers:
             started = time.perf_counter()
             peers = bench_peers(size, args.peer_runs or args.runs)
@@ -568,10 +580,12 @@ def _measure_and_print(args: argparse.Namespace) -> int:
                                       f"{fmt_seconds(mine)} ({profile})", f"{mine / m.median:.2f}×"))
     for profile, found in rows.items():
         print()
-        print(f"## {profile}" + (" (the headline: what a user gets, search on)" if profile == "default" else
-                                 " (search off, as the peers without search)"))
+        print(f"## {profile}" + HEADINGS[profile])
         print(table(found, ("articles", "config", "scenario", "median", "range", "peak memory", "pages",
                             "articles from cache", "files written", "pages/s")))
+    if views:
+        print()
+        print("\n".join(views))
     if peer_rows:
         print()
         print(table(peer_rows, ("articles", "peer", "scenario", "peer median", "peer peak", "peer pages",

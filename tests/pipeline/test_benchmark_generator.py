@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import sys
+
+import pytest
 
 from conftest import REPO
 
@@ -100,3 +103,22 @@ def test_set_aside_moves_a_tree_instead_of_deleting_it(tmp_path, monkeypatch, ca
     run.settle(1.0)  # long since: no wait
     assert clock.slept == [1.0, 0.25]
     assert capsys.readouterr().err.count("waiting") == 2
+
+
+@pytest.mark.slow
+def test_benchmark_measures_precompression_and_the_first_view(tmp_path):
+    """The default beside the same build without precompressed copies (their cost), and the bytes of a
+    reader's first article view as served plain and from the copies."""
+    import subprocess
+
+    work = tmp_path / "work"
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks/run.py"), "--sizes", "25", "--runs", "1",
+                           "--profiles", "default", "uncompressed", "--work", str(work)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "## uncompressed" in done.stdout and "## default" in done.stdout
+    assert not list((work / "ours-uncompressed-25" / "public").rglob("*.br"))
+    view = re.search(r"25 articles: first article view \(.+?, (\d+) files: HTML, CSS, JS\): ([\d.]+) KB plain, "
+                     r"([\d.]+) KB Brotli", done.stdout)
+    assert view, done.stdout
+    assert int(view[1]) >= 2 and float(view[3]) * 2 < float(view[2])
