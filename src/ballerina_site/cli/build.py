@@ -33,7 +33,7 @@ def add_parser(commands: Commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..pipeline.build import BuildOptions, build
-    from ..pipeline.parallel import default_jobs
+    from ..pipeline.options import default_jobs
 
     progress = Progress(not args.quiet and sys.stderr.isatty())
     options = BuildOptions(root=args.source, output=args.output, base_url=args.base_url,

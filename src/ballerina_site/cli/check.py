@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..core.model import Site
-from ..pipeline.report import BuildReport
 from .common import Commands, count, print_problems, site_options, strict_option
+
+if TYPE_CHECKING:  # the CLI's start imports no stage (see build.py)
+    from ..core.model import Site
+    from ..pipeline.report import BuildReport
 
 
 def add_parser(commands: Commands) -> None:

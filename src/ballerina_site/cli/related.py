@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..core.model import Article
-from ..site.related import RelatedIndex
 from .check import check_content
 from .common import Commands, site_options
+
+if TYPE_CHECKING:
+    from ..core.model import Article
+    from ..site.related import RelatedIndex
 
 
 def add_parser(commands: Commands) -> None:
@@ -22,6 +25,7 @@ def add_parser(commands: Commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..site.related import RelatedIndex
 
     site = check_content(args, drafts=True, future=True).site
     assert site is not None  # a check always loads the site

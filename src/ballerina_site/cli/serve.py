@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     import signal
 
     from ..pipeline.build import BuildOptions
-    from ..pipeline.parallel import default_jobs
+    from ..pipeline.options import default_jobs
     from ..serve.preview import Preview, ServeOptions
 
     if args.port is not None and not 0 <= args.port <= 65535:

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+NEWS_WINDOW = timedelta(hours=48)
+"""How long an article stays in the news sitemap (Google News reads two days): the build store
+knows when that changes what a build writes, without importing the renderers."""
+
 _ZONE_SUFFIX = re.compile(r"^(?P<stamp>.+?)\s+(?P<zone>[A-Za-z_]+(?:/[A-Za-z0-9_+\-]+)+|UTC|GMT)$")
 _LOOSE = re.compile(
     r"(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})"

@@ -6,12 +6,23 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from ..core.model import Site
 from ..store.store import Store
 
+if TYPE_CHECKING:
+    from ..core.model import Site
+
 DEFAULT_OUTPUT = "public"
+
+
+def default_jobs() -> int:
+    """The cores this process may use: the worker count the CLI asks for (here, not in parallel.py,
+    so that a build which finds nothing changed does not import the process pools)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True, slots=True)

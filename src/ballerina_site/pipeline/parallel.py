@@ -41,13 +41,6 @@ _handover: Any = None  # in this process, only while a forking pool starts: the 
 _state: Any = None  # in a worker: its state, set once by the pool's initializer
 
 
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def start_method() -> str:
     """How this process would start workers now (see the module's docstring)."""
     methods = multiprocessing.get_all_start_methods()

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import Problem
-from ..core.model import Site
-from ..output.precompress import Precompressed
-from ..render.search import SearchIndex
-from ..site.redirects import RedirectPlan
+
+if TYPE_CHECKING:  # types only: a build that finds nothing changed imports none of these (build.py)
+    from ..core.model import Site
+    from ..output.precompress import Precompressed
+    from ..render.search import SearchIndex
+    from ..site.redirects import RedirectPlan
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Iterable, MutableMapping, Sequence
 
+from ..core.dates import NEWS_WINDOW
 from ..core.model import Article, Site
 from ..site.pages import Page
 from ..site.urls import Urls, output_file
@@ -17,7 +18,6 @@ NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 SITEMAP_KINDS = frozenset({"home", "article", "tag", "category", "tag_index", "category_index", "author",
                            "author_index", "archive"})
 """Pages a search engine should index; redirects, 404 and anything unknown stay out."""
-NEWS_WINDOW = timedelta(hours=48)
 NEWS_MAX_URLS = 1000  # Google News reads at most this many per news sitemap
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
-from ..core.model import Site
+if TYPE_CHECKING:  # types only: the store's up-to-date check reads info_bytes without the model
+    from ..core.model import Site
 
 BUILD_INFO = "build-info.json"
 

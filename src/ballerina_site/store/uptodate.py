@@ -25,7 +25,7 @@ from typing import Any, Iterable, Mapping
 
 from ..output.listing import FileStat, listing
 from ..output.writer import output_lock, recover, same_bytes
-from ..render.sitemaps import NEWS_WINDOW
+from ..core.dates import NEWS_WINDOW
 from ..site.schedule import BUILD_INFO, info_bytes
 from .store import Store
 
@@ -133,6 +133,7 @@ def save(store: Store, output: Path, *, options_key: str, inputs: Stats, files: 
     record = {
         "options": options_key, "inputs": inputs,
         "files": {relative: tuple(stat) for relative, stat in files.items()},
+        "folders": sorted(_folders_of(files)),  # worked out here, so the check need not
         "from": built_at.timestamp(), "until": until, "following": following, "generator": generator,
         "summary": summary,
     }
@@ -172,7 +173,8 @@ def check(store: Store, root: Path, output: Path, options_key: str, now: datetim
     try:
         if not _inputs_as_recorded(record, root, options_key, now):
             return None
-        files = {relative: FileStat(*stat) for relative, stat in record["files"].items()}
+        files: dict[str, FileStat] = record["files"]  # plain tuples, equal to the FileStat the listing gives
+        recorded_folders = set(record["folders"])
         following = [str(stamp) for stamp in record["following"]]
         generator = str(record["generator"])
     except (KeyError, TypeError, ValueError):
@@ -181,7 +183,7 @@ def check(store: Store, root: Path, output: Path, options_key: str, now: datetim
     with output_lock(store.lock_file(output), output):
         recover(output)
         found, folders, others = listing(output)
-        if others or folders != _folders_of(files) or {r: f.stat for r, f in found.items()} != files:
+        if others or folders != recorded_folders or {r: f.stat for r, f in found.items()} != files:
             return None
         data = info_bytes(following, now, generator)
         save_info(info_path(store, output), data)
