@@ -294,3 +294,4 @@ def test_hugo_settings_in_the_config_folder_give_the_old_urls(tmp_path: Path) ->
     assert built.returncode == 0, built.stderr
     assert (site / "public/2016/04/01/report/index.html").is_file()  # the old URLs answer: ours are the same
     assert (site / "public/2016/10/01/report/index.html").is_file()
+

@@ -123,6 +123,19 @@ def test_aliases_make_redirects_and_clashes_are_errors(tmp_path: Path) -> None:
     assert (out / "index.html").read_bytes() == before
 
 
+def test_a_relative_alias_is_resolved_against_the_articles_url(tmp_path: Path) -> None:
+    """As Hugo does: against the folder holding the article's URL; ``..`` climbs, never above the root."""
+    site = write_site(tmp_path / "site", {
+        "2025-06-01-a.md": article("A", "2025-06-01", aliases="[old-name, ../../gone.html, ../../../../../top/]"),
+    }, CONFIG + "permalink: /news/{year}/{slug}/\n")
+    out = tmp_path / "out"
+    result = build(site, out)
+    assert result.returncode == 0, result.stderr
+    for old in ("news/2025/old-name/index.html", "gone.html", "top/index.html"):
+        assert redirect_target(out / old)[1] == "https://news.example/sub/news/2025/a/", old
+    assert "/sub/news/2025/old-name/ /sub/news/2025/a/ 301" in (out / "_redirects").read_text()
+
+
 def test_alias_on_a_live_page_is_an_error(tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", {
         "2025-06-01-a.md": article("A", "2025-06-01"),

@@ -18,6 +18,8 @@ def add_parser(commands: Commands) -> None:
     command.add_argument("kind", choices=("jekyll", "hugo"), help="the generator the old site was made with")
     command.add_argument("old_site", type=Path, metavar="SRC",
                          help="the old site's folder (with _config.yml, or hugo.toml / config.*)")
+    command.add_argument("--lang", metavar="CODE",
+                         help="the language to import from a multilingual Hugo site (default: its default language)")
     command.add_argument("--source", "-s", type=Path, default=Path("."), metavar="DIR",
                          help="the site to import into (default: the current folder)")
 
@@ -25,7 +27,7 @@ def add_parser(commands: Commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..pipeline.importing import import_site
 
-    report = import_site(args.kind, args.old_site, args.source, str(args.old_site).rstrip("/") or ".")
+    report = import_site(args.kind, args.old_site, args.source, str(args.old_site).rstrip("/") or ".", args.lang)
     for post in report.written:
         print(f"converted: {post.source} -> content/{post.target}")
     adjusted = [note for note in report.notes if note.kind == "adjusted"]
@@ -36,9 +38,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"needs a human: {note}", file=sys.stderr)
     for note in report.left_out:
         print(f"left out: {note}", file=sys.stderr)
+    for note in report.skipped:
+        print(f"left out: {note}", file=sys.stderr)
     left = len({note.path for note in report.left_out})
-    print(f"imported {len(report.written)} of {count(report.posts, 'post')} into content/"
-          f" ({count(len(report.copied), 'file')} copied into static/): {len(adjusted)} adjusted, "
+    languages = len(report.other_languages)
+    print(f"imported {len(report.written)} of {count(report.posts, 'post')}"
+          + (f" in language `{report.lang}`" if languages else "")
+          + f" into content/ ({count(len(report.copied), 'file')} copied into static/): {len(adjusted)} adjusted, "
           f"{len(human)} for a human to check, {left} left out"
+          + (f", {count(languages, 'other language')} not imported (--lang CODE)" if languages else "")
           + ("; build to see them, old URLs redirect" if report.written else ""))
     return 1 if left else 0

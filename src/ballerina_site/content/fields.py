@@ -6,6 +6,7 @@ title) and reports anything else as a problem at the key's line, so one run list
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -179,14 +180,18 @@ def check_alias(alias: str) -> str | AliasFault:
                           "write only the path after base_url, e.g. /2024/05/old-title/")
     if "?" in text or "#" in text:
         return AliasFault(f"alias `{alias}` must be a plain path", "a static host cannot redirect a query or #part")
-    if not text.startswith("/"):
-        return AliasFault(f"alias `{alias}` must be a path starting with /", "e.g. aliases: [/2024/05/old-title/]")
-    if "." not in text.rstrip("/").rsplit("/", 1)[-1]:
+    if not text or text in (".", "./"):
+        return AliasFault(f"alias `{alias}` is no path", "e.g. aliases: [/2024/05/old-title/]")
+    last = text.rstrip("/").rsplit("/", 1)[-1]
+    if "." not in last or last == "..":
         text = text.rstrip("/") + "/"  # a folder: written as .../index.html, as static hosts expect
+    relative = not text.startswith("/")  # Hugo's page-relative form: resolved against the article's URL later
     try:
-        return safe_site_path(text)
+        checked = safe_site_path("/" + "/".join(p for p in text.split("/") if p not in (".", "..")) if relative
+                                 else text)
     except UnsafePath as exc:
         return AliasFault(f"alias `{alias}`: {exc}", "use a plain path such as /2024/05/old-title/")
+    return re.sub(r"/+", "/", text) if relative else checked
 
 
 def read_aliases(fields: Fields) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ site's URLs all apply the same rule, and core is the one place all of them may i
 
 from __future__ import annotations
 
+import posixpath
 import re
 from functools import lru_cache
 
@@ -32,3 +33,15 @@ def safe_site_path(path: str) -> str:
     trailing = path.endswith("/") or not segments
     joined = "/" + "/".join(segments)
     return joined + "/" if trailing and joined != "/" else joined
+
+
+def resolve_alias(path: str, page_url: str) -> str:
+    """An alias as a site path. A relative one (``old-name``, ``../old/path``) is resolved as Hugo
+    resolves it: against the folder holding the page's URL (``/news/new-name/`` + ``old`` ->
+    ``/news/old``); ``..`` stops at the root; a folder keeps its trailing slash."""
+    if path.startswith("/"):
+        return path
+    base = posixpath.dirname(page_url.rstrip("/")) or "/"
+    joined = posixpath.normpath(posixpath.join(base, path))
+    joined = "/" + joined.lstrip("/")
+    return joined + "/" if path.endswith("/") and joined != "/" else joined

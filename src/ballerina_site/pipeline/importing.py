@@ -31,19 +31,37 @@ class ImportReport:
     left_out: list[Note] = field(default_factory=list)  # why each other post was not
     notes: list[Note] = field(default_factory=list)  # adjusted and needs-a-human, of the posts written
     copied: list[str] = field(default_factory=list)  # files written under static/
+    skipped: list[Note] = field(default_factory=list)  # left out on purpose: one line per other language
     posts: int = 0
+    lang: str | None = None  # the language imported (Hugo)
+    other_languages: list[str] = field(default_factory=list)  # the languages left out (Hugo)
 
 
-def convert_site(kind: Kind, src: Path, shown: str) -> tuple[list[Converted], str | None]:
-    """Every post of the old site, converted in memory; and what is wrong with its config, if anything."""
+def convert_site(kind: Kind, src: Path, shown: str, lang: str | None = None) -> tuple[list[Converted], ImportReport]:
+    """Every post of the old site (of one language), converted in memory, and a report that notes
+    the languages left out. Raises :class:`SiteError` when its settings are wrong or it has no
+    such language."""
     if kind == "jekyll":
+        if lang:
+            raise SiteError([Problem(shown, None, "--lang is for a Hugo site", "a Jekyll site is imported whole")])
         jekyll = JekyllSite(src, shown)
-        return [jekyll.convert(path, draft) for path, draft in jekyll.posts], jekyll.config_problem
-    hugo = HugoSite(src, shown)
-    return [hugo.convert(path) for path in hugo.pages], hugo.config_problem
+        bad_config(shown, jekyll.config_problem)
+        return [jekyll.convert(path, draft) for path, draft in jekyll.posts], ImportReport()
+    hugo = HugoSite(src, shown, lang)
+    bad_config(shown, hugo.config_problem)
+    if hugo.lang not in hugo.languages.known:
+        raise SiteError([Problem(shown, None, f"the old site has no language `{lang}`",
+                                 f"its languages: {', '.join(hugo.languages.known)}")])
+    report = ImportReport(skipped=hugo.skipped(), lang=hugo.lang, other_languages=[c for c in hugo.others if c])
+    return [hugo.convert(path) for path in hugo.pages], report
 
 
-def import_site(kind: Kind, src: Path, root: Path, shown: str | None = None) -> ImportReport:
+def bad_config(shown: str, problem: str | None) -> None:
+    if problem:
+        raise SiteError([Problem(shown, None, problem, "fix the old site's config first")])
+
+
+def import_site(kind: Kind, src: Path, root: Path, shown: str | None = None, lang: str | None = None) -> ImportReport:
     """Raises :class:`SiteError` when there is nothing to import into or from."""
     shown = shown or src.as_posix()
     if not (root / "site.yaml").is_file():
@@ -51,14 +69,13 @@ def import_site(kind: Kind, src: Path, root: Path, shown: str | None = None) -> 
                                  "run `ballerina-site init DIR` first, or pass --source DIR")])
     if not src.is_dir():
         raise SiteError([Problem(shown, None, "no such folder")])
-    posts, config_problem = convert_site(kind, src, shown)
-    if config_problem:
-        raise SiteError([Problem(shown, None, config_problem, "fix the old site's config first")])
+    posts, report = convert_site(kind, src, shown, lang)
     if not posts:
-        where = "`_posts/` folder" if kind == "jekyll" else "Markdown file under its content folder"
+        where = "`_posts/` folder" if kind == "jekyll" else \
+            f"Markdown file of language `{report.lang}` under its content folder"
         raise SiteError([Problem(shown, None, f"no posts found (no {where})",
                                  f"is this the root of a {kind.title()} site?")])
-    report = ImportReport(posts=len(posts))
+    report.posts = len(posts)
     old_urls = {alias for post in posts for alias in aliases_of(post.text)}
     for post in posts:
         if post.text:

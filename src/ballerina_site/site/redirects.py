@@ -21,7 +21,7 @@ from typing import Iterable, Literal, Mapping, MutableMapping
 
 from ..core.errors import Problem
 from ..core.model import Article, Site
-from ..core.paths import UnsafePath, safe_site_path
+from ..core.paths import UnsafePath, resolve_alias, safe_site_path
 from ..core.sitefiles import refusal
 from .urls import Urls
 
@@ -184,7 +184,7 @@ def match_renamed(site: Site, lock: Lock, known: set[str]) -> tuple[dict[str, En
     return renamed, forgotten
 
 
-def url_history(article: Article, entry: Entry | None, current: str, strict: bool,
+def url_history(article: Article, entry: Entry | None, current: str, aliases: list[str], strict: bool,
                 moved: list[tuple[Article, str]], problems: list[Problem]) -> list[str]:
     """Every URL the record says the article had; a move is noted in ``moved`` (and is an error under
     ``strict`` unless the old URL is one of the article's ``aliases``)."""
@@ -192,7 +192,7 @@ def url_history(article: Article, entry: Entry | None, current: str, strict: boo
         return []
     if entry.url != current:
         moved.append((article, entry.url))
-        if strict and entry.url not in article.aliases:
+        if strict and entry.url not in aliases:
             problems.append(Problem(
                 article.source, article.line_of("slug") or article.line_of("date") or 1,
                 f"the URL changed from {entry.url} to {current} and `redirects: strict` is on",
@@ -200,12 +200,12 @@ def url_history(article: Article, entry: Entry | None, current: str, strict: boo
     return [*entry.old, entry.url]
 
 
-def claim_old_paths(article: Article, current: str, history: list[str], taken: set[str],
+def claim_old_paths(article: Article, current: str, history: list[str], aliases: list[str], taken: set[str],
                     claimed: dict[str, Redirect], problems: list[Problem]) -> list[str]:
     """Claim a redirect from each old URL and alias of the article; returns the old URLs it keeps.
     A live page always wins; an editor's alias beats a recorded old URL of another article."""
     kept_old: list[str] = []
-    claims: list[tuple[str, Reason]] = [(p, "moved") for p in history] + [(p, "alias") for p in article.aliases]
+    claims: list[tuple[str, Reason]] = [(p, "moved") for p in history] + [(p, "alias") for p in aliases]
     for path, reason in claims:
         if path == current or path in kept_old:
             continue
@@ -248,8 +248,9 @@ def plan_redirects(site: Site, urls: Urls, lock: Lock, taken: Iterable[str], now
     for article in sorted(site.articles, key=lambda a: a.source):
         current = urls.article(article)
         entry = lock.entries.get(article.source) or renamed.get(article.source)
-        history = url_history(article, entry, current, strict, moved, problems)
-        kept_old = claim_old_paths(article, current, history, taken_paths, claimed, problems)
+        aliases = [resolve_alias(alias, current) for alias in article.aliases]
+        history = url_history(article, entry, current, aliases, strict, moved, problems)
+        kept_old = claim_old_paths(article, current, history, aliases, taken_paths, claimed, problems)
         if is_published(article, now):
             old = tuple(sorted(set(kept_old)))
             if entry is not None and entry.url == current and entry.slug == article.slug and entry.old == old \

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from .common import Converted, Copy
 
@@ -21,24 +21,32 @@ def inside(path: Path, root: Path) -> bool:
         return False
 
 
-def site_file(reference: str, static_root: Path) -> tuple[str, Path] | None:
-    """A site path (``/assets/x.png``) the old site publishes from ``static_root``, with its file."""
+def site_file(reference: str, root: Path, under: str = "") -> tuple[str, Path] | None:
+    """A site path (``/assets/x.png``) the old site publishes from ``root`` (at the site path
+    ``/<under>/``), with its file."""
     path = re.split(r"[?#]", reference, maxsplit=1)[0]
     if not path.startswith("/") or path.startswith("//") or path.lower().endswith(PAGES) or path.endswith("/"):
         return None
     parts = [part for part in path.split("/") if part]
     if not parts or any(part in (".", "..") or part.startswith(("_", ".")) for part in parts):
         return None
-    file = static_root.joinpath(*parts)
-    return ("/".join(parts), file) if inside(file, static_root) else None
+    mount = [part for part in under.split("/") if part]
+    if parts[:len(mount)] != mount or len(parts) == len(mount):
+        return None
+    file = root.joinpath(*parts[len(mount):])
+    return ("/".join(parts), file) if inside(file, root) else None
 
 
-def collect_files(post: Converted, text: str, static_root: Path) -> None:
-    """Note every site-absolute file ``text`` refers to that the old site has, to copy it."""
+def collect_files(post: Converted, text: str, roots: Sequence[tuple[Path, str]]) -> None:
+    """Note every site-absolute file ``text`` refers to that the old site has, to copy it; ``roots``:
+    the folders the old site publishes files from, each with the site path it publishes them at."""
     for match in REFERENCE.finditer(text):
-        found = site_file(match.group(2) or match.group(4), static_root)
-        if found is not None and all(copy.target != found[0] for copy in post.copies):
-            post.copies.append(Copy(found[1], found[0]))
+        for root, under in roots:
+            found = site_file(match.group(2) or match.group(4), root, under)
+            if found is not None:
+                if all(copy.target != found[0] for copy in post.copies):
+                    post.copies.append(Copy(found[1], found[0]))
+                break
 
 
 LINK = re.compile(r"\]\(\s*<?(/[^)\s>#?]*)")

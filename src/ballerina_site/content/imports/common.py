@@ -20,14 +20,15 @@ import yaml
 from ...core.yamlload import YamlFailure, load_mapping
 from ..frontmatter import normalise_text
 
-NoteKind = Literal["adjusted", "human", "error"]
+NoteKind = Literal["adjusted", "human", "error", "skipped"]
 
 
 @dataclass(frozen=True, slots=True)
 class Note:
     """One line of the import report: ``path:line: message``."""
 
-    kind: NoteKind  # adjusted: changed on purpose; human: left for an editor; error: the post is left out
+    kind: NoteKind  # adjusted: changed on purpose; human: left for an editor; error: the post is left out;
+    # skipped: files left out on purpose (another language)
     path: str  # the old site's file, as the user named it
     line: int | None
     message: str
@@ -102,6 +103,19 @@ def split_old(text: str) -> OldFile | tuple[int, str]:
         return OldFile(meta, key_lines(lines[:head + 1], 1, r'^\s*"([^"]+)"\s*:'), text[end:].lstrip("\n"),
                        head + 2)
     return OldFile({}, {}, text, 1)
+
+
+def read_old(post: Converted, path: Path) -> OldFile | None:
+    """An old post's file read and split; a file that cannot be is noted as an error (left out)."""
+    try:
+        old = split_old(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        post.note("error", None, f"cannot read it: {exc}")
+        return None
+    if isinstance(old, tuple):
+        post.note("error", old[0], old[1])
+        return None
+    return old
 
 
 def key_lines(lines: list[str], first: int, pattern: str) -> dict[str, int]:

@@ -5,25 +5,22 @@ images, Hugo's key names, shortcodes made Markdown, and each page's old URL (``u
 
 from __future__ import annotations
 
-import json
 import re
-import tomllib
+from collections import Counter
 from datetime import date as Day
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-
 from ...core.dates import DateError, parse_date
+from ...core.paths import resolve_alias, safe_site_path
 from ...core.slugs import slugify
 from ..fields import check_alias
 from .assets import bundle_resources, collect_files, inside, rewrite_resources
 from .body import hugo_body
-from .common import Converted, OldFile, author_names, byline, names, split_old, write_article
+from .common import Converted, Note, OldFile, author_names, byline, names, read_old, write_article
+from .hugoconfig import lowered, read_config, read_languages, ugly_sections
 
-CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml",
-                "config.json")
 SUFFIXES = (".md", ".markdown")
 DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 USED = {"title", "date", "publishdate", "pubdate", "published", "expirydate", "unpublishdate", "lastmod", "modified",
@@ -34,65 +31,33 @@ SYNONYMS = {"publishdate": "publish_date", "pubdate": "publish_date", "published
             "expirydate": "expiry_date", "unpublishdate": "expiry_date", "lastmod": "updated", "modified": "updated"}
 
 
-def read_config(src: Path) -> tuple[dict[str, Any], str | None]:
-    """The site's settings: ``hugo.toml`` (or ``config.*``) at the root, else in Hugo's configuration
-    folder ``config/_default/``, where each other ``KEY.toml`` (``permalinks.toml``, ``params.toml``)
-    holds the table of that key; files for one language or environment (``menu.en.toml``) are not read."""
-    for folder in (src, src / "config" / "_default"):
-        for name in CONFIG_NAMES:
-            path = folder / name
-            if not path.is_file():
-                continue
-            data, problem = _read_settings(path)
-            if problem is not None:
-                return {}, f"{path.relative_to(src)}: {problem}"
-            if folder != src:
-                _merge_key_files(folder, data)
-            return data, None
-    return {}, None
-
-
-def _read_settings(path: Path) -> tuple[dict[str, Any], str | None]:
-    text = path.read_text(encoding="utf-8-sig")
-    try:
-        data = tomllib.loads(text) if path.suffix == ".toml" else \
-            json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
-        return {}, str(exc)
-    return (data if isinstance(data, dict) else {}), None
-
-
-def _merge_key_files(folder: Path, data: dict[str, Any]) -> None:
-    """``config/_default/permalinks.toml`` is the ``[permalinks]`` table, and so on for every key."""
-    for path in sorted(folder.iterdir()):
-        key, dot, suffix = path.name.partition(".")
-        if not dot or "." in suffix or path.name in CONFIG_NAMES or not path.is_file() or path.is_symlink() \
-                or "." + suffix not in (".toml", ".yaml", ".yml", ".json"):
-            continue
-        table, problem = _read_settings(path)
-        if problem is None and key not in data:
-            data[key] = table
-
-
 def urlize(text: str) -> str:
     return slugify(text) or text.lower()
 
 
 class HugoSite:
-    """One old Hugo site: its settings, and every page's new path (so ``ref``/``relref`` resolve)."""
+    """One language of an old Hugo site: its settings, its pages, each page's new path (so
+    ``ref``/``relref`` resolve), and the pages of its other languages (left out)."""
 
-    def __init__(self, src: Path, shown: str):
+    def __init__(self, src: Path, shown: str, lang: str | None = None):
         self.src, self.shown = src, shown
         self.config, self.config_problem = read_config(src)
-        lowered = {str(k).lower(): v for k, v in self.config.items()}
-        self.content = src / str(lowered.get("contentdir") or "content")
-        self.static = src / str(lowered.get("staticdir") or "static")
-        permalinks = lowered.get("permalinks") or {}
-        if isinstance(permalinks.get("page"), dict):  # Hugo 0.112+: [permalinks.page]
-            permalinks = permalinks["page"]
-        self.permalinks = {str(k): str(v) for k, v in permalinks.items() if isinstance(v, str)}
-        self.lower_paths = not lowered.get("disablepathtolower", False)
-        self.pages = self.find_pages()
+        settings = lowered(self.config)
+        self.languages = read_languages(self.config, src)
+        self.lang = (lang or self.languages.default).lower()
+        language = self.languages.known.get(self.lang)
+        self.permalinks = language.permalinks if language else {}
+        self.static = src / str(settings.get("staticdir") or "static")
+        self.lower_paths = not settings.get("disablepathtolower", False)
+        self.ugly = ugly_sections(settings.get("uglyurls"))
+        self.pages: list[Path] = []
+        self.others: dict[str | None, list[Path]] = {}  # by language (None: in no language's folder)
+        for path in self.find_pages():
+            code = self.languages.language_of(path)
+            if code == self.lang and language is not None:
+                self.pages.append(path)
+            else:
+                self.others.setdefault(code, []).append(path)
         self.by_key: dict[str, list[str]] = {}
         for path in self.pages:
             key = self.key(path)
@@ -100,16 +65,32 @@ class HugoSite:
                 self.by_key.setdefault(name, []).append(self.target(path))
 
     def find_pages(self) -> list[Path]:
-        if not self.content.is_dir():
-            return []
-        return [path for path in sorted(self.content.rglob("*"))
-                if path.suffix.lower() in SUFFIXES and not path.name.startswith(("_", ".")) and inside(path, self.src)
-                and not any(part.startswith(".") for part in path.relative_to(self.content).parts)]
+        found: dict[Path, None] = {}
+        for root in self.languages.roots():
+            if root.is_dir():
+                found.update(dict.fromkeys(
+                    path for path in sorted(root.rglob("*")) if path.suffix.lower() in SUFFIXES
+                    and not path.name.startswith(("_", ".")) and inside(path, self.src)
+                    and not any(part.startswith(".") for part in path.relative_to(root).parts)))
+        return list(found)
 
     def key(self, path: Path) -> str:
-        """``posts/my-post`` for ``posts/my-post.md`` and for the bundle ``posts/my-post/index.md``."""
-        relative = path.relative_to(self.content).with_suffix("")
-        return (relative.parent if relative.name == "index" and len(relative.parts) > 1 else relative).as_posix()
+        """``posts/my-post`` for ``posts/my-post.md``, ``posts/my-post.fr.md`` and the bundle
+        ``posts/my-post/index.md``, under the content folder holding it."""
+        root = self.languages.root_of(path)
+        relative = (path.parent / self.languages.split_name(path.name)[0]).relative_to(root).with_suffix("")
+        return (relative.parent if self.is_bundle(path) else relative).as_posix()
+
+    def is_bundle(self, path: Path) -> bool:
+        name = self.languages.split_name(path.name)[0]
+        return name.rsplit(".", 1)[0] == "index" and path.parent != self.languages.root_of(path)
+
+    def file_roots(self) -> list[tuple[Path, str]]:
+        """Where the old site's files come from: ``static/``, and (files beside the pages, which Hugo
+        publishes too) the content folder of this language and of the default one."""
+        codes = dict.fromkeys([self.lang, self.languages.default])
+        return [(self.static, ""), *((self.languages.known[code].content, self.languages.prefix(code))
+                                     for code in codes if code in self.languages.known)]
 
     def target(self, path: Path) -> str:
         return self.key(path) + ".md"
@@ -122,18 +103,37 @@ class HugoSite:
         found = self.by_key.get(name, [])
         return "/" + found[0] if len(set(found)) == 1 else None
 
+    def skipped(self) -> list[Note]:
+        """One line per language left out (a site of ours is one language), and per folder of pages
+        in no language's folder (Hugo does not build them)."""
+        notes: list[Note] = []
+        for code, paths in self.others.items():
+            if code is None:
+                folders = Counter(self.top_folder(path) for path in paths)
+                notes += [Note("skipped", self.shown_path(folder), None, f"{pages(count)} in no language's "
+                               "`contentDir` (Hugo does not build them)") for folder, count in sorted(folders.items())]
+                continue
+            roots = {self.languages.root_of(path) for path in paths}
+            where = self.shown_path(roots.pop()) if len(roots) == 1 else self.shown
+            notes.append(Note("skipped", where, None, f"{pages(len(paths))} in language `{code}`: this import is "
+                              f"`{self.lang}`, and a site is one language (import them into another site with "
+                              f"--lang {code})"))
+        return notes
+
+    def top_folder(self, path: Path) -> Path:
+        """``content/fa`` for ``content/fa/docs/x.md``."""
+        root = self.languages.root_of(path)
+        return root / path.relative_to(root).parts[0]
+
+    def shown_path(self, path: Path) -> str:
+        return f"{self.shown}/{path.relative_to(self.src).as_posix()}" if path.is_relative_to(self.src) else str(path)
+
     def convert(self, path: Path) -> Converted:
-        relative = path.relative_to(self.content).as_posix()
         post = Converted(f"{self.shown}/{path.relative_to(self.src).as_posix()}", self.target(path), origin=path)
-        try:
-            old = split_old(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError) as exc:
-            post.note("error", None, f"cannot read it: {exc}")
+        old = read_old(post, path)
+        if old is None:
             return post
-        if isinstance(old, tuple):
-            post.note("error", old[0], old[1])
-            return post
-        bundle = path.stem == "index" and "/" in relative
+        bundle = self.is_bundle(path)
         resource = bundle_resources(post, path.parent, self.key(path)) if bundle else (lambda ref: ref)
         meta = self.front_matter(post, path, old, resource)
         if meta is None:
@@ -141,7 +141,7 @@ class HugoSite:
         body = hugo_body(post, old.body, old.body_line, self.resolve, resource)
         if bundle:
             body = rewrite_resources(body, resource)
-        collect_files(post, body + (f' src="{meta["image"]}"' if meta.get("image") else ""), self.static)
+        collect_files(post, body + (f' src="{meta["image"]}"' if meta.get("image") else ""), self.file_roots())
         post.text = write_article(meta, body)
         return post
 
@@ -201,18 +201,33 @@ class HugoSite:
 
     def aliases(self, post: Converted, path: Path, meta: dict[str, Any], lines: dict[str, int], date: Any,
                 title: str) -> list[str]:
-        url = str(meta["url"]) if meta.get("url") else self.old_url(path, meta, date, title)
-        base = url.rsplit("/", 2)[0] + "/" if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
+        """The page's old URL and its ``aliases`` as site paths, each as Hugo made it: in the
+        language's folder (``/fr/...``), a relative alias against the folder of the page's URL."""
+        prefix = self.languages.prefix(self.lang)
+        url = self.page_url(path, meta, date, title)
+        page = check_alias(url)
+        section = self.key(path).split("/", 1)[0] if "/" in self.key(path) else ""
         found: list[str] = []
-        for alias in [url, *names(meta.get("aliases"))]:
-            alias = alias if alias.startswith("/") or "://" in alias else base + alias
+        for alias in [url, *(prefix + a if a.startswith("/") else a for a in names(meta.get("aliases")))]:
             checked = check_alias(alias)
-            if isinstance(checked, str):
-                found.append(checked)
+            if isinstance(checked, str) and isinstance(page, str):
+                resolved = resolve_alias(checked, page)
+                found.append(safe_site_path(self.uglify(section, resolved) if found else resolved))
             else:
+                problem = checked.message if not isinstance(checked, str) else "the page's own URL is not a path"
                 post.note("human", lines.get("aliases") or lines.get("url") or 1,
-                          f"old URL `{alias}` cannot redirect: {checked.message}")
+                          f"old URL `{alias}` cannot redirect: {problem}")
         return list(dict.fromkeys(found))
+
+    def page_url(self, path: Path, meta: dict[str, Any], date: Any, title: str) -> str:
+        """``url:`` (in a multilingual site, one without a leading / is in the language's folder),
+        else the URL Hugo gave the page."""
+        prefix = self.languages.prefix(self.lang)
+        written = str(meta.get("url") or "").strip()
+        if written:
+            return written if written.startswith("/") or "://" in written else \
+                (prefix if len(self.languages.known) > 1 else "") + "/" + written
+        return prefix + self.old_url(path, meta, date, title)
 
     def old_url(self, path: Path, meta: dict[str, Any], date: Any, title: str) -> str:
         key = self.key(path)
@@ -235,7 +250,18 @@ class HugoSite:
             url = re.sub(r":(" + "|".join(sorted(values, key=len, reverse=True)) + r")",
                          lambda m: values[m.group(1)], pattern)
         url = re.sub(r"/+", "/", "/" + url)
+        url = self.uglify(section, url)
         return url.lower() if self.lower_paths else url
+
+    def uglify(self, section: str, url: str) -> str:
+        """In a section with ``uglyURLs``, Hugo publishes ``/a/b/`` as ``/a/b.html``."""
+        if not self.ugly(section) or url.endswith(".html") or url == "/":
+            return url
+        return url.rstrip("/") + ".html"
+
+
+def pages(count: int) -> str:
+    return f"{count} page{'s' if count != 1 else ''}"
 
 
 def parse_zone() -> ZoneInfo:

@@ -17,7 +17,7 @@ from ..fields import check_alias
 from .assets import collect_files, inside
 from .body import jekyll_body
 from .liquid import load_data
-from .common import Converted, OldFile, author_names, byline, names, split_old, write_article
+from .common import Converted, OldFile, author_names, byline, names, read_old, write_article
 
 POST_SUFFIXES = (".md", ".markdown", ".mkd", ".mkdn", ".mdown")
 SKIPPED = {"_site", ".git", "node_modules", "vendor", ".jekyll-cache", ".bundle", ".sass-cache"}
@@ -104,13 +104,8 @@ class JekyllSite:
         if path.suffix.lower() == ".html":
             post.note("error", 1, "an HTML post; only Markdown posts are converted (copy it over by hand)")
             return post
-        try:
-            old = split_old(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError) as exc:
-            post.note("error", None, f"cannot read it: {exc}")
-            return post
-        if isinstance(old, tuple):
-            post.note("error", old[0], old[1])
+        old = read_old(post, path)
+        if old is None:
             return post
         meta = self.front_matter(post, path, old, draft)
         if meta is None:
@@ -118,7 +113,7 @@ class JekyllSite:
         context = {"site": self.site_values, "page": old.meta}
         body = jekyll_body(post, old.body, old.body_line, self.resolve, context)
         collect_files(post, body + " " + " ".join(f'src="{v}"' for v in meta.values() if isinstance(v, str)),
-                      self.src)
+                      [(self.src, "")])
         post.text = write_article(meta, body)
         return post
 
