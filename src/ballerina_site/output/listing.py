@@ -64,3 +64,13 @@ def listing(folder: Path, sizes: bool = True) -> Listing:
         except OSError:
             continue  # unreadable: its files are simply written anew
     return Listing(files, folders, others)
+
+
+def inodes(folder: str) -> tuple[int, dict[str, int]]:
+    """A folder's device and the inodes of its files by name (-1 and none when it cannot be read)."""
+    try:
+        device = os.stat(folder).st_dev
+        with os.scandir(folder) as entries:
+            return device, {entry.name: entry.inode() for entry in entries}
+    except OSError:
+        return -1, {}

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Callable, Collection
 
 from . import system
-from .listing import FileStat, OldFile, file_stat
+from .listing import FileStat, OldFile, file_stat, inodes
 from .lock import BUILDING, OutputError, output_lock, recover
 from .ownership import MARKER, MARKER_TEXT
 from .previous import Previous, claim_output, output_error, staging_from_spare, swap_in
@@ -79,14 +79,16 @@ def same_bytes(path: str, data: bytes) -> bool:
         return False
 
 
-def _inodes(folder: str) -> tuple[int, dict[str, int]]:
-    """A folder's device and the inodes of its files by name (-1 and none when it cannot be read)."""
+def _relink(published: str, source: str) -> None:
+    """Make the store's ``source`` a hard link to ``published``, a file of the same bytes; left as it
+    is where that cannot be done (another file system)."""
+    temp = f"{source}.{os.getpid()}.link"
     try:
-        device = os.stat(folder).st_dev
-        with os.scandir(folder) as entries:
-            return device, {entry.name: entry.inode() for entry in entries}
+        os.link(published, temp, follow_symlinks=False)
+        os.replace(temp, source)
     except OSError:
-        return -1, {}
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,20 +209,25 @@ class Staging:
             self._kept.add(relative)
 
     def put_made(self, relative: str, source: str) -> Staged:
-        """Stage a file the tool made and keeps (a processed image in the store), as a hard link to it:
-        when the previous output holds that very file (the same inode), it is kept without being read.
-        Where no hard link can be made (another file system), a copy, compared byte for byte."""
+        """Stage a file the tool made and keeps (a processed image in the store), as a hard link to it;
+        the previous output's very file (the same inode) is kept without being read. One with the same
+        bytes (the store was deleted and the picture made again) is kept too, and the store's file
+        becomes a link to it, known by its inode next time. A copy where no link can be made."""
         target = self._target(relative)
         info = os.stat(source)
         old = self.previous.get(relative)
         if old is not None and old.stat.inode == info.st_ino and info.st_dev == self._device():
+            return Staged(self._link_previous(relative, target), True)
+        if old is not None and old.stat.size == info.st_size and same_bytes(old.path, Path(source).read_bytes()):
+            _relink(old.path, source)
             return Staged(self._link_previous(relative, target), True)
         self._fresh(relative, target)
         try:
             os.link(source, target, follow_symlinks=False)
             return Staged(file_stat(info), False)
         except OSError:
-            return self._copy(relative, Path(source), target, old)
+            shutil.copy2(source, target)
+            return Staged(file_stat(os.stat(target)), False)
 
     def _stage_made(self, made: Mapping[str, Path]) -> None:
         """:meth:`put_made` for each of ``made``; on a rebuild most are the very files that the previous
@@ -234,7 +241,7 @@ class Staging:
                 folder, _, name = str(source).rpartition("/")
                 found = folders.get(folder)
                 if found is None:
-                    found = folders[folder] = _inodes(folder)
+                    found = folders[folder] = inodes(folder)
                 if found[0] == device and found[1].get(name) == old.stat.inode:
                     self._files[relative] = old.stat
                     self._kept.add(relative)
