@@ -25,8 +25,8 @@ from typing import Any, Callable, Sequence
 
 import brotli
 
-from .listing import FileStat, OldFile, file_stat
-from .writer import same_bytes
+from .listing import FileStat, OldFile
+from .writer import same_bytes, write_file
 
 SUFFIXES = (".html", ".css", ".js", ".xml", ".json", ".svg", ".txt")
 COPIES = (".br", ".gz")
@@ -64,18 +64,9 @@ def compress_chunk(folder: str, chunk: Sequence[str]) -> list[Made]:
 
 
 def _replace(path: str, data: bytes) -> FileStat:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(path)  # never write into a file that may be linked to the live output
-    except FileNotFoundError:
-        pass
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(handle, view):]
-        return file_stat(os.fstat(handle))
-    finally:
-        os.close(handle)
+    return write_file(path, data)
 
 
 def _link(source: OldFile, target: str) -> None:

@@ -34,7 +34,7 @@ from .ownership import MARKER, MARKER_TEXT
 from .previous import Previous, claim_output, output_error, staging_from_spare, swap_in
 
 __all__ = ["OutputError", "Previous", "Staged", "Staging", "WriteReport", "claim_output", "output_lock",
-           "recover", "same_bytes"]
+           "recover", "same_bytes", "write_file"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,7 @@ def _inside(base: str, relative: str) -> str:
     return base + "/" + relative
 
 
-def _write_file(path: str, data: bytes) -> FileStat:
+def write_file(path: str, data: bytes) -> FileStat:
     """Plain os calls: a third cheaper than open() and stat() for the thousands of small pages."""
     handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
@@ -196,7 +196,7 @@ class Staging:
             if old is not None and old.stat.size == len(data) and same_bytes(old.path, data):
                 staged = Staged(self._link_previous(relative, target), True)
             else:
-                staged = Staged(_write_file(self._fresh(relative, target), data), False)
+                staged = Staged(write_file(self._fresh(relative, target), data), False)
         except OSError as exc:
             raise output_error(self.output, exc) from None
         self.adopt(relative, staged)

@@ -23,9 +23,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from ..core.dates import NEWS_WINDOW
 from ..output.listing import FileStat, listing
 from ..output.writer import output_lock, recover, same_bytes
-from ..core.dates import NEWS_WINDOW
 from ..site.schedule import BUILD_INFO, info_bytes
 from .store import Store
 
