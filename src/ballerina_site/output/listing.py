@@ -1,6 +1,13 @@
 """What is under an output folder: its files with their size, mtime and inode, its folders, and
 anything else (symlinks, devices), which is never followed.
 
+A folder of the tool's own made files (processed pictures: hard links to the build store) can be
+*sealed*: the store recorded its inode, mtime and ctime when a build left it, and which of its
+entries are not made files. While the folder still has that state, no entry was added, removed or
+renamed in it since (the kernel sets a folder's ctime on each, and nothing can set a ctime back), so
+its made files are known without reading the folder: only its other entries are looked at. A
+folder whose state differs is read as usual.
+
 A rebuild of a big site needs two such listings, of the previous output and of the spare tree
 (writer.py); at 10,000 articles each costs about 0.2 s, almost all of it in the kernel (one
 directory read per page folder). They are made in the build process, when first needed.
@@ -9,8 +16,9 @@ directory read per page folder). They are made in the build process, when first 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
-from typing import NamedTuple
+from typing import Mapping, NamedTuple, Sequence
 
 
 class FileStat(NamedTuple):
@@ -26,35 +34,67 @@ class OldFile(NamedTuple):
     stat: FileStat
 
 
+class Seal(NamedTuple):
+    """A folder of made files as a build left it (see the module docstring)."""
+
+    inode: int
+    mtime_ns: int
+    ctime_ns: int
+    others: tuple[str, ...]  # names of its entries that are not made files (other files, subfolders)
+
+
 class Listing(NamedTuple):
-    files: dict[str, OldFile]  # relative path -> file
+    files: dict[str, OldFile]  # relative path -> file (the made files of sealed folders left out)
     folders: set[str]  # relative paths
     others: list[str]  # relative paths of symlinks, devices ...: never followed, never reused
+    sealed: set[str] = set()  # folders found as sealed: their made files are not in ``files``
+
+
+Seals = Mapping[str, Sequence[Seal]]
+"""Relative folder -> the seals it may match (one per output tree the store knows)."""
 
 
 def file_stat(info: os.stat_result) -> FileStat:
     return FileStat(info.st_size, info.st_mtime_ns, info.st_ino)
 
 
-def listing(folder: Path, sizes: bool = True) -> Listing:
+def folder_state(info: os.stat_result) -> tuple[int, int, int]:
+    return info.st_ino, info.st_mtime_ns, info.st_ctime_ns
+
+
+def matching(info: os.stat_result, candidates: Sequence[Seal]) -> Seal | None:
+    state = folder_state(info)
+    return next((seal for seal in candidates if seal[:3] == state), None)
+
+
+def listing(folder: Path, sizes: bool = True, seals: Seals | None = None) -> Listing:
     """Under ``folder`` (nothing if it is missing or a symlink); without ``sizes`` only inodes are
-    known (no stat call per file) and size and mtime are -1."""
+    known (no stat call per file) and size and mtime are -1. A subfolder that matches one of its
+    ``seals`` is not read: only its other entries are (see the module docstring)."""
     files: dict[str, OldFile] = {}
     folders: set[str] = set()
     others: list[str] = []
+    sealed: set[str] = set()
     if folder.is_symlink() or not folder.is_dir():
-        return Listing(files, folders, others)
+        return Listing(files, folders, others, sealed)
     base = str(folder) + "/"
-    todo = [("", str(folder))]
+    todo: list[tuple[str, str, tuple[str, ...] | None]] = [("", str(folder), None)]
     while todo:
-        prefix, current = todo.pop()
+        prefix, current, names = todo.pop()
+        if names is not None:
+            _sealed_entries(base, prefix, names, sizes, (files, folders, others, sealed), todo, seals)
+            continue
         try:
             with os.scandir(current) as entries:
                 for entry in entries:
                     relative = prefix + entry.name
                     if entry.is_dir(follow_symlinks=False):
                         folders.add(relative)
-                        todo.append((relative + "/", entry.path))
+                        seal = matching(entry.stat(follow_symlinks=False), seals[relative]) \
+                            if seals and relative in seals else None
+                        if seal is not None:
+                            sealed.add(relative)
+                        todo.append((relative + "/", entry.path, seal.others if seal is not None else None))
                     elif not entry.is_file(follow_symlinks=False):
                         others.append(relative)
                     elif sizes:
@@ -63,7 +103,31 @@ def listing(folder: Path, sizes: bool = True) -> Listing:
                         files[relative] = OldFile(base + relative, FileStat(-1, -1, entry.inode()))
         except OSError:
             continue  # unreadable: its files are simply written anew
-    return Listing(files, folders, others)
+    return Listing(files, folders, others, sealed)
+
+
+def _sealed_entries(base: str, prefix: str, names: tuple[str, ...], sizes: bool,
+                    into: tuple[dict[str, OldFile], set[str], list[str], set[str]],
+                    todo: list[tuple[str, str, tuple[str, ...] | None]], seals: Seals | None) -> None:
+    """The entries of a sealed folder that are not made files, one ``lstat`` each (its subfolders
+    are read as usual, or are sealed too)."""
+    files, folders, others, sealed = into
+    for name in names:
+        relative = prefix + name
+        try:
+            info = os.lstat(base + relative)
+        except OSError:
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            folders.add(relative)
+            seal = matching(info, seals[relative]) if seals and relative in seals else None
+            if seal is not None:
+                sealed.add(relative)
+            todo.append((relative + "/", base + relative, seal.others if seal is not None else None))
+        elif not stat.S_ISREG(info.st_mode):
+            others.append(relative)
+        else:
+            files[relative] = OldFile(base + relative, file_stat(info) if sizes else FileStat(-1, -1, info.st_ino))
 
 
 def inodes(folder: str) -> tuple[int, dict[str, int]]:

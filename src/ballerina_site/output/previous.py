@@ -6,13 +6,14 @@ new output swapped in and the previous one retired (:func:`swap_in`)."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
-from .listing import Listing, OldFile, listing
+from .listing import Listing, OldFile, Seals, listing
 from . import system
 from .lock import PREVIOUS, OutputError, output_lock, recover
 from .ownership import claim
@@ -26,25 +27,36 @@ def output_error(output: Path, exc: OSError) -> OutputError:
 class Previous(Mapping[str, OldFile]):
     """The previous output's regular files by relative path (symlinks, and anything under a symlinked
     folder, are left out, so nothing outside the output is ever reused), and the spare tree the next
-    staging folder starts from. Each is listed when first looked at, here in the build process."""
+    staging folder starts from. Each is listed when first looked at, here in the build process.
+
+    ``seals``: the folders of made files the store vouches for (listing.py), set before the first
+    look. A folder sealed in both trees is *sealed* here: its made files are in neither listing and
+    the staging folder's are already right (the spare's made files, the previous output's too)."""
 
     def __init__(self, output: Path, spare: Path | None, set_aside: Path | None = None):
         self.output = output
         self.spare = spare
         self.set_aside = set_aside  # a folder the tool did not make, replaced when forced: its files go here
         self._files: dict[str, OldFile] | None = {} if set_aside is not None else None  # none reused
+        self._spare: Listing | None = None
+        self.seals: Seals = {}
+        self.sealed: set[str] = set()  # sealed in both trees (see above)
 
     @property
     def files(self) -> dict[str, OldFile]:
         if self._files is None:
-            self._files = listing(self.output).files
+            spare_sealed = self.spare_listing().sealed
+            listed = listing(self.output, seals={folder: seals for folder, seals in self.seals.items()
+                                                 if folder in spare_sealed})
+            self._files, self.sealed = listed.files, listed.sealed
         return self._files
 
     def spare_listing(self) -> Listing:
-        """Inodes only (no stat calls); taken right before the spare is moved."""
-        if self.spare is None:
-            return Listing({}, set(), [])
-        return listing(self.spare, sizes=False)
+        """Inodes only (no stat calls); listed once, before the previous output."""
+        if self._spare is None:
+            spare, seals = self.spare, self.seals if self.set_aside is None else None
+            self._spare = listing(spare, sizes=False, seals=seals) if spare is not None else Listing({}, set(), [], set())
+        return self._spare
 
     def __getitem__(self, relative: str) -> OldFile:
         return self.files[relative]
@@ -78,11 +90,14 @@ def claim_output(output: Path, spare: Path | None, lock_file: Path, force: bool 
         yield Previous(claimed.folder, spare, claimed.set_aside)
 
 
-def staging_from_spare(previous: Previous, staging: Path, wanted: set[str]) -> tuple[dict[str, OldFile], set[str]]:
+def staging_from_spare(previous: Previous, staging: Path, wanted: set[str], keep: Iterable[str] = ()
+                       ) -> tuple[dict[str, OldFile], set[str]]:
     """The staging folder: the spare tree (an older output) when there is one, with everything this
-    build does not want removed, else a new empty folder. Returns its files (by relative path: only
-    their inodes are read, their paths are still the spare's) and folders. Reusing a tree
-    saves creating and deleting a folder per article, the slowest part of writing a big site."""
+    build does not want removed (``keep``: folders wanted even with no file of ``wanted`` in them),
+    else a new empty folder. Returns its files (by relative path: only their inodes are read, their
+    paths are still the spare's) and folders. Reusing a tree saves creating and deleting a folder
+    per article, the slowest part of writing a big site. The made files of a folder sealed in the
+    spare but not in the previous output are read after all: they are staged one by one."""
     spare = previous.spare
     listed: Listing | None = None
     if spare is not None and spare.is_dir() and not spare.is_symlink():
@@ -96,12 +111,17 @@ def staging_from_spare(previous: Previous, staging: Path, wanted: set[str]) -> t
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
         return {}, {str(staging)}
-    files, folders, others = listed
+    files, folders, others, sealed = listed
     base = str(staging)
+    for folder in sorted(sealed - previous.sealed):
+        again = listing(staging / folder, sizes=False)
+        files.update((f"{folder}/{relative}", old) for relative, old in again.files.items())
+        folders.update(f"{folder}/{relative}" for relative in again.folders)
+        others += [f"{folder}/{relative}" for relative in again.others]
     for relative in others:  # a symlink planted in the spare must not lead a write out of the output
         os.unlink(base + "/" + relative)
     wanted_folders: set[str] = set()
-    for path in wanted:  # every folder on the way to each file, each parent found once
+    for path in itertools.chain(wanted, (folder + "/" for folder in keep)):  # every folder on the way to each file, each parent found once
         cut = path.rfind("/")
         while cut > 0 and path[:cut] not in wanted_folders:
             wanted_folders.add(path[:cut])

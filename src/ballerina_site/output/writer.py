@@ -19,16 +19,19 @@ when it carries one, or when forced (ownership.py); a forced folder's files are 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import shutil
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from pathlib import Path
-from typing import Callable, Collection
+from typing import Callable, Collection, Iterable
 
 from . import system
-from .listing import FileStat, OldFile, file_stat, inodes
+from .listing import FileStat, OldFile, Seal, file_stat, folder_state, inodes, listing
 from .lock import BUILDING, OutputError, output_lock, recover
 from .ownership import MARKER, MARKER_TEXT
 from .previous import Previous, claim_output, output_error, staging_from_spare, swap_in
@@ -42,8 +45,14 @@ class WriteReport:
     pages: int
     static_files: int
     kept: int = 0  # files whose bytes were unchanged: linked from the previous output, not rewritten
-    files: Mapping[str, FileStat] | None = None  # every file of the new output, as it is there
+    files: Mapping[str, FileStat] | None = None  # every file of the new output, as it is there (but see sealed)
+    sealed: Mapping[str, Seal] = field(default_factory=dict)  # folders of made files sealed: theirs are not in files
 
+
+Made = Mapping[str, Mapping[str, str]]
+"""The tool's own files to publish, by output folder: name -> the store's file."""
+RACY_NS = 1_000_000_000
+"""A folder changed this recently is not sealed: a change in the same clock tick would not show."""
 
 Finish = Callable[[Path, Mapping[str, FileStat]], Mapping[str, FileStat]]
 """Last work on the whole staged folder (precompression): given every file staged, returns those it added."""
@@ -119,6 +128,8 @@ class Staging:
         self._kept: set[str] = set()
         self._prepared = False
         self._output_device: int | None = None
+        self._made_files: Made = {}
+        self._made_kept = 0  # made files of folders sealed in both trees: kept without a look
 
     def __enter__(self) -> Staging:
         return self
@@ -134,13 +145,18 @@ class Staging:
                 return
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def prepare(self, wanted: set[str]) -> None:
-        """Start from the spare tree with everything not in ``wanted`` removed, else an empty folder.
-        Reusing a tree saves creating and deleting a folder per article, the slowest part of writing."""
+    def prepare(self, wanted: set[str], made: Made | None = None) -> None:
+        """Start from the spare tree with everything not in ``wanted`` (nor in ``made``, the tool's own
+        files to link, see :meth:`complete`) removed, else an empty folder. Reusing a tree saves
+        creating and deleting a folder per article, the slowest part of writing."""
         self._prepared = True  # from here on, whatever happens, the folder is cleaned up on exit
+        self._made_files = made = made or {}
         try:
             self.previous.files  # noqa: B018 - listed now: what staging keeps is decided from it
-            self._staged, self._made = staging_from_spare(self.previous, self.folder, wanted | {MARKER})
+            sealed = self.previous.sealed
+            wanted = wanted | {MARKER} | {f"{folder}/{name}" if folder else name for folder, names in made.items()
+                                          if folder not in sealed for name in names}
+            self._staged, self._made = staging_from_spare(self.previous, self.folder, wanted, made.keys())
         except OSError as exc:
             raise output_error(self.output, exc) from None
 
@@ -229,13 +245,18 @@ class Staging:
             shutil.copy2(source, target)
             return Staged(file_stat(os.stat(target)), False)
 
-    def _stage_made(self, made: Mapping[str, Path]) -> None:
-        """:meth:`put_made` for each of ``made``; on a rebuild most are the very files that the previous
-        output and the spare tree hold already: told by their inode alone (one directory read per
-        store folder, no stat), with nothing to do (a thousand pictures are 16,000 files)."""
+    def _stage_made(self, made: Made) -> None:
+        """:meth:`put_made` for each of ``made``: nothing at all for a folder sealed in both trees (its
+        files are the store's already, see previous.py); elsewhere, on a rebuild, most are the very
+        files that the previous output and the spare tree hold already: told by their inode alone (one
+        directory read per store folder, no stat), with nothing to do."""
         files, staged, device = self.previous.files, self._staged, self._device()
         folders: dict[str, tuple[int, dict[str, int]]] = {}  # store folder -> its device, inodes by name
-        for relative, source in sorted(made.items()):
+        sealed = self.previous.sealed
+        self._made_kept = sum(len(names) for folder, names in made.items() if folder in sealed)
+        todo = {f"{folder}/{name}" if folder else name: source for folder, names in made.items()
+                if folder not in sealed for name, source in names.items()}
+        for relative, source in sorted(todo.items()):
             old, here = files.get(relative), staged.get(relative)
             if old is not None and here is not None and here.stat.inode == old.stat.inode:
                 folder, _, name = str(source).rpartition("/")
@@ -265,12 +286,11 @@ class Staging:
         return self._output_device
 
     def complete(self, pages: Mapping[str, bytes | Staged], static: Mapping[str, Path],
-                 reused: Collection[str] = (), finish: Finish | None = None,
-                 made: Mapping[str, Path] | None = None) -> WriteReport:
+                 reused: Collection[str] = (), finish: Finish | None = None) -> WriteReport:
         """Stage what is not staged yet, run ``finish`` on the whole folder (it is given every staged
-        file and returns the files it added), and swap it in. ``static``: files to copy; ``made``: the
-        tool's own files, to link (:meth:`put_made`)."""
-        made = made or {}
+        file and returns the files it added), and swap it in. ``static``: files to copy; the tool's
+        own files (given to :meth:`prepare`) are linked (:meth:`put_made`)."""
+        made = self._made_files
         try:
             for relative, source in sorted(static.items()):
                 self.adopt(relative, self._copy(relative, source, self._target(relative), self.previous.get(relative)))
@@ -287,6 +307,7 @@ class Staging:
             if finish is not None:
                 for relative, stat in finish(self.folder, dict(self._files)).items():
                     self._files.setdefault(relative, stat)
+            seals = self._seals(made)
             with system.signals_held(deliver=False):
                 swap_in(self.folder, self.output, self.spare, self.previous.set_aside)  # the previous goes
         except BaseException as exc:
@@ -295,5 +316,43 @@ class Staging:
             if isinstance(exc, OSError):
                 raise output_error(self.output, exc) from None
             raise
-        return WriteReport(len(pages) + len(reused), len(static) + len(made), len(self._kept) + len(reused),
-                           self._files)
+        return WriteReport(len(pages) + len(reused), len(static) + sum(map(len, made.values())),
+                           len(self._kept) + len(reused) + self._made_kept, self._files, MappingProxyType(seals))
+
+    def _seals(self, made: Made) -> dict[str, Seal]:
+        """The seal of each folder of made files as this build leaves it (not one changed too lately
+        to tell: see listing.py). ``self._files`` then holds every file but the made files of these."""
+        names = _names_in(made, itertools.chain(self._files, self._staged, self._folders()))
+        seals: dict[str, Seal] = {}
+        now = time.time_ns()
+        for folder, files in made.items():
+            try:
+                info = os.lstat(f"{self._base}/{folder}") if folder else None
+            except OSError:
+                info = None
+            if info is not None and info.st_ctime_ns < now - RACY_NS and info.st_mtime_ns < now - RACY_NS:
+                seals[folder] = Seal(*folder_state(info), tuple(sorted(names[folder] - files.keys())))
+                for name in files if folder not in self.previous.sealed else ():
+                    self._files.pop(f"{folder}/{name}", None)
+            elif folder in self.previous.sealed:  # its files were not looked at: they are now
+                found = listing(Path(f"{self._base}/{folder}")).files
+                self._files.update((f"{folder}/{name}", found[name].stat) for name in files if name in found)
+        return seals
+
+    def _folders(self) -> list[str]:
+        base = len(self._base) + 1
+        return [folder[base:] for folder in self._made if len(folder) > base]
+
+
+def _names_in(made: Made, paths: Iterable[str]) -> dict[str, set[str]]:
+    """For each folder of ``made``, the names of its entries among ``paths`` and their folders."""
+    names: dict[str, set[str]] = {folder: set() for folder in made if folder}
+    prefixes = tuple(folder + "/" for folder in names)
+    for path in paths:
+        if not path.startswith(prefixes):
+            continue
+        while path:
+            path, _, name = path.rpartition("/")
+            if path in names:
+                names[path].add(name)
+    return names

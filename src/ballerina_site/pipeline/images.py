@@ -23,10 +23,10 @@ from ..core.errors import Problem
 from ..core.model import Article, Picture, Variant
 from ..output.writer import OutputError
 from ..render import cards, images
-from ..render.images import EXTENSIONS, MEDIA_TYPES, PROCESSED_SUFFIXES, BadImage, Settings
+from ..render.images import EXTENSIONS, MEDIA_TYPES, BadImage, Settings
 from ..render.pictures import body_images, rewrite_body
 from ..site.urls import Urls
-from ..store.images import Entry, ImageStore, entry_key
+from ..store.images import Entry, ImageStore, State, entry_key
 from ..store.store import Store
 from . import parallel
 from .imagerefs import Ref, find_refs, output_path
@@ -46,7 +46,9 @@ class ImageStats:
 class ImageResult:
     articles: list[Article]
     config: SiteConfig  # with the site card as the default share image, when there is none
-    published: dict[str, Path] = field(default_factory=dict)  # output path -> file to copy
+    published: dict[str, str] = field(default_factory=dict)  # output path -> the store's file to link
+    made: dict[str, dict[str, str]] = field(default_factory=dict)  # the same by output folder: name -> file
+    signatures: dict[str, str] = field(default_factory=dict)  # output folder -> what its made files are
     problems: list[Problem] = field(default_factory=list)
     stats: ImageStats = ImageStats()
     scratch: Any = None  # the temporary folder of a build without a store, kept alive until the write
@@ -104,14 +106,17 @@ def process_images(root: Path, config: SiteConfig, articles: Sequence[Article], 
             card_keys[article.source] = _card_job(todo, (article.title, config.title, style, ""))
     if not config.image:
         card_keys[""] = _card_job(todo, (config.tagline or config.title, config.title, style, ""))
-    entries, errors, processed = _run(shelf, todo, jobs, output, progress)
+    entries, states, errors, processed = _run(shelf, todo, jobs, output, progress)
     for ref in refs:
         key = keys.get(ref.file)
         if key is not None and key in errors:
             result.problems.append(ref.problem(*errors[key]))
-    pictures = _pictures(refs, keys, entries, result, shelf)
-    shares = {source: _card_variant(key, entries[key], shelf, result) for source, key in card_keys.items()
-              if key in entries}
+    parts: dict[str, list[tuple[str, str, Any]]] = {}  # output folder -> what its made files come from
+    pictures = _pictures(refs, keys, entries, result, shelf, states, parts)
+    shares = {source: _card_variant(key, entries[key], shelf, result, states, parts)
+              for source, key in card_keys.items() if key in entries}
+    result.signatures = {folder: entry_key(sorted(set(found))) for folder, found in parts.items()
+                         if all(part[2] is not None for part in found)}  # a folder whose files are known
     result.articles = [_with_pictures(a, pictures, shares, urls, config) for a in articles]
     if "" in shares:
         result.config = replace(config, image="/" + shares[""].path,
@@ -119,6 +124,7 @@ def process_images(root: Path, config: SiteConfig, articles: Sequence[Article], 
     used = set(keys.values()) | set(card_keys.values())
     if store.enabled:
         shelf.save_index(str(file) for file in keys)
+        shelf.save_known(entries)
         if not result.problems or not any(p.is_error for p in result.problems):
             shelf.prune(used)
     result.stats = ImageStats(processed, len(used) - processed)
@@ -133,22 +139,23 @@ def _card_job(todo: list[tuple[Any, ...]], card: tuple[str, str, cards.CardStyle
 
 
 def _run(shelf: ImageStore, todo: list[tuple[Any, ...]], jobs: int, output: Path, progress: Progress | None
-         ) -> tuple[dict[str, Entry], dict[str, tuple[str, str]], int]:
-    """Entries from the store, and the rest made now over the cores; errors by key; how many were made.
+         ) -> tuple[dict[str, Entry], dict[str, State | None], dict[str, tuple[str, str]], int]:
+    """Entries from the store, and the rest made now over the cores; the state of each one's folder
+    (see store/images.py); errors by key; how many were made.
     Images go out one a slice (a second or more each: an interrupt waits only for the ones the workers
     are on, and what was made before it stays in the store), then the cards (milliseconds each), in
     the usual slices."""
     entries: dict[str, Entry] = {}
+    states: dict[str, State | None] = {}
     missing = []
-    seen: set[str] = set()
     for job in todo:
-        if job[1] in seen:
+        if job[1] in states:
             continue
-        seen.add(job[1])
-        found = shelf.entry(job[1])
+        found = shelf.lookup(job[1])
         if found is not None:
-            entries[job[1]] = found
+            entries[job[1]], states[job[1]] = found
         else:
+            states[job[1]] = None
             missing.append(job)
     errors: dict[str, tuple[str, str]] = {}
 
@@ -159,6 +166,7 @@ def _run(shelf: ImageStore, todo: list[tuple[Any, ...]], jobs: int, output: Path
             if error is None:
                 try:
                     entries[key] = shelf.put(key, made)
+                    states[key] = shelf.state(key)
                 except OSError as exc:  # the pictures are published from there: as good as the output
                     raise OutputError(f"cannot write the output ({exc.filename or shelf.folder}: "
                                       f"{exc.strerror or exc}); the previous output in {output} is unchanged") from None
@@ -181,7 +189,7 @@ def _run(shelf: ImageStore, todo: list[tuple[Any, ...]], jobs: int, output: Path
         for key, _, error in parallel.run(make_slice, part, None, jobs, each=keep, progress=step, largest=largest):
             if error is not None:
                 errors[key] = error
-    return entries, errors, len(missing) - len(errors)
+    return entries, states, errors, len(missing) - len(errors)
 
 
 def make_slice(_state: None, slice_: Sequence[tuple[Any, ...]]) -> list[tuple[str, Any, Any]]:
@@ -206,22 +214,34 @@ def make_slice(_state: None, slice_: Sequence[tuple[Any, ...]]) -> list[tuple[st
     return out
 
 
-def _variant(path: str, item: tuple[str, str, int, int, int], folder: Path, result: ImageResult) -> Variant:
+def _variant(path: str, item: tuple[str, str, int, int, int], folder: str, result: ImageResult) -> Variant:
     """A variant published at ``path`` + its extension, from the store's ``folder``, noted for publishing.
-    Done for every variant of every picture on every build: plain string work, one Path each."""
+    Done for every variant of every picture on every build: plain string work."""
     role, fmt, width, height, size = item
     extension = EXTENSIONS[fmt]
     path = f"{path}.{extension}"
-    result.published[path] = folder / f"{role}.{extension}"
+    _publish(result, path, f"{folder}/{role}.{extension}")
     return Variant(path, width, height, MEDIA_TYPES[fmt], size)
 
 
-def _card_variant(key: str, entry: Entry, shelf: ImageStore, result: ImageResult) -> Variant:
-    return _variant(f"{CARDS_DIR}/{key[:16]}", entry[0], shelf.entry_folder(key), result)
+def _publish(result: ImageResult, path: str, source: str) -> None:
+    result.published[path] = source
+    folder, _, name = path.rpartition("/")
+    names = result.made.get(folder)
+    if names is None:
+        names = result.made[folder] = {}
+    names[name] = source
+
+
+def _card_variant(key: str, entry: Entry, shelf: ImageStore, result: ImageResult, states: Mapping[str, Any],
+                  parts: dict[str, list[tuple[str, str, Any]]]) -> Variant:
+    parts.setdefault(CARDS_DIR, []).append(("", key, states.get(key)))
+    return _variant(f"{CARDS_DIR}/{key[:16]}", entry[0], shelf.entry_path(key), result)
 
 
 def _pictures(refs: list[Ref], keys: Mapping[Path, str], entries: Mapping[str, Entry], result: ImageResult,
-              shelf: ImageStore) -> dict[str, Picture]:
+              shelf: ImageStore, states: Mapping[str, Any], parts: dict[str, list[tuple[str, str, Any]]]
+              ) -> dict[str, Picture]:
     """A :class:`Picture` per processed file, by output path; lead images too narrow are errors."""
     pictures: dict[str, Picture] = {}
     min_width = result.config.images.lead_min_width
@@ -233,6 +253,7 @@ def _pictures(refs: list[Ref], keys: Mapping[Path, str], entries: Mapping[str, E
         picture = pictures.get(ref.output)
         if picture is None:
             picture = pictures[ref.output] = _picture(ref, key, entry, shelf, result)
+            parts.setdefault(posixpath.dirname(ref.output), []).append((ref.output, key, states.get(key)))
         if ref.lead and picture.width < min_width:
             result.problems.append(ref.problem(f"too small for the lead image: {picture.width}x{picture.height} "
                                                f"pixels, at least {min_width} wide wanted",
@@ -242,13 +263,13 @@ def _pictures(refs: list[Ref], keys: Mapping[Path, str], entries: Mapping[str, E
 
 def _picture(ref: Ref, key: str, entry: Entry, shelf: ImageStore, result: ImageResult) -> Picture:
     stem = f"{posixpath.splitext(ref.output)[0]}.{key[:8]}-"  # beside the source: images/eve.1a2b3c4d-800.webp
-    folder = shelf.entry_folder(key)
+    folder = shelf.entry_path(key)
     made = [_variant(stem + item[0], item, folder, result) for item in entry]
     sized = [v for v, item in zip(made, entry) if item[0].isdigit()]
     fallback_type = sized[-1].media_type  # the image's own format comes last at each width
     own = sorted((v for v in sized if v.media_type == fallback_type), key=lambda v: v.width)
     fallback = next((v for v in own if v.width >= 800), own[-1])
-    result.published[ref.output] = result.published[own[-1].path]  # the original's URL: the largest, clean
+    _publish(result, ref.output, result.published[own[-1].path])  # the original's URL: the largest, clean
     crops = tuple(v for v, item in zip(made, entry) if "x" in item[0])
     share = next((v for v, item in zip(made, entry) if item[0] == "share"), None)
     ordered = tuple(sorted(sized, key=lambda v: (v.media_type == fallback_type, v.media_type, v.width)))

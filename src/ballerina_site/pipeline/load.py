@@ -43,6 +43,8 @@ class LoadedSite:
     images: ImageStats = ImageStats()  # images and cards made now, and taken from the store
     scratch: Any = None  # where images are made when there is no store: kept until the output is written
     made: frozenset[str] = frozenset()  # the output paths among ``static`` that are the store's processed images
+    made_folders: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # the same by folder: name -> file
+    made_signatures: Mapping[str, str] = field(default_factory=dict)  # folder -> what its made files are
 
     @property
     def rejected_sources(self) -> frozenset[str]:
@@ -123,7 +125,8 @@ def load_site(options: BuildOptions, store: Store | None = None, seen: Stats | N
     static, assets = fingerprint_static(static)  # after the links were checked against the files as named
     return LoadedSite(site, urls, tuple(gate(problems, options.strict)), static, stats, assets=assets,
                       rejected=tuple(rejected), images=pictures.stats,
-                      scratch=pictures.scratch, made=frozenset(pictures.published))
+                      scratch=pictures.scratch, made=frozenset(pictures.published), made_folders=pictures.made,
+                      made_signatures=pictures.signatures)
 
 
 @dataclass(frozen=True, slots=True)

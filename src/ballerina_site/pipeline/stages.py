@@ -12,17 +12,18 @@ import time
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
-from ..output.listing import FileStat
+from ..output.listing import FileStat, Seal
 from ..output.precompress import Precompressed, copy_names, precompress_folder
-from ..output.writer import Previous, Staging, claim_output
+from ..output.writer import Previous, Staging, WriteReport, claim_output
 from ..render.hosts import MERGED
 from ..render.search import BUNDLE_DIR
 from ..site.redirects import save_lock
 from ..site.schedule import BUILD_INFO, build_info, following_changes
 from ..store import uptodate
 from ..store.hostrules import save_rules
+from ..store.images import load_seals, save_seals
 from ..store.outputs import save_records
 from ..store.store import Store
 from . import parallel
@@ -53,8 +54,11 @@ def build_all(options: BuildOptions, store: Store, started: float) -> BuildRepor
     with claim_output(output, store.spare_tree(output), store.lock_file(output), options.force) as previous:
         uptodate.forget(store, output)
         loaded = load_site(options, store, inputs)
+        seals = load_seals(store, output) if store.enabled else []
+        previous.seals = seals_for(seals, loaded.made_signatures)
         plan = plan_site(loaded, options, now, store, previous)
-        rendered, search, files, counts, packed = _render_and_write(plan, options, now, previous, store)
+        rendered, search, report, counts, packed = _render_and_write(plan, options, now, previous, store)
+        files = report.files or {}
         site = loaded.site
         if options.published is not None:  # the live preview reloads its tabs now, not after the records
             options.published(site)
@@ -69,7 +73,10 @@ def build_all(options: BuildOptions, store: Store, started: float) -> BuildRepor
             info = uptodate.info_path(store, output)  # private unless the site publishes it too
             uptodate.save_info(info, build_info(site, now, GENERATOR))
             summary = replace(summary, build_info=str(output / BUILD_INFO) if BUILD_INFO in files else str(info))
-            _remember(store, options, rendered, inputs, files, now, summary)
+            _remember(store, options, rendered, inputs, report, now, summary)
+            save_seals(store, output, [{folder: (*seal[:3], loaded.made_signatures[folder], seal.others)
+                                        for folder, seal in report.sealed.items()
+                                        if folder in loaded.made_signatures}, *seals[:1]])
             remember_search(store, output, search)
         elif BUILD_INFO in files:
             summary = replace(summary, build_info=str(output / BUILD_INFO))
@@ -77,14 +84,24 @@ def build_all(options: BuildOptions, store: Store, started: float) -> BuildRepor
                        precompressed=packed)
 
 
+def seals_for(trees: list[dict[str, Any]], signatures: Mapping[str, str]) -> dict[str, list[Seal]]:
+    """The seals recorded for each folder of made files whose files are still the same."""
+    found: dict[str, list[Seal]] = {}
+    for tree in trees:
+        for folder, (inode, mtime, ctime, signature, others) in tree.items():
+            if signatures.get(folder) == signature:
+                found.setdefault(folder, []).append(Seal(inode, mtime, ctime, others))
+    return found
+
+
 def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous: Previous, store: Store
-                      ) -> tuple[RenderedSite, SearchFiles | None, Mapping[str, FileStat], Counts, Precompressed | None]:
+                      ) -> tuple[RenderedSite, SearchFiles | None, WriteReport, Counts, Precompressed | None]:
     """Stages four and five together: each page is staged as it comes from the workers (only the
     write stage touches the output), then the search index (only what changed: pipeline/searching.py)
     is staged with them, the whole folder precompressed and swapped in. A failed index keeps the
     previous site."""
     site = plan.loaded.site
-    made = {path: source for path, source in plan.loaded.static.items() if path in plan.loaded.made}
+    made = plan.loaded.made
     static = {path: source for path, source in plan.loaded.static.items()
               if path not in MERGED and path not in made}  # _redirects and _headers: merged into the generated ones
     packed: list[Precompressed] = []
@@ -97,33 +114,31 @@ def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous
     search_files = [path for path in previous if path.startswith(BUNDLE_DIR + "/")] if site.config.search else []
     wanted = {*(page.output for page in plan.pages), *(feed[0] for feed in plan.feeds), *plan.reused, *static,
               *search_files}
-    wanted |= made.keys()  # pictures are not compressed: no copy names for them
-    with Staging(options.output_dir, previous) as staging:
-        staging.prepare(wanted | copy_names(wanted) if site.config.precompress else wanted)
+    with Staging(options.output_dir, previous) as staging:  # pictures are not compressed: no copy names for them
+        staging.prepare(wanted | copy_names(wanted) if site.config.precompress else wanted, plan.loaded.made_folders)
         rendered = render_site(plan, options, now, deliver=staging.put)
         pages, reused = rendered.files, plan.reused
         search = index_site(site, plan.loaded.urls, store, options.output_dir, previous, options.jobs) \
             if site.config.search else None
         if search is not None:
             pages, reused = {**pages, **search.files}, reused | search.reused
-        report = staging.complete(pages, static, reused, precompress if site.config.precompress else None,
-                                  made)
+        report = staging.complete(pages, static, reused, precompress if site.config.precompress else None)
     index_files = search.index.files if search is not None else 0
     kept = report.kept - (search.kept(previous) if search is not None else 0)
     counts = Counts(report.pages - index_files, report.static_files, kept, len(plan.reused))
-    return rendered, search, (report.files or {}), counts, (packed[0] if packed else None)
+    return rendered, search, report, counts, (packed[0] if packed else None)
 
 
 def _remember(store: Store, options: BuildOptions, rendered: RenderedSite, inputs: uptodate.Stats,
-              files: Mapping[str, FileStat], now: datetime, summary: BuildSummary) -> None:
+              report: WriteReport, now: datetime, summary: BuildSummary) -> None:
     """What the next build reuses: each output file's fingerprint, and this build's inputs and summary."""
-    root, output = options.root, options.output_dir
+    root, output, files = options.root, options.output_dir, report.files or {}
     save_records(store, output, rendered.fingerprints, files)
     save_rules(store, output, rendered.hosts)
     config = rendered.plan.loaded.site.config
     named = [config.tags_file, config.authors_file, config.redirects.lock_file]
     inputs.update(uptodate.named_stats(root, [name for name in named if "/" in name]))
     inputs.update(uptodate.named_stats(root, [config.redirects.lock_file]))  # as this build left it
-    uptodate.save(store, output, options_key=options_key(options), inputs=inputs, files=files,
+    uptodate.save(store, output, options_key=options_key(options), inputs=inputs, files=files, sealed=report.sealed,
                   built_at=now, until=rendered.steady_until, following=following_changes(rendered.plan.loaded.site),
                   generator=GENERATOR, summary=to_plain(summary))

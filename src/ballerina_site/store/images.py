@@ -21,9 +21,12 @@ from .store import Store
 
 FOLDER = "images"
 INDEX = "images-index"
+ENTRIES = "images-entries"  # each entry's manifest by key, with the state of its folder when read
+PUBLISHED = "published"  # per output: the seals of its folders of pictures (see output/listing.py)
 MANIFEST = "manifest"
 MANIFEST_KEY = "images-1"
 Entry = list[tuple[str, str, int, int, int]]  # (role, Pillow format, width, height, bytes)
+State = tuple[int, int, int]  # an entry folder's inode, mtime and ctime: it changes with any of its files
 
 
 class ImageStore:
@@ -35,9 +38,40 @@ class ImageStore:
         loaded = store.load(INDEX) if store.enabled else None
         self.index: dict[str, tuple[tuple[int, int, int, int], str]] = loaded if isinstance(loaded, dict) else {}
         self._index_changed = False
+        known = store.load(ENTRIES) if store.enabled else None
+        self.known: dict[str, tuple[State, Entry]] = known if isinstance(known, dict) else {}
+        self._known_changed = False
+        self._base = str(self.folder)
 
     def entry_folder(self, key: str) -> Path:
         return self.folder / key[:2] / key
+
+    def entry_path(self, key: str) -> str:
+        """:meth:`entry_folder` as a string: made for every picture of every build."""
+        return f"{self._base}/{key[:2]}/{key}"
+
+    def state(self, key: str) -> State | None:
+        try:
+            info = os.stat(self.entry_path(key))
+        except OSError:
+            return None
+        return info.st_ino, info.st_mtime_ns, info.st_ctime_ns
+
+    def lookup(self, key: str) -> tuple[Entry, State] | None:
+        """The entry and its folder's state: one ``stat``, the manifest read only when the folder
+        changed since it was last read (or was never read)."""
+        state = self.state(key)
+        if state is None:
+            return None
+        known = self.known.get(key)
+        if known is not None and tuple(known[0]) == state:
+            return [tuple(item) for item in known[1]], state  # type: ignore[misc]
+        entry = self.entry(key)
+        if entry is None:
+            return None
+        self.known[key] = (state, entry)
+        self._known_changed = True
+        return entry, state
 
     def file(self, key: str, role: str, extension: str) -> Path:
         return self.entry_folder(key) / f"{role}.{extension}"
@@ -60,6 +94,7 @@ class ImageStore:
             os.replace(temp, path)
             entry.append((role, fmt, width, height, len(data)))
         files.write(folder / MANIFEST, MANIFEST, MANIFEST_KEY, [list(item) for item in entry])
+        self.known.pop(key, None)
         return entry
 
     def digest(self, path: Path) -> str:
@@ -85,20 +120,53 @@ class ImageStore:
             self.store.save(INDEX, self.index)
             self._index_changed = False
 
+    def save_known(self, used: Iterable[str]) -> None:
+        """Keep the manifests of the entries this build used, and only those."""
+        wanted = set(used)
+        if set(self.known) - wanted:
+            self.known = {key: value for key, value in self.known.items() if key in wanted}
+            self._known_changed = True
+        if self._known_changed and self.store.enabled:
+            self.store.save(ENTRIES, self.known)
+            self._known_changed = False
+
     def prune(self, keep: Iterable[str]) -> int:
         """Remove the entries this build did not use; how many went."""
         wanted = set(keep)
         removed = 0
-        if not self.folder.is_dir():
+        try:
+            with os.scandir(self.folder) as shards:
+                folders = [shard.path for shard in shards if shard.is_dir(follow_symlinks=False)]
+        except OSError:
             return 0
-        for shard in self.folder.iterdir():
-            if not shard.is_dir():
-                continue
-            for entry in shard.iterdir():
-                if entry.name not in wanted:
-                    shutil.rmtree(entry, ignore_errors=True)
-                    removed += 1
+        for shard in folders:
+            with os.scandir(shard) as entries:
+                gone = [entry.path for entry in entries if entry.name not in wanted]
+            for path in gone:
+                shutil.rmtree(path, ignore_errors=True)
+                removed += 1
         return removed
+
+
+def load_seals(store: Store, output: Path) -> list[dict[str, Any]]:
+    """The seals the last builds into ``output`` left (the newest first): folder -> (inode, mtime,
+    ctime, signature of its made files, names of its other entries)."""
+    data = store.load(store.per_output(PUBLISHED, output))
+    if not isinstance(data, dict) or data.get("output") != str(output.absolute()):
+        return []
+    trees = data.get("trees")
+    if not isinstance(trees, list) or not all(isinstance(tree, dict) for tree in trees):
+        return []
+    return [tree for tree in trees if all(_valid_seal(value) for value in tree.values())]
+
+
+def _valid_seal(value: Any) -> bool:
+    return (isinstance(value, tuple) and len(value) == 5 and all(isinstance(n, int) for n in value[:3])
+            and isinstance(value[3], str) and isinstance(value[4], tuple) and all(isinstance(n, str) for n in value[4]))
+
+
+def save_seals(store: Store, output: Path, trees: list[dict[str, Any]]) -> bool:
+    return store.save(store.per_output(PUBLISHED, output), {"output": str(output.absolute()), "trees": trees})
 
 
 def entry_key(*parts: Any) -> str:

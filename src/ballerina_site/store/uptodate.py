@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from ..core.dates import NEWS_WINDOW
-from ..output.listing import FileStat, listing
+from ..output.listing import FileStat, Seal, listing
 from ..output.writer import output_lock, recover, same_bytes
 from ..site.schedule import BUILD_INFO, info_bytes
 from .store import Store
@@ -128,12 +128,16 @@ def save_info(path: Path, data: bytes) -> None:
 
 
 def save(store: Store, output: Path, *, options_key: str, inputs: Stats, files: Mapping[str, FileStat],
-         built_at: datetime, until: float | None, following: list[str], generator: str, summary: Any) -> bool:
-    """Record a successful build (called under the output lock, after the swap)."""
+         built_at: datetime, until: float | None, following: list[str], generator: str, summary: Any,
+         sealed: Mapping[str, Seal] | None = None) -> bool:
+    """Record a successful build (called under the output lock, after the swap). ``sealed``: folders
+    of made files whose files are not among ``files`` (output/listing.py)."""
+    sealed = sealed or {}
     record = {
         "options": options_key, "inputs": inputs,
         "files": {relative: tuple(stat) for relative, stat in files.items()},
-        "folders": sorted(_folders_of(files)),  # worked out here, so the check need not
+        "sealed": {folder: tuple(seal) for folder, seal in sealed.items()},
+        "folders": sorted(_folders_of([*files, *(folder + "/" for folder in sealed)])),  # so the check need not
         "from": built_at.timestamp(), "until": until, "following": following, "generator": generator,
         "summary": summary,
     }
@@ -175,6 +179,7 @@ def check(store: Store, root: Path, output: Path, options_key: str, now: datetim
             return None
         files: dict[str, FileStat] = record["files"]  # plain tuples, equal to the FileStat the listing gives
         recorded_folders = set(record["folders"])
+        seals = {folder: [Seal(*seal)] for folder, seal in record["sealed"].items()}
         following = [str(stamp) for stamp in record["following"]]
         generator = str(record["generator"])
     except (KeyError, TypeError, ValueError):
@@ -182,8 +187,9 @@ def check(store: Store, root: Path, output: Path, options_key: str, now: datetim
     output = output.absolute()
     with output_lock(store.lock_file(output), output):
         recover(output)
-        found, folders, others = listing(output)
-        if others or folders != recorded_folders or {r: f.stat for r, f in found.items()} != files:
+        found, folders, others, sealed = listing(output, seals=seals)
+        if others or folders != recorded_folders or sealed != seals.keys() or \
+                {r: f.stat for r, f in found.items()} != files:
             return None
         data = info_bytes(following, now, generator)
         save_info(info_path(store, output), data)
