@@ -22,6 +22,7 @@ from ..render.pictures import body_images
 from ..site.urls import Urls
 
 _REMOTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+_PLAIN = re.compile(r"[^%?#\s\x00-\x1f]+")  # a path that urlsplit and unquote leave as it is
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ def output_path(article: Article, target: str, urls: Urls) -> str | None:
     """The output path a local image reference names (as site/links.py reads it); None for a remote one."""
     if not target or _REMOTE.match(target):
         return None
-    path = unquote(urlsplit(target).path)
+    path = target if _PLAIN.fullmatch(target) else unquote(urlsplit(target).path)
     if not path:
         return None
     base = urls.base_path

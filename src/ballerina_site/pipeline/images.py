@@ -26,7 +26,7 @@ from ..render import cards, images
 from ..render.images import EXTENSIONS, MEDIA_TYPES, BadImage, Settings
 from ..render.pictures import body_images, rewrite_body
 from ..site.urls import Urls
-from ..store.images import Entry, ImageStore, State, entry_key
+from ..store.images import Entry, ImageStore, State, entry_key, entry_text
 from ..store.store import Store
 from . import parallel
 from .imagerefs import Ref, find_refs, output_path
@@ -90,7 +90,8 @@ def process_images(root: Path, config: SiteConfig, articles: Sequence[Article], 
     lead_files = {ref.file for ref in refs if ref.lead}
     keys: dict[Path, str] = {}
     todo: list[tuple[Any, ...]] = []
-    for file in sorted({ref.file for ref in refs}):
+    settings_key = repr(settings)  # as in entry_key's repr of the parts, made once
+    for file in dict.fromkeys(ref.file for ref in refs):  # in the articles' order
         try:
             digest = shelf.digest(file)
         except OSError as exc:
@@ -98,7 +99,7 @@ def process_images(root: Path, config: SiteConfig, articles: Sequence[Article], 
                                             "check the file's permissions") for ref in refs if ref.file == file]
             continue
         lead = file in lead_files
-        keys[file] = entry_key(digest, settings, lead, images.FORMAT_VERSION)
+        keys[file] = image_key(digest, settings_key, lead)
         todo.append(("image", keys[file], str(file), settings, lead))
     card_keys: dict[str, str] = {}  # article source (or "" for the site) -> key
     for article in articles if config.images.cards else ():
@@ -129,6 +130,11 @@ def process_images(root: Path, config: SiteConfig, articles: Sequence[Article], 
             shelf.prune(used)
     result.stats = ImageStats(processed, len(used) - processed)
     return result
+
+
+def image_key(digest: str, settings: str, lead: bool) -> str:
+    """``entry_key(digest, settings, lead, FORMAT_VERSION)``, with the settings' repr made once."""
+    return entry_text(f"({digest!r}, {settings}, {lead!r}, {images.FORMAT_VERSION!r})")
 
 
 def _card_job(todo: list[tuple[Any, ...]], card: tuple[str, str, cards.CardStyle, str]) -> str:
@@ -262,18 +268,37 @@ def _pictures(refs: list[Ref], keys: Mapping[Path, str], entries: Mapping[str, E
 
 
 def _picture(ref: Ref, key: str, entry: Entry, shelf: ImageStore, result: ImageResult) -> Picture:
-    stem = f"{posixpath.splitext(ref.output)[0]}.{key[:8]}-"  # beside the source: images/eve.1a2b3c4d-800.webp
-    folder = shelf.entry_path(key)
-    made = [_variant(stem + item[0], item, folder, result) for item in entry]
-    sized = [v for v, item in zip(made, entry) if item[0].isdigit()]
+    """Its variants published beside the source (images/eve.1a2b3c4d-800.webp): made for every
+    picture of every build, so plain string work in one loop (see :func:`_variant`)."""
+    folder, _, name = ref.output.rpartition("/")
+    prefix = folder + "/" if folder else ""
+    stem = f"{posixpath.splitext(name)[0]}.{key[:8]}-"
+    source = shelf.entry_path(key) + "/"
+    published = result.published
+    names = result.made.get(folder)
+    if names is None:
+        names = result.made[folder] = {}
+    sized: list[Variant] = []
+    crops: list[Variant] = []
+    share = None
+    for role, fmt, width, height, size in entry:
+        extension = EXTENSIONS[fmt]
+        file = f"{stem}{role}.{extension}"
+        path = prefix + file
+        published[path] = names[file] = f"{source}{role}.{extension}"
+        variant = Variant(path, width, height, MEDIA_TYPES[fmt], size)
+        if role.isdigit():
+            sized.append(variant)
+        elif role == "share":
+            share = variant
+        elif "x" in role:
+            crops.append(variant)
     fallback_type = sized[-1].media_type  # the image's own format comes last at each width
     own = sorted((v for v in sized if v.media_type == fallback_type), key=lambda v: v.width)
     fallback = next((v for v in own if v.width >= 800), own[-1])
-    _publish(result, ref.output, result.published[own[-1].path])  # the original's URL: the largest, clean
-    crops = tuple(v for v, item in zip(made, entry) if "x" in item[0])
-    share = next((v for v, item in zip(made, entry) if item[0] == "share"), None)
+    published[ref.output] = names[name] = published[own[-1].path]  # the original's URL: the largest, clean
     ordered = tuple(sorted(sized, key=lambda v: (v.media_type == fallback_type, v.media_type, v.width)))
-    return Picture(ref.written, fallback, ordered, crops, share)
+    return Picture(ref.written, fallback, ordered, tuple(crops), share)
 
 
 def _with_pictures(article: Article, pictures: Mapping[str, Picture], shares: Mapping[str, Variant], urls: Urls,

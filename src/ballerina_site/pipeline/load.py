@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -184,24 +185,48 @@ class Model:
 
 
 def collect_static(root: Path) -> tuple[dict[str, Path], list[Problem]]:
-    """Theme files first, then the site's own ``static/`` over them; links out of the site refused."""
+    """Theme files first, then the site's own ``static/`` over them; links out of the site refused.
+    Hidden files and folders are left out, and symlinked folders are not followed (as ``rglob``)."""
     files: dict[str, Path] = {}
     site_root = root.resolve()
     for base, owner in ((THEME_DIR / STATIC_DIR, THEME_DIR.resolve()), (root / STATIC_DIR, site_root)):
         if not base.is_dir():
             continue
-        folders: dict[Path, bool] = {}  # whether a folder leads out; a plain file in it leads where it does
-        for path in sorted(base.rglob("*")):
-            relative = path.relative_to(base)
-            if any(part.startswith(".") for part in relative.parts) or not path.is_file():
-                continue
-            if path.is_symlink():
-                out = leaves_site(path, owner)
+        folders: dict[str, bool] = {}  # whether a folder leads out; a plain file in it leads where it does
+        for relative, path, linked in sorted(_files_under(str(base)), key=lambda found: found[0].split("/")):
+            if linked:
+                out = leaves_site(Path(path), owner)
             else:
-                out = folders.get(path.parent)
+                parent = path.rpartition("/")[0]
+                out = folders.get(parent)
                 if out is None:
-                    out = folders[path.parent] = leaves_site(path.parent, owner)
+                    out = folders[parent] = leaves_site(Path(parent), owner)
             if out:  # reported by escaping_links below
                 continue
-            files[relative.as_posix()] = path
+            files[relative] = Path(path)
     return files, escaping_links(root, STATIC_DIR)
+
+
+def _files_under(base: str) -> list[tuple[str, str, bool]]:
+    """Each file under ``base`` (or a symlink to one): its relative path, its path, whether it is a
+    symlink. One directory read per folder, no stat but for symlinks."""
+    found: list[tuple[str, str, bool]] = []
+    todo = [("", base)]
+    while todo:
+        prefix, folder = todo.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError:
+            continue
+        for entry in listed:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append((prefix + entry.name + "/", entry.path))
+                elif entry.is_file():
+                    found.append((prefix + entry.name, entry.path, entry.is_symlink()))
+            except OSError:
+                continue
+    return found

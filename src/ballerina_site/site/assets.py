@@ -62,9 +62,8 @@ def fingerprint_static(static: Mapping[str, Path]) -> tuple[dict[str, Path], Ass
     An unreadable file is left as it is (copying it reports the fault)."""
     published = dict(static)
     names: dict[str, str] = {}
-    for relative, source in sorted(static.items()):
-        if not (relative.startswith(FOLDER) and relative.endswith(SUFFIXES)):
-            continue
+    for relative, source in sorted((relative, source) for relative, source in static.items()
+                                   if relative.startswith(FOLDER) and relative.endswith(SUFFIXES)):
         try:
             data = source.read_bytes()
         except OSError:

@@ -170,4 +170,9 @@ def save_seals(store: Store, output: Path, trees: list[dict[str, Any]]) -> bool:
 
 
 def entry_key(*parts: Any) -> str:
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return entry_text(repr(parts))
+
+
+def entry_text(text: str) -> str:
+    """:func:`entry_key` of parts whose repr is ``text``."""
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
