@@ -48,8 +48,11 @@ class Picture:
     variants: tuple[Variant, ...]  # every width of every format, by format then width
     crops: tuple[Variant, ...] = ()  # 16:9, 4:3 and 1:1 for structured data (lead images)
     share: Variant | None = None  # 1200x630 for link previews (lead images)
+    token: str = ""  # when set, all that the variants follow from (the store's key and manifest, see pipeline/images.py)
 
     def __repr__(self) -> str:  # what page fingerprints hash for every article with a picture
+        if self.token:
+            return f"Picture({self.source!r}, {self.token!r})"
         return f"Picture({self.source!r}, {self.fallback!r}, {self.variants!r}, {self.crops!r}, {self.share!r})"
 
     @property

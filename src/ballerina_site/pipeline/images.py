@@ -18,6 +18,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from PIL import features
 
+from ..content.discover import STATIC_DIR
 from ..core.config import SiteConfig
 from ..core.errors import Problem
 from ..core.model import Article, Picture, Variant
@@ -77,9 +78,11 @@ def card_style(config: SiteConfig, root: Path, problems: list[Problem]) -> cards
 
 def process_images(root: Path, config: SiteConfig, articles: Sequence[Article], static: Mapping[str, Path],
                    skip: frozenset[str], urls: Urls, store: Store, jobs: int, output: Path,
-                   progress: Progress | None = None) -> ImageResult:
+                   progress: Progress | None = None, seen: Mapping[str, tuple[int, int, int, int]] | None = None
+                   ) -> ImageResult:
     """Every article with its pictures and share image; the files to publish; the problems found.
-    ``progress``: told ("pictures", done, total) as the images and cards to make are made."""
+    ``progress``: told ("pictures", done, total) as the images and cards to make are made; ``seen``:
+    the input files' stats taken at the start, by their name in the site (``static/images/x.jpg``)."""
     scratch = None if store.enabled else tempfile.TemporaryDirectory(prefix="ballerina-images-")
     shelf = ImageStore(store, Path(scratch.name) if scratch is not None else None)
     result = ImageResult(list(articles), config, scratch=scratch)
@@ -91,9 +94,14 @@ def process_images(root: Path, config: SiteConfig, articles: Sequence[Article], 
     keys: dict[Path, str] = {}
     todo: list[tuple[Any, ...]] = []
     settings_key = repr(settings)  # as in entry_key's repr of the parts, made once
-    for file in dict.fromkeys(ref.file for ref in refs):  # in the articles' order
+    site_static = f"{root / STATIC_DIR}/"
+    files: dict[Path, str] = {}  # each file with its name among ``seen`` (none for the theme's)
+    for ref in refs:
+        if ref.file not in files:
+            files[ref.file] = f"{STATIC_DIR}/{ref.output}" if str(ref.file) == site_static + ref.output else ""
+    for file, name in files.items():  # in the articles' order
         try:
-            digest = shelf.digest(file)
+            digest = shelf.digest(file, seen.get(name) if seen else None)
         except OSError as exc:
             result.problems += [ref.problem(f"cannot read the image ({exc.strerror or exc})",
                                             "check the file's permissions") for ref in refs if ref.file == file]
@@ -298,7 +306,8 @@ def _picture(ref: Ref, key: str, entry: Entry, shelf: ImageStore, result: ImageR
     fallback = next((v for v in own if v.width >= 800), own[-1])
     published[ref.output] = names[name] = published[own[-1].path]  # the original's URL: the largest, clean
     ordered = tuple(sorted(sized, key=lambda v: (v.media_type == fallback_type, v.media_type, v.width)))
-    return Picture(ref.written, fallback, ordered, tuple(crops), share)
+    token = f"{ref.output} {key} {shelf.entry_id(key, entry)}"  # the variants follow from these alone
+    return Picture(ref.written, fallback, ordered, tuple(crops), share, token)
 
 
 def _with_pictures(article: Article, pictures: Mapping[str, Picture], shares: Mapping[str, Variant], urls: Urls,

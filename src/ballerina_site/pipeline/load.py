@@ -111,7 +111,7 @@ def load_site(options: BuildOptions, store: Store | None = None, seen: Stats | N
     unpublished = frozenset(a.source for a in articles if (a.draft and not selection.drafts)
                             or (a.date > selection.now and not selection.future))
     pictures = process_images(root, config, articles, static, unpublished, urls, store, options.jobs,
-                              options.output_dir, options.progress)
+                              options.output_dir, options.progress, seen)
     problems += pictures.problems
     articles, config, static = pictures.articles, pictures.config, {**static, **pictures.published}
     memo = store.load(RELATED) if store.enabled else None

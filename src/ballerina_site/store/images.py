@@ -39,7 +39,7 @@ class ImageStore:
         self.index: dict[str, tuple[tuple[int, int, int, int], str]] = loaded if isinstance(loaded, dict) else {}
         self._index_changed = False
         known = store.load(ENTRIES) if store.enabled else None
-        self.known: dict[str, tuple[State, Entry]] = known if isinstance(known, dict) else {}
+        self.known: dict[str, tuple[State, Entry, str]] = known if isinstance(known, dict) else {}
         self._known_changed = False
         self._base = str(self.folder)
 
@@ -64,14 +64,19 @@ class ImageStore:
         if state is None:
             return None
         known = self.known.get(key)
-        if known is not None and tuple(known[0]) == state:
+        if known is not None and len(known) == 3 and tuple(known[0]) == state:
             return [tuple(item) for item in known[1]], state  # type: ignore[misc]
         entry = self.entry(key)
         if entry is None:
             return None
-        self.known[key] = (state, entry)
+        self.known[key] = (state, entry, entry_key(entry))
         self._known_changed = True
         return entry, state
+
+    def entry_id(self, key: str, entry: Entry) -> str:
+        """A hash of the entry's manifest (what its files are), kept with it."""
+        known = self.known.get(key)
+        return known[2] if known is not None and len(known) == 3 else entry_key(entry)
 
     def file(self, key: str, role: str, extension: str) -> Path:
         return self.entry_folder(key) / f"{role}.{extension}"
@@ -97,10 +102,12 @@ class ImageStore:
         self.known.pop(key, None)
         return entry
 
-    def digest(self, path: Path) -> str:
-        """The hash of a file's bytes, remembered by its stat (size, mtime, ctime, inode)."""
+    def digest(self, path: Path, seen: tuple[int, int, int, int] | None = None) -> str:
+        """The hash of a file's bytes, remembered by its stat (size, mtime, ctime, inode); ``seen``:
+        that stat, taken before the build read anything (store/uptodate.py)."""
         name = str(path)
-        seen = files.signature(path)
+        if seen is None or seen[0] < 0:
+            seen = files.signature(path)
         known = self.index.get(name)
         if seen is not None and known is not None and tuple(known[0]) == seen:
             return known[1]
