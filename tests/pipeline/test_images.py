@@ -286,3 +286,91 @@ def test_an_interrupt_stops_the_pictures_soon_and_keeps_those_made(tmp_path: Pat
     processed = int(re.search(r"(\d+) images? processed", result.stdout)[1])  # type: ignore[index]
     made_before = count + 1 - processed  # the pictures and the site's card
     assert 1 <= made_before <= 4, result.stdout  # the one seen, and those the two workers were finishing
+
+
+@pytest.fixture
+def sealed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folders of pictures are sealed however lately they changed (a build seals only those that have
+    not changed for a second: see output/listing.py), so that these tests need not wait."""
+    from ballerina_site.output import writer
+    monkeypatch.setattr(writer, "RACY_NS", 0)
+
+
+def _variant_named(site: Path, suffix: str) -> Path:
+    return next(path for path in (site / "public/images").iterdir() if path.name.startswith("lead.")
+                and path.name.endswith(suffix))
+
+
+def _edit(site: Path, n: int) -> None:
+    (site / "content/a.md").write_text(LEAD + f"\nEdit {n}.\n", encoding="utf-8")
+
+
+def _same_pictures_as_the_store(site: Path) -> None:
+    """Every published picture is the store's file (a hard link) with the store's bytes (unused.png,
+    which no article shows, is copied as it is)."""
+    store = {path.stat().st_ino: path for path in (site / ".ballerina-cache/images").rglob("*.*") if path.is_file()}
+    for path in (site / "public/images").rglob("*"):
+        if path.is_file() and path.name != "unused.png":
+            assert path.stat().st_ino in store and path.read_bytes() == store[path.stat().st_ino].read_bytes(), path
+
+
+@pytest.mark.parametrize("change", ["replaced", "deleted", "added"])
+@pytest.mark.parametrize("tree", ["public", "spare"])
+def test_an_outside_change_to_the_published_pictures_is_never_published(
+        change: str, tree: str, site: Path, sealed: None, capsys: pytest.CaptureFixture[str]) -> None:
+    """A rebuild does not read the folders of pictures it sealed (one stat each): a file replaced,
+    deleted or added there, in the output or in the spare tree the next output is made from, changes
+    the folder, so the rebuild reads it and publishes the store's pictures, and nothing else."""
+    for n in range(3):  # both trees sealed
+        _edit(site, n)
+        assert run(capsys, "build", "--source", str(site))[0] == 0
+    _same_pictures_as_the_store(site)
+    spare = next((site / ".ballerina-cache").glob("spare-*"))
+    folder = (site / "public/images") if tree == "public" else spare / "images"
+    victim = folder / _variant_named(site, "-800.jpg").name
+    good = victim.read_bytes()
+    if change == "replaced":  # as an editor saves: a new file renamed over the old one
+        (folder / "new.tmp").write_bytes(b"not the picture")
+        os.replace(folder / "new.tmp", victim)
+    elif change == "deleted":
+        victim.unlink()
+    else:
+        (folder / "stray.jpg").write_bytes(b"not ours")
+    for n in range(3, 6):  # whichever tree the change is in becomes the output within two builds
+        _edit(site, n)
+        code, lines, _ = run(capsys, "build", "--source", str(site))
+        assert code == 0, lines
+        assert (site / "public/images" / victim.name).read_bytes() == good
+        assert not (site / "public/images/stray.jpg").exists()
+        _same_pictures_as_the_store(site)
+
+
+def test_nothing_changed_is_told_with_sealed_pictures_and_a_lost_one_is_noticed(
+        site: Path, sealed: None, capsys: pytest.CaptureFixture[str]) -> None:
+    for n in range(3):
+        _edit(site, n)
+        assert run(capsys, "build", "--source", str(site))[0] == 0
+    code, _, out = run(capsys, "build", "--source", str(site))
+    assert code == 0 and "nothing changed since the last build" in out
+    victim = _variant_named(site, "-480.webp")
+    victim.unlink()
+    code, _, out = run(capsys, "build", "--source", str(site))
+    assert code == 0 and "nothing changed" not in out and victim.is_file()
+    _same_pictures_as_the_store(site)
+
+
+def test_deleting_the_store_with_sealed_pictures_is_safe(site: Path, sealed: None,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    for n in range(3):
+        _edit(site, n)
+        assert run(capsys, "build", "--source", str(site))[0] == 0
+    before = _published(site)
+    import shutil
+    shutil.rmtree(site / ".ballerina-cache")
+    for n in range(3, 6):
+        _edit(site, n)
+        code, _, out = run(capsys, "build", "--source", str(site))
+        assert code == 0
+        after = _published(site)
+        assert after.keys() == before.keys()
+        _same_pictures_as_the_store(site)
