@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Mapping, NamedTuple, Sequence
+from typing import AbstractSet, Mapping, NamedTuple, Sequence
 
 
 class FileStat(NamedTuple):
@@ -47,7 +47,7 @@ class Listing(NamedTuple):
     files: dict[str, OldFile]  # relative path -> file (the made files of sealed folders left out)
     folders: set[str]  # relative paths
     others: list[str]  # relative paths of symlinks, devices ...: never followed, never reused
-    sealed: set[str] = set()  # folders found as sealed: their made files are not in ``files``
+    sealed: AbstractSet[str] = frozenset()  # folders found as sealed: their made files are not in ``files``
 
 
 Seals = Mapping[str, Sequence[Seal]]

@@ -11,7 +11,7 @@ import os
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import AbstractSet, Iterable, Iterator
 
 from .listing import Listing, OldFile, Seals, listing
 from . import system
@@ -40,7 +40,7 @@ class Previous(Mapping[str, OldFile]):
         self._files: dict[str, OldFile] | None = {} if set_aside is not None else None  # none reused
         self._spare: Listing | None = None
         self.seals: Seals = {}
-        self.sealed: set[str] = set()  # sealed in both trees (see above)
+        self.sealed: AbstractSet[str] = frozenset()  # sealed in both trees (see above)
 
     @property
     def files(self) -> dict[str, OldFile]:
