@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.errors import Problem
 from ..pipeline.report import BuildSummary
 from .check import check_content, check_output
 from .common import (Commands, Progress, count, force_option, keep_going_option, print_problems, site_options,
                      speed_options, strict_option)
+
+if TYPE_CHECKING:
+    from ..output.precompress import Precompressed
 
 
 def add_parser(commands: Commands) -> None:
@@ -46,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.clear()
     print_summary(report.summary)
+    if report.precompressed is not None and report.precompressed.compressed:
+        print_precompressed(report.precompressed)
     if report.set_aside is not None:
         print(f"moved what was in {report.output} before to {report.set_aside} (nothing deletes it there)")
     status = 1 if report.summary.rejected else 0
@@ -54,6 +60,15 @@ def run(args: argparse.Namespace) -> int:
         assert site is not None  # a check always loads the site
         return check_output(site, report.output) or status
     return status
+
+
+def print_precompressed(done: Precompressed) -> None:
+    """Bytes saved and what it cost (the benchmark reads the seconds: docs/performance.md)."""
+    megabytes = [f"{size / 1e6:,.1f} MB" if size >= 1e6 else f"{size / 1e3:,.0f} KB"
+                 for size in (done.original, done.brotli, done.gzip)]
+    kept = f"; {done.kept:,} unchanged kept their copies" if done.kept else ""
+    print(f"precompressed {count(done.compressed, 'file')} in {done.seconds:.2f} s: {megabytes[0]} -> "
+          f"{megabytes[1]} Brotli, {megabytes[2]} gzip{kept}")
 
 
 def print_rejected(rejected: tuple[Problem, ...]) -> None:
