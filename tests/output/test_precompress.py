@@ -22,8 +22,8 @@ def build(site: Path, out: Path, *args: str) -> str:
     return done.stdout
 
 
-PACKED = re.compile(r"^precompressed (\d+) files in [\d.]+ s: ([\d.]+) KB -> ([\d.]+) KB Brotli, ([\d.]+) KB gzip"
-                    r"(?:; (\d+) unchanged kept their copies)?$", re.M)
+PACKED = re.compile(r"(\d+) files precompressed in [\d.]+ s: ([\d.]+) KB -> ([\d.]+) KB Brotli, ([\d.]+) KB gzip"
+                    r"(?:, (\d+) unchanged kept their copies)?\)$", re.M)
 
 
 def make_site(root: Path, config: str = CONFIG) -> Path:

@@ -5,16 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..core.errors import Problem
 from ..pipeline.report import BuildSummary
 from .check import check_content, check_output
 from .common import (Commands, Progress, count, force_option, keep_going_option, print_problems, site_options,
                      speed_options, strict_option)
-
-if TYPE_CHECKING:
-    from ..output.precompress import Precompressed
 
 
 def add_parser(commands: Commands) -> None:
@@ -50,8 +46,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.clear()
     print_summary(report.summary)
-    if report.precompressed is not None and report.precompressed.compressed:
-        print_precompressed(report.precompressed)
     if report.set_aside is not None:
         print(f"moved what was in {report.output} before to {report.set_aside} (nothing deletes it there)")
     status = 1 if report.summary.rejected else 0
@@ -62,13 +56,11 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
-def print_precompressed(done: Precompressed) -> None:
+def precompressed(files: int, kept: int, original: int, brotli: int, gzip: int, seconds: float) -> str:
     """Bytes saved and what it cost (the benchmark reads the seconds: docs/performance.md)."""
-    megabytes = [f"{size / 1e6:,.1f} MB" if size >= 1e6 else f"{size / 1e3:,.0f} KB"
-                 for size in (done.original, done.brotli, done.gzip)]
-    kept = f"; {done.kept:,} unchanged kept their copies" if done.kept else ""
-    print(f"precompressed {count(done.compressed, 'file')} in {done.seconds:.2f} s: {megabytes[0]} -> "
-          f"{megabytes[1]} Brotli, {megabytes[2]} gzip{kept}")
+    sizes = [f"{size / 1e6:,.1f} MB" if size >= 1e6 else f"{size / 1e3:,.0f} KB" for size in (original, brotli, gzip)]
+    return (f"{count(files, 'file')} precompressed in {seconds:.2f} s: {sizes[0]} -> {sizes[1]} Brotli, "
+            f"{sizes[2]} gzip" + (f", {kept} unchanged kept their copies" if kept else ""))
 
 
 def print_rejected(rejected: tuple[Problem, ...]) -> None:
@@ -126,6 +118,8 @@ def print_summary(summary: BuildSummary) -> None:
         extra.append(f"{count(summary.images, 'image')} processed, {summary.images_cached} kept from earlier builds")
     if summary.cached:
         extra.append(f"{summary.cached} of {summary.cached + summary.parsed} articles from the build cache")
+    if summary.packed and summary.packed[0]:
+        extra.append(precompressed(*summary.packed))
     print(f"built {summary.pages} pages from {count(summary.articles, 'article')}"
           f" and copied {summary.static_files} static files to {summary.output} in {summary.seconds:.2f} s"
           + (f" ({', '.join(extra)})" if extra else ""))
