@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 from pathlib import Path
 
 import brotli
@@ -15,9 +16,14 @@ CONFIG = "title: T\nbase_url: https://news.example/\ntimezone: UTC\n"
 KINDS = (".html", ".css", ".js", ".xml", ".json", ".svg", ".txt")
 
 
-def build(site: Path, out: Path, *args: str) -> None:
+def build(site: Path, out: Path, *args: str) -> str:
     done = run_cli("build", "--source", str(site), "--output", str(out), "--no-search", *args)
     assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+PACKED = re.compile(r"(\d+) files precompressed in [\d.]+ s: ([\d.]+) KB -> ([\d.]+) KB Brotli, ([\d.]+) KB gzip"
+                    r"(?:, (\d+) unchanged kept their copies)?\)$", re.M)
 
 
 def make_site(root: Path, config: str = CONFIG) -> Path:
@@ -100,3 +106,20 @@ def test_copies_match_their_file_through_rebuilds_and_go_with_it(tmp_path: Path)
     (site / "site.yaml").write_text(CONFIG + "precompress: false\n")
     build(site, out)
     assert not list(out.rglob("*.br")) and not list(out.rglob("*.gz"))
+
+
+def test_the_build_reports_the_bytes_saved_and_what_it_cost(tmp_path: Path) -> None:
+    site, out = make_site(tmp_path / "site"), tmp_path / "out"
+    first = PACKED.search(build(site, out))
+    assert first, "no precompression line"
+    copies = sorted(out.rglob("*.br"))
+    assert int(first[1]) == len(copies) and first[5] is None
+    plain = sum(len(path.with_suffix("").read_bytes()) for path in copies)
+    assert abs(float(first[2]) - plain / 1000) <= 1
+    assert abs(float(first[3]) - sum(path.stat().st_size for path in copies) / 1000) <= 1
+    assert float(first[3]) * 2 < float(first[2]) and float(first[4]) * 2 < float(first[2])
+
+    (site / "content" / "2025-06-01-a.md").write_text(article("A", "2025-06-01", body="New words " * 300))
+    again = PACKED.search(build(site, out))
+    assert again and again[5] is not None
+    assert 0 < int(again[1]) < len(copies) and int(again[1]) + int(again[5]) == len(copies)

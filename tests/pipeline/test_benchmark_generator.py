@@ -122,3 +122,7 @@ def test_benchmark_measures_precompression_and_the_first_view(tmp_path):
                      r"([\d.]+) KB Brotli", done.stdout)
     assert view, done.stdout
     assert int(view[1]) >= 2 and float(view[3]) * 2 < float(view[2])
+    packing = re.search(r"25 articles: precompression, from the build's own line \(median\): cold ([\d.]+) s "
+                        r"\(([\d.]+)% of the build\)", done.stdout)
+    assert packing, done.stdout
+    assert 0 <= float(packing[2]) < 50  # 25 articles compress in milliseconds

@@ -56,6 +56,13 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
+def precompressed(files: int, kept: int, original: int, brotli: int, gzip: int, seconds: float) -> str:
+    """Bytes saved and what it cost (the benchmark reads the seconds: docs/performance.md)."""
+    sizes = [f"{size / 1e6:,.1f} MB" if size >= 1e6 else f"{size / 1e3:,.0f} KB" for size in (original, brotli, gzip)]
+    return (f"{count(files, 'file')} precompressed in {seconds:.2f} s: {sizes[0]} -> {sizes[1]} Brotli, "
+            f"{sizes[2]} gzip" + (f", {kept} unchanged kept their copies" if kept else ""))
+
+
 def print_rejected(rejected: tuple[Problem, ...]) -> None:
     """``--keep-going``: each article left out, then its errors."""
     sources = sorted({p.path for p in rejected})
@@ -111,6 +118,8 @@ def print_summary(summary: BuildSummary) -> None:
         extra.append(f"{count(summary.images, 'image')} processed, {summary.images_cached} kept from earlier builds")
     if summary.cached:
         extra.append(f"{summary.cached} of {summary.cached + summary.parsed} articles from the build cache")
+    if summary.packed and summary.packed[0]:
+        extra.append(precompressed(*summary.packed))
     print(f"built {summary.pages} pages from {count(summary.articles, 'article')}"
           f" and copied {summary.static_files} static files to {summary.output} in {summary.seconds:.2f} s"
           + (f" ({', '.join(extra)})" if extra else ""))

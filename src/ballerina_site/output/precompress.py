@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import os
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
@@ -103,6 +104,7 @@ class Precompressed:
     original: int  # bytes of the files compressed
     brotli: int  # bytes of their Brotli copies
     gzip: int  # bytes of their gzip copies
+    seconds: float = 0.0  # the step's wall time: what it adds to the build (it runs alone, before the swap)
 
 
 def copy_names(paths: Iterable[str]) -> set[str]:
@@ -117,6 +119,7 @@ def precompress_folder(folder: str, files: Mapping[str, FileStat], previous: Map
     returns what it did and the copies' stats. A file whose copy name is itself a file of the site
     (a ``.gz`` of its own) is left alone; a copy left from an older build beside a file that gets
     none now is removed."""
+    started = time.perf_counter()
     todo: list[str] = []
     kept = 0
     base = folder + "/"
@@ -143,5 +146,6 @@ def precompress_folder(folder: str, files: Mapping[str, FileStat], previous: Map
         made = compress_chunk(folder, todo)
     for relative, (_, _, _, brotli_stat, gzip_stat) in zip(todo, made):
         stats[relative + COPIES[0]], stats[relative + COPIES[1]] = brotli_stat, gzip_stat
-    sizes = [item[:3] for item in made]
-    return Precompressed(len(todo), kept, *(sum(column) for column in zip((0, 0, 0), *sizes))), stats
+    original, brotli_bytes, gzip_bytes = (sum(column) for column in zip((0, 0, 0), *(item[:3] for item in made)))
+    done = Precompressed(len(todo), kept, original, brotli_bytes, gzip_bytes, time.perf_counter() - started)
+    return done, stats

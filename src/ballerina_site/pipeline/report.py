@@ -49,6 +49,9 @@ class BuildSummary:
     rejected: tuple[Problem, ...] = ()  # ``keep_going``: the errors of the articles left out
     images: int = 0  # images and social cards encoded in this build
     images_cached: int = 0  # images and social cards taken from the build cache
+    # precompression (output/precompress.py): files compressed, files whose copies were kept, bytes of
+    # the files compressed and of their Brotli and gzip copies, the step's seconds; () when it was off
+    packed: tuple[int, int, int, int, int, float] | tuple[()] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +65,6 @@ class BuildReport:
     search: SearchIndex | None = None
     lock_written: bool = False
     written: bool = True
-    precompressed: Precompressed | None = None  # what precompression did (output/precompress.py)
     set_aside: Path | None = None  # forced over a folder the tool did not make: where its files now are
 
     @property
@@ -98,7 +100,8 @@ class Counts:
 
 def summarize(output: Path, site: Site, counts: Counts, seconds: float, warnings: tuple[Problem, ...],
               plan: RedirectPlan | None, search: SearchIndex | None, parse: ParseStats,
-              rejected: tuple[Problem, ...] = (), images: tuple[int, int] = (0, 0)) -> BuildSummary:
+              rejected: tuple[Problem, ...] = (), images: tuple[int, int] = (0, 0),
+              packed: Precompressed | None = None) -> BuildSummary:
     return BuildSummary(
         output=str(output), pages=counts.pages, static_files=counts.static_files,
         articles=len(site.articles), seconds=seconds, warnings=warnings,
@@ -111,7 +114,9 @@ def summarize(output: Path, site: Site, counts: Counts, seconds: float, warnings
         search_shards=(search.indexed, search.shards) if search is not None else (0, 0),
         redirects=len(plan.redirects) if plan else 0, drafts=len(site.drafts), reused=counts.reused,
         kept=counts.kept, parsed=parse.parsed, cached=parse.cached, rejected=rejected, images=images[0],
-        images_cached=images[1])
+        images_cached=images[1],
+        packed=() if packed is None else (packed.compressed, packed.kept, packed.original, packed.brotli,
+                                          packed.gzip, packed.seconds))
 
 
 def to_plain(summary: BuildSummary) -> tuple[Any, ...]:
@@ -135,6 +140,7 @@ def from_plain(data: Any) -> BuildSummary:
         values[name] = tuple(Problem(*record) for record in values[name])
     for name in ("scheduled", "expired", "moved", "forgotten"):
         values[name] = tuple(tuple(pair) for pair in values[name])
+    values["packed"] = tuple(values["packed"])
     summary = BuildSummary(**values)
     if not all(isinstance(getattr(summary, name), int) for name in ("pages", "static_files", "articles")):
         raise TypeError("a build summary of another shape")
@@ -147,4 +153,4 @@ def unchanged_since(summary: BuildSummary, seconds: float, written: int, publish
     files = summary.pages + summary.static_files
     return replace(summary, seconds=seconds, reused=summary.pages - int(published_info), kept=files - written, parsed=0,
                    cached=summary.articles, up_to_date=True, images=0,
-                   images_cached=summary.images + summary.images_cached)
+                   images_cached=summary.images + summary.images_cached, packed=())

@@ -68,7 +68,7 @@ def build_all(options: BuildOptions, store: Store, started: float) -> BuildRepor
         index = search.index if search is not None else None
         summary = summarize(output, site, counts, time.perf_counter() - started, rendered.warnings,
                             plan.redirects, index, loaded.parse, loaded.rejected,
-                            (loaded.images.processed, loaded.images.reused))
+                            (loaded.images.processed, loaded.images.reused), packed)
         if store.enabled:
             info = uptodate.info_path(store, output)  # private unless the site publishes it too
             uptodate.save_info(info, build_info(site, now, GENERATOR))
@@ -80,8 +80,7 @@ def build_all(options: BuildOptions, store: Store, started: float) -> BuildRepor
             remember_search(store, output, search)
         elif BUILD_INFO in files:
             summary = replace(summary, build_info=str(output / BUILD_INFO))
-    return BuildReport(summary, site, plan.redirects, index, lock_written, set_aside=previous.set_aside,
-                       precompressed=packed)
+    return BuildReport(summary, site, plan.redirects, index, lock_written, set_aside=previous.set_aside)
 
 
 def seals_for(trees: list[dict[str, Any]], signatures: Mapping[str, str]) -> dict[str, list[Seal]]:

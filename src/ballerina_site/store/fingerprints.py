@@ -118,8 +118,8 @@ class Fingerprinter:
             return known[2]  # as in the last build of this process (the live preview)
         base = self._bases.get(id(article))
         if base is None:  # the fields every page counts, hashed once whatever else a page counts
-            base = self._bases[id(article)] = digest(b"B", *map(_encoded, map(article.__getattribute__, BASE_FIELDS)),
-                                                 profile)
+            fields_repr = repr(tuple(map(article.__getattribute__, BASE_FIELDS)))  # one C call: a third cheaper
+            base = self._bases[id(article)] = digest(b"B", fields_repr.encode("utf-8", "surrogatepass"), profile)
         optional = OPTIONAL_IN[id(fields)]
         token = digest(b"A", OPTIONAL_NAMES[id(fields)], base, *map(_encoded, map(article.__getattribute__, optional)))
         self.known[(article.source, id(fields))] = (article, profile, token)
