@@ -292,8 +292,8 @@ def test_an_interrupt_stops_the_pictures_soon_and_keeps_those_made(tmp_path: Pat
 def sealed(monkeypatch: pytest.MonkeyPatch) -> None:
     """Folders of pictures are sealed however lately they changed (a build seals only those that have
     not changed for a second: see output/listing.py), so that these tests need not wait."""
-    from ballerina_site.output import writer
-    monkeypatch.setattr(writer, "RACY_NS", 0)
+    from ballerina_site.output import seals
+    monkeypatch.setattr(seals, "RACY_NS", 0)
 
 
 def _variant_named(site: Path, suffix: str) -> Path:

@@ -23,17 +23,17 @@ import itertools
 import os
 import re
 import shutil
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from pathlib import Path
-from typing import Callable, Collection, Iterable
+from typing import Callable, Collection
 
 from . import system
-from .listing import FileStat, OldFile, Seal, file_stat, folder_state, inodes, listing
+from .listing import FileStat, OldFile, Seal, file_stat, inodes
 from .lock import BUILDING, OutputError, output_lock, recover
 from .ownership import MARKER, MARKER_TEXT
+from .seals import Made, relink, seal_folders
 from .previous import Previous, claim_output, output_error, staging_from_spare, swap_in
 
 __all__ = ["OutputError", "Previous", "Staged", "Staging", "WriteReport", "claim_output", "output_lock",
@@ -48,11 +48,6 @@ class WriteReport:
     files: Mapping[str, FileStat] | None = None  # every file of the new output, as it is there (but see sealed)
     sealed: Mapping[str, Seal] = field(default_factory=dict)  # folders of made files sealed: theirs are not in files
 
-
-Made = Mapping[str, Mapping[str, str]]
-"""The tool's own files to publish, by output folder: name -> the store's file."""
-RACY_NS = 1_000_000_000
-"""A folder changed this recently is not sealed: a change in the same clock tick would not show."""
 
 Finish = Callable[[Path, Mapping[str, FileStat]], Mapping[str, FileStat]]
 """Last work on the whole staged folder (precompression): given every file staged, returns those it added."""
@@ -86,18 +81,6 @@ def same_bytes(path: str, data: bytes) -> bool:
             return handle.read(len(data) + 1) == data
     except OSError:
         return False
-
-
-def _relink(published: str, source: str) -> None:
-    """Make the store's ``source`` a hard link to ``published``, a file of the same bytes; left as it
-    is where that cannot be done (another file system)."""
-    temp = f"{source}.{os.getpid()}.link"
-    try:
-        os.link(published, temp, follow_symlinks=False)
-        os.replace(temp, source)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +218,7 @@ class Staging:
         if old is not None and old.stat.inode == info.st_ino and info.st_dev == self._device():
             return Staged(self._link_previous(relative, target), True)
         if old is not None and old.stat.size == info.st_size and same_bytes(old.path, Path(source).read_bytes()):
-            _relink(old.path, source)
+            relink(old.path, source)
             return Staged(self._link_previous(relative, target), True)
         self._fresh(relative, target)
         try:
@@ -307,7 +290,8 @@ class Staging:
             if finish is not None:
                 for relative, stat in finish(self.folder, dict(self._files)).items():
                     self._files.setdefault(relative, stat)
-            seals = self._seals(made)
+            seals = seal_folders(self._base, made, itertools.chain(self._files, self._staged, self._folders()),
+                                 self.previous.sealed, self._files)
             with system.signals_held(deliver=False):
                 swap_in(self.folder, self.output, self.spare, self.previous.set_aside)  # the previous goes
         except BaseException as exc:
@@ -319,40 +303,6 @@ class Staging:
         return WriteReport(len(pages) + len(reused), len(static) + sum(map(len, made.values())),
                            len(self._kept) + len(reused) + self._made_kept, self._files, MappingProxyType(seals))
 
-    def _seals(self, made: Made) -> dict[str, Seal]:
-        """The seal of each folder of made files as this build leaves it (not one changed too lately
-        to tell: see listing.py). ``self._files`` then holds every file but the made files of these."""
-        names = _names_in(made, itertools.chain(self._files, self._staged, self._folders()))
-        seals: dict[str, Seal] = {}
-        now = time.time_ns()
-        for folder, files in made.items():
-            try:
-                info = os.lstat(f"{self._base}/{folder}") if folder else None
-            except OSError:
-                info = None
-            if info is not None and info.st_ctime_ns < now - RACY_NS and info.st_mtime_ns < now - RACY_NS:
-                seals[folder] = Seal(*folder_state(info), tuple(sorted(names[folder] - files.keys())))
-                for name in files if folder not in self.previous.sealed else ():
-                    self._files.pop(f"{folder}/{name}", None)
-            elif folder in self.previous.sealed:  # its files were not looked at: they are now
-                found = listing(Path(f"{self._base}/{folder}")).files
-                self._files.update((f"{folder}/{name}", found[name].stat) for name in files if name in found)
-        return seals
-
     def _folders(self) -> list[str]:
         base = len(self._base) + 1
         return [folder[base:] for folder in self._made if len(folder) > base]
-
-
-def _names_in(made: Made, paths: Iterable[str]) -> dict[str, set[str]]:
-    """For each folder of ``made``, the names of its entries among ``paths`` and their folders."""
-    names: dict[str, set[str]] = {folder: set() for folder in made if folder}
-    prefixes = tuple(folder + "/" for folder in names)
-    for path in paths:
-        if not path.startswith(prefixes):
-            continue
-        while path:
-            path, _, name = path.rpartition("/")
-            if path in names:
-                names[path].add(name)
-    return names

@@ -10,7 +10,6 @@ from the store into the output as static files. Remote images (``https://...``) 
 
 from __future__ import annotations
 
-import posixpath
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,15 +23,15 @@ from ..core.errors import Problem
 from ..core.model import Article, Picture, Variant
 from ..output.writer import OutputError
 from ..render import cards, images
-from ..render.images import EXTENSIONS, MEDIA_TYPES, BadImage, Settings
+from ..render.images import EXTENSIONS, BadImage, Settings
 from ..render.pictures import body_images, rewrite_body
 from ..site.urls import Urls
 from ..store.images import Entry, ImageStore, State, entry_key, entry_text
 from ..store.store import Store
 from . import parallel
 from .imagerefs import Ref, find_refs, output_path
+from .picturemodel import Publishing, card_variant, picture as make_picture
 
-CARDS_DIR = "images/cards"
 IMAGES_A_SLICE = 1  # a worker's slice of images: each takes a second or more (see _run)
 Progress = Callable[[str, int, int], None]
 
@@ -120,12 +119,11 @@ def process_images(root: Path, config: SiteConfig, articles: Sequence[Article], 
         key = keys.get(ref.file)
         if key is not None and key in errors:
             result.problems.append(ref.problem(*errors[key]))
-    parts: dict[str, list[tuple[str, str, Any]]] = {}  # output folder -> what its made files come from
-    pictures = _pictures(refs, keys, entries, result, shelf, states, parts)
-    shares = {source: _card_variant(key, entries[key], shelf, result, states, parts)
+    publishing = Publishing(states)
+    pictures = _pictures(refs, keys, entries, result, shelf, publishing)
+    shares = {source: card_variant(key, entries[key], shelf, publishing)
               for source, key in card_keys.items() if key in entries}
-    result.signatures = {folder: entry_key(sorted(set(found))) for folder, found in parts.items()
-                         if all(part[2] is not None for part in found)}  # a folder whose files are known
+    result.published, result.made, result.signatures = publishing.published, publishing.made, publishing.signatures()
     result.articles = [_with_pictures(a, pictures, shares, urls, config) for a in articles]
     if "" in shares:
         result.config = replace(config, image="/" + shares[""].path,
@@ -228,34 +226,8 @@ def make_slice(_state: None, slice_: Sequence[tuple[Any, ...]]) -> list[tuple[st
     return out
 
 
-def _variant(path: str, item: tuple[str, str, int, int, int], folder: str, result: ImageResult) -> Variant:
-    """A variant published at ``path`` + its extension, from the store's ``folder``, noted for publishing.
-    Done for every variant of every picture on every build: plain string work."""
-    role, fmt, width, height, size = item
-    extension = EXTENSIONS[fmt]
-    path = f"{path}.{extension}"
-    _publish(result, path, f"{folder}/{role}.{extension}")
-    return Variant(path, width, height, MEDIA_TYPES[fmt], size)
-
-
-def _publish(result: ImageResult, path: str, source: str) -> None:
-    result.published[path] = source
-    folder, _, name = path.rpartition("/")
-    names = result.made.get(folder)
-    if names is None:
-        names = result.made[folder] = {}
-    names[name] = source
-
-
-def _card_variant(key: str, entry: Entry, shelf: ImageStore, result: ImageResult, states: Mapping[str, Any],
-                  parts: dict[str, list[tuple[str, str, Any]]]) -> Variant:
-    parts.setdefault(CARDS_DIR, []).append(("", key, states.get(key)))
-    return _variant(f"{CARDS_DIR}/{key[:16]}", entry[0], shelf.entry_path(key), result)
-
-
 def _pictures(refs: list[Ref], keys: Mapping[Path, str], entries: Mapping[str, Entry], result: ImageResult,
-              shelf: ImageStore, states: Mapping[str, Any], parts: dict[str, list[tuple[str, str, Any]]]
-              ) -> dict[str, Picture]:
+              shelf: ImageStore, publishing: Publishing) -> dict[str, Picture]:
     """A :class:`Picture` per processed file, by output path; lead images too narrow are errors."""
     pictures: dict[str, Picture] = {}
     min_width = result.config.images.lead_min_width
@@ -266,48 +238,12 @@ def _pictures(refs: list[Ref], keys: Mapping[Path, str], entries: Mapping[str, E
             continue
         picture = pictures.get(ref.output)
         if picture is None:
-            picture = pictures[ref.output] = _picture(ref, key, entry, shelf, result)
-            parts.setdefault(posixpath.dirname(ref.output), []).append((ref.output, key, states.get(key)))
+            picture = pictures[ref.output] = make_picture(ref, key, entry, shelf, publishing)
         if ref.lead and picture.width < min_width:
             result.problems.append(ref.problem(f"too small for the lead image: {picture.width}x{picture.height} "
                                                f"pixels, at least {min_width} wide wanted",
                                                "use a larger picture, or set `images.lead_min_width`"))
     return pictures
-
-
-def _picture(ref: Ref, key: str, entry: Entry, shelf: ImageStore, result: ImageResult) -> Picture:
-    """Its variants published beside the source (images/eve.1a2b3c4d-800.webp): made for every
-    picture of every build, so plain string work in one loop (see :func:`_variant`)."""
-    folder, _, name = ref.output.rpartition("/")
-    prefix = folder + "/" if folder else ""
-    stem = f"{posixpath.splitext(name)[0]}.{key[:8]}-"
-    source = shelf.entry_path(key) + "/"
-    published = result.published
-    names = result.made.get(folder)
-    if names is None:
-        names = result.made[folder] = {}
-    sized: list[Variant] = []
-    crops: list[Variant] = []
-    share = None
-    for role, fmt, width, height, size in entry:
-        extension = EXTENSIONS[fmt]
-        file = f"{stem}{role}.{extension}"
-        path = prefix + file
-        published[path] = names[file] = f"{source}{role}.{extension}"
-        variant = Variant(path, width, height, MEDIA_TYPES[fmt], size)
-        if role.isdigit():
-            sized.append(variant)
-        elif role == "share":
-            share = variant
-        elif "x" in role:
-            crops.append(variant)
-    fallback_type = sized[-1].media_type  # the image's own format comes last at each width
-    own = sorted((v for v in sized if v.media_type == fallback_type), key=lambda v: v.width)
-    fallback = next((v for v in own if v.width >= 800), own[-1])
-    published[ref.output] = names[name] = published[own[-1].path]  # the original's URL: the largest, clean
-    ordered = tuple(sorted(sized, key=lambda v: (v.media_type == fallback_type, v.media_type, v.width)))
-    token = f"{ref.output} {key} {shelf.entry_id(key, entry)}"  # the variants follow from these alone
-    return Picture(ref.written, fallback, ordered, tuple(crops), share, token)
 
 
 def _with_pictures(article: Article, pictures: Mapping[str, Picture], shares: Mapping[str, Variant], urls: Urls,
