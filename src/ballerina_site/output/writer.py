@@ -12,6 +12,8 @@ published as hard links to the store's copies: on a rebuild such a file is known
 inode, without reading it (a copy, compared byte for byte, where no link can be made). Nothing
 writes into an output file in place, so the store's copies stay as they were made (an editor that
 rewrites a published picture in place would change the store's copy too: don't; delete it instead).
+A folder of such files that the store sealed in both trees, unchanged since (seals.py, listing.py),
+is not even read: its files are the store's already, and are left as they are.
 The build writes a marker file into every output and replaces a folder only
 when it carries one, or when forced (ownership.py); a forced folder's files are set aside, never deleted.
 """
