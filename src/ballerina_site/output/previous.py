@@ -118,7 +118,7 @@ def staging_from_spare(previous: Previous, staging: Path, wanted: set[str], keep
         files.update((f"{folder}/{relative}", old) for relative, old in again.files.items())
         folders.update(f"{folder}/{relative}" for relative in again.folders)
         others += [f"{folder}/{relative}" for relative in again.others]
-    for relative in others:  # a symlink planted in the spare must not lead a write out of the output
+    for relative in dict.fromkeys(others):  # a symlink planted in the spare must not lead a write out of the output
         os.unlink(base + "/" + relative)
     wanted_folders: set[str] = set()
     for path in itertools.chain(wanted, (folder + "/" for folder in keep)):  # every folder on the way to each file, each parent found once
