@@ -305,12 +305,12 @@ def _edit(site: Path, n: int) -> None:
     (site / "content/a.md").write_text(LEAD + f"\nEdit {n}.\n", encoding="utf-8")
 
 
-def _same_pictures_as_the_store(site: Path) -> None:
-    """Every published picture is the store's file (a hard link) with the store's bytes (unused.png,
-    which no article shows, is copied as it is)."""
+def _same_pictures_as_the_store(site: Path, copied: frozenset[str] = frozenset({"unused.png"})) -> None:
+    """Every published picture is the store's file (a hard link) with the store's bytes (but those
+    ``copied``, which no article shows: copied as they are)."""
     store = {path.stat().st_ino: path for path in (site / ".ballerina-cache/images").rglob("*.*") if path.is_file()}
     for path in (site / "public/images").rglob("*"):
-        if path.is_file() and path.name != "unused.png":
+        if path.is_file() and path.name not in copied:
             assert path.stat().st_ino in store and path.read_bytes() == store[path.stat().st_ino].read_bytes(), path
 
 
@@ -374,3 +374,25 @@ def test_deleting_the_store_with_sealed_pictures_is_safe(site: Path, sealed: Non
         after = _published(site)
         assert after.keys() == before.keys()
         _same_pictures_as_the_store(site)
+
+
+def test_with_sealed_folders_a_changed_or_dropped_picture_is_published_as_it_now_is(
+        site: Path, sealed: None, capsys: pytest.CaptureFixture[str]) -> None:
+    for n in range(3):
+        _edit(site, n)
+        assert run(capsys, "build", "--source", str(site))[0] == 0
+    before = _published(site)
+    write_image(site / "static/images/body.png", 900, 600, colour="#123456")
+    for _ in range(2):  # the output, then the spare tree made the output
+        assert run(capsys, "build", "--source", str(site))[0] == 0
+        assert Image.open(site / "public/images/body.png").getpixel((450, 300)) == (0x12, 0x34, 0x56)
+        gone = {n for n in before if n.startswith("body.") and n != "body.png"}
+        assert gone and not gone & _published(site).keys()
+        _same_pictures_as_the_store(site)
+    (site / "content/a.md").write_text(LEAD.replace("image: /images/lead.jpg\n", ""), encoding="utf-8")
+    for _ in range(2):
+        code, lines, _ = run(capsys, "build", "--source", str(site))
+        assert code == 0, lines
+        assert not any(name.startswith("lead.") and name != "lead.jpg" for name in _published(site))
+        _same_pictures_as_the_store(site, frozenset({"unused.png", "lead.jpg"}))  # now a plain static file
+        assert (site / "public/images/lead.jpg").read_bytes() == (site / "static/images/lead.jpg").read_bytes()
