@@ -143,3 +143,21 @@ def test_a_hard_link_kept_to_a_published_file_keeps_its_bytes_through_rebuilds(t
         assert f"Edit {edit} of other words" in now
         assert brotli.decompress((out / f"{page}.br").read_bytes()) == now.encode()
         assert {name: link.read_bytes() for name, link in kept.items()} == before
+
+
+def test_a_page_a_server_still_has_open_is_never_written_into(tmp_path: Path) -> None:
+    """A server sending a page from the output as it was two builds ago (the spare tree now) reads
+    that page to the end, whatever the rebuilds write meanwhile."""
+    site, out = make_site(tmp_path / "site"), tmp_path / "out"
+    build(site, out)
+    page = out / "2025/06/02/b/index.html"
+    build_edit = [f"Edit {edit} of other words " * 300 for edit in range(3)]
+    (site / "content" / "2025-06-02-b.md").write_text(article("B", "2025-06-02", body=build_edit[0]))
+    build(site, out)
+    with open(page, "rb") as sending, open(f"{page}.br", "rb") as sending_copy:
+        before = page.read_bytes(), Path(f"{page}.br").read_bytes()
+        for body in build_edit[1:]:
+            (site / "content" / "2025-06-02-b.md").write_text(article("B", "2025-06-02", body=body))
+            build(site, out)
+        assert (sending.read(), sending_copy.read()) == before
+    assert build_edit[2][:20] in page.read_text(encoding="utf-8")
