@@ -123,3 +123,41 @@ def test_the_build_reports_the_bytes_saved_and_what_it_cost(tmp_path: Path) -> N
     again = PACKED.search(build(site, out))
     assert again and again[5] is not None
     assert 0 < int(again[1]) < len(copies) and int(again[1]) + int(again[5]) == len(copies)
+
+
+def test_a_hard_link_kept_to_a_published_file_keeps_its_bytes_through_rebuilds(tmp_path: Path) -> None:
+    """Rebuilds write over the files of their spare tree in place, which must never reach a file that
+    has another name: here a reader's own hard links to a page and to its Brotli copy."""
+    site, out = make_site(tmp_path / "site"), tmp_path / "out"
+    build(site, out)
+    page = Path("2025/06/02/b/index.html")
+    kept = {name: tmp_path / f"kept-{index}" for index, name in enumerate((page, Path(f"{page}.br")))}
+    for name, link in kept.items():
+        os.link(out / name, link)
+    before = {name: link.read_bytes() for name, link in kept.items()}
+    for edit in range(4):  # from the second rebuild on, the spare tree holds files of its own
+        (site / "content" / "2025-06-02-b.md").write_text(
+            article("B", "2025-06-02", body=f"Edit {edit} of other words " * 300))
+        build(site, out)
+        now = (out / page).read_text(encoding="utf-8")
+        assert f"Edit {edit} of other words" in now
+        assert brotli.decompress((out / f"{page}.br").read_bytes()) == now.encode()
+        assert {name: link.read_bytes() for name, link in kept.items()} == before
+
+
+def test_a_page_a_server_still_has_open_is_never_written_into(tmp_path: Path) -> None:
+    """A server sending a page from the output as it was two builds ago (the spare tree now) reads
+    that page to the end, whatever the rebuilds write meanwhile."""
+    site, out = make_site(tmp_path / "site"), tmp_path / "out"
+    build(site, out)
+    page = out / "2025/06/02/b/index.html"
+    build_edit = [f"Edit {edit} of other words " * 300 for edit in range(3)]
+    (site / "content" / "2025-06-02-b.md").write_text(article("B", "2025-06-02", body=build_edit[0]))
+    build(site, out)
+    with open(page, "rb") as sending, open(f"{page}.br", "rb") as sending_copy:
+        before = page.read_bytes(), Path(f"{page}.br").read_bytes()
+        for body in build_edit[1:]:
+            (site / "content" / "2025-06-02-b.md").write_text(article("B", "2025-06-02", body=body))
+            build(site, out)
+        assert (sending.read(), sending_copy.read()) == before
+    assert build_edit[2][:20] in page.read_text(encoding="utf-8")

@@ -27,7 +27,7 @@ from typing import Any, Callable, Sequence
 import brotli
 
 from .listing import FileStat, OldFile
-from .writer import same_bytes, write_file
+from .fileio import same_bytes, write_over
 
 SUFFIXES = (".html", ".css", ".js", ".xml", ".json", ".svg", ".txt")
 COPIES = (".br", ".gz")
@@ -59,15 +59,11 @@ def compress_chunk(folder: str, chunk: Sequence[str]) -> list[Made]:
         path = folder + "/" + relative
         data = _read(path)
         copies = compressed(data)
-        stats = [_replace(path + suffix, copy) for suffix, copy in zip(COPIES, copies)]
+        stats = [write_over(path + suffix, copy) for suffix, copy in zip(COPIES, copies)]
         made.append((len(data), len(copies[0]), len(copies[1]), stats[0], stats[1]))
     return made
 
 
-def _replace(path: str, data: bytes) -> FileStat:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)  # never write into a file that may be linked to the live output
-    return write_file(path, data)
 
 
 def _link(source: OldFile, target: str) -> None:

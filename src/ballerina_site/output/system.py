@@ -1,5 +1,6 @@
-"""The one platform-specific module: an atomic folder swap, signals held over a critical step, and
-worker processes that die with the build. Everything else in the package is portable Python.
+"""The one platform-specific module: an atomic folder swap, signals held over a critical step,
+worker processes that die with the build, and a file known to be open nowhere else. Everything else
+in the package is portable Python.
 
 The swap uses Linux's ``renameat2(RENAME_EXCHANGE)`` (through ``ctypes``: the standard library has no
 binding), so even SIGKILL leaves either the old or the new folder in place. Where that call is missing
@@ -17,6 +18,11 @@ import os
 import signal
 from pathlib import Path
 from typing import Iterator
+
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: no leases (sole_writer)
+    fcntl = None  # type: ignore[assignment]
 
 HELD = frozenset({signal.SIGINT, signal.SIGTERM})  # what a user or a service manager stops a build with
 _AT_FDCWD = -100
@@ -97,3 +103,24 @@ def settle_worker(parent: int | None) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)
+
+
+@contextlib.contextmanager
+def sole_writer(handle: int) -> Iterator[bool]:
+    """True while no other process has the file of ``handle`` open, and none can open it (Linux's
+    write lease: another ``open`` waits until it is let go, here at the end of the block). False
+    where that cannot be had: the file is open elsewhere (a server sending it), or the system or
+    file system has no leases; then nothing may be written into the file in place."""
+    lease = getattr(fcntl, "F_SETLEASE", None) if fcntl is not None else None
+    try:
+        if lease is None or fcntl is None:
+            raise OSError(errno.ENOSYS, "no leases")
+        fcntl.fcntl(handle, lease, fcntl.F_WRLCK)
+    except OSError:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(handle, lease, fcntl.F_UNLCK)
