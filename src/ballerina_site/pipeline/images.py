@@ -124,7 +124,8 @@ def process_images(root: Path, config: SiteConfig, articles: Sequence[Article], 
     shares = {source: card_variant(key, entries[key], shelf, publishing)
               for source, key in card_keys.items() if key in entries}
     result.published, result.made, result.signatures = publishing.published, publishing.made, publishing.signatures()
-    result.articles = [_with_pictures(a, pictures, shares, urls, config) for a in articles]
+    where = {(ref.article, ref.written): ref.output for ref in refs}  # output paths worked out already
+    result.articles = [_with_pictures(a, pictures, shares, urls, config, where) for a in articles]
     if "" in shares:
         result.config = replace(config, image="/" + shares[""].path,
                                 image_alt=config.image_alt or f"{config.title}: {config.tagline or config.title}")
@@ -247,16 +248,21 @@ def _pictures(refs: list[Ref], keys: Mapping[Path, str], entries: Mapping[str, E
 
 
 def _with_pictures(article: Article, pictures: Mapping[str, Picture], shares: Mapping[str, Variant], urls: Urls,
-                   config: SiteConfig) -> Article:
+                   config: SiteConfig, where: Mapping[tuple[str, str], str]) -> Article:
+    """``where``: the output path of each (article, image as written) found already."""
+    def output(target: str) -> str | None:
+        found = where.get((article.source, target))
+        return found if found is not None else output_path(article, target, urls)
+
     changes: dict[str, Any] = {}
     if article.image:
-        lead = pictures.get(output_path(article, article.image, urls) or "")
+        lead = pictures.get(output(article.image) or "")
         if lead is not None:
             changes.update(picture=lead, share=lead.share)
     elif article.source in shares:
         changes["share"] = shares[article.source]
     found = {src: pictures[path] for src, _ in body_images(article.body_html)
-             if (path := output_path(article, src, urls)) is not None and path in pictures}
+             if (path := output(src)) is not None and path in pictures}
     if found:
         changes["body_html"] = rewrite_body(article.body_html, found, urls.href, config.images.sizes)
     return replace(article, **changes) if changes else article

@@ -65,7 +65,7 @@ class ImageStore:
             return None
         known = self.known.get(key)
         if known is not None and len(known) == 3 and tuple(known[0]) == state:
-            return [tuple(item) for item in known[1]], state  # type: ignore[misc]
+            return known[1], state  # as saved: a list of tuples (marshal keeps tuples)
         entry = self.entry(key)
         if entry is None:
             return None
