@@ -129,7 +129,7 @@ def set_aside(path: Path) -> None:
         return
     trash = WORK / "set-aside"
     trash.mkdir(parents=True, exist_ok=True)
-    os.rename(path, trash / str(next(_set_aside_names)))
+    os.rename(path, trash / f"{os.getpid()}-{next(_set_aside_names)}")  # unique across runs (--keep-set-aside)
 
 
 SETTLE_SECONDS = 360  # ext4 skips a freed inode for 60 s, or for 360 s while its table block is unwritten
@@ -601,16 +601,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=WORK, help=f"where sites and outputs go (default {WORK})")
     parser.add_argument("--settle", type=float, default=SETTLE_SECONDS, metavar="SECONDS",
                         help="wait this long after an earlier run deleted its outputs (default %(default)s)")
+    parser.add_argument("--keep-set-aside", action="store_true",
+                        help="delete nothing, before or after (several runs in a row, or another tool's "
+                             "benchmark next, without waiting to settle in between)")
     args = parser.parse_args(argv)
     WORK = args.work.absolute()
     WORK.mkdir(parents=True, exist_ok=True)
     compile_once()
-    drop_set_aside()  # left by an interrupted run
-    settle(args.settle)
+    if not args.keep_set_aside:
+        drop_set_aside()  # left by an interrupted run
+        settle(args.settle)
     try:
         return _measure_and_print(args)
     finally:
-        drop_set_aside()
+        if not args.keep_set_aside:
+            drop_set_aside()
 
 
 def _measure_and_print(args: argparse.Namespace) -> int:
