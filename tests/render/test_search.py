@@ -153,6 +153,27 @@ def test_shards_are_indexed_again_only_when_their_articles_change(tmp_path: Path
     assert "Reykjavík" in all_fragments(bundles)["/2025/06/02/box-office/"]["content"]
 
 
+def test_an_index_made_afresh_leaves_no_old_bundle_behind(tmp_path: Path) -> None:
+    """After an edit that left a delta bundle, an index made afresh (here: another shard size) has no
+    delta; the output holds only the new index, so the next build finds nothing changed."""
+    out = built(tmp_path, "title: T\nsearch_shard_size: 1\n")
+    site = tmp_path / "site"
+    source = site / "content" / "2025-06-02-box-office.md"
+    source.write_text(source.read_text().replace("opening weekend", "opening weekend in Reykjavík"))
+    assert run_cli("build", "--source", str(site), "--output", str(out)).returncode == 0
+    assert (out / "pagefind" / "delta").is_dir()
+    (site / "site.yaml").write_text("title: T\nsearch_shard_size: 2\n")
+    result = run_cli("build", "--source", str(site), "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    assert not (out / "pagefind" / "delta").exists()
+    manifest = json.loads((out / "pagefind" / "shards.json").read_text())
+    listed = {"pagefind", *(f"pagefind/{bundle}".rstrip("/") for bundle in manifest["bundles"])}
+    assert {str(path.relative_to(out)) for path in (out / "pagefind").iterdir() if path.is_dir()} <= \
+        listed | {"pagefind/fragment", "pagefind/index", "pagefind/filter"}
+    again = run_cli("build", "--source", str(site), "--output", str(out))
+    assert "nothing changed since the last build" in again.stdout, again.stdout
+
+
 def all_fragments(bundles: list[Path]) -> dict[str, dict]:
     found: dict[str, dict] = {}
     for bundle in bundles:

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from pathlib import Path
-from typing import Callable, Collection
+from typing import Callable, Collection, Iterable
 
 from . import system
 from .fileio import same_bytes, write_file, write_over
@@ -163,6 +163,25 @@ class Staging:
         except OSError:  # no hard links here: a copy keeps the bytes (and the mtime)
             shutil.copy2(old.path, target)
             return file_stat(os.stat(target))
+
+    def drop(self, relatives: Iterable[str]) -> None:
+        """Files kept from the spare tree that this build turned out not to make after all (the old
+        bundles of a search index made afresh): removed with the folders they leave empty, so that
+        the output holds just what the build records (and the next one can find nothing changed)."""
+        for relative in relatives:
+            if self._staged.pop(relative, None) is None:
+                continue
+            target = _inside(self._base, relative)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)
+            folder = target.rpartition("/")[0]
+            while folder != self._base:
+                try:
+                    os.rmdir(folder)
+                except OSError:  # not empty (or gone): so are its parents
+                    break
+                self._made.discard(folder)
+                folder = folder.rpartition("/")[0]
 
     def _fresh(self, relative: str, target: str) -> str:
         """Never write into a file of the spare: it may be a hard link to a file of the live output."""

@@ -121,6 +121,8 @@ def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous
             if site.config.search else None
         if search is not None:
             pages, reused = {**pages, **search.files}, reused | search.reused
+            gone = [path for path in search_files if path not in search.files and path not in search.reused]
+            staging.drop([*gone, *copy_names(gone)])  # e.g. a delta bundle, after an index made afresh
         report = staging.complete(pages, static, reused, precompress if site.config.precompress else None)
     index_files = search.index.files if search is not None else 0
     kept = report.kept - (search.kept(previous) if search is not None else 0)
