@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pty
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,12 @@ from pathlib import Path
 from conftest import SRC
 
 ENV = {**os.environ, "PYTHONPATH": str(SRC), "PYTHONDONTWRITEBYTECODE": "1", "SOURCE_DATE_EPOCH": "1767225600"}
+
+
+def _as_at_a_terminal() -> None:
+    """Ctrl-C reaches the build as it does a user's, even when these tests run as a background job
+    (which starts with SIGINT ignored, and Python keeps it ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 class TerminalBuild:
@@ -22,7 +29,8 @@ class TerminalBuild:
         self.leader, follower = pty.openpty()
         self.process = subprocess.Popen([sys.executable, "-m", "ballerina_site", "build", "--source", str(site), *args],
                                         env={**ENV, "BALLERINA_PROGRESS_AFTER": "0"},
-                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=follower)
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=follower,
+                                        preexec_fn=_as_at_a_terminal)
         os.close(follower)
         self.shown = ""
 
