@@ -9,9 +9,11 @@ A file whose bytes are the same as in the previous output is hard-linked from it
 folder instead of written, so it keeps its inode and mtime and rsync or a deploy tool sees only
 what really changed. The tool's own files kept in the build store (processed pictures) are
 published as hard links to the store's copies: on a rebuild such a file is known unchanged by its
-inode, without reading it (a copy, compared byte for byte, where no link can be made). Nothing
-writes into an output file in place, so the store's copies stay as they were made (an editor that
-rewrites a published picture in place would change the store's copy too: don't; delete it instead).
+inode, without reading it (a copy, compared byte for byte, where no link can be made). Nothing is
+written in place but a changed file over the spare tree's own copy, and only when no other name links
+to it and no process has it open (fileio.py), so the live output and the store's copies stay as they
+were made (an editor that rewrites a published picture in place would change the store's copy too:
+don't; delete it instead).
 A folder of such files that the store sealed in both trees, unchanged since (seals.py, listing.py),
 is not even read: its files are the store's already, and are left as they are.
 The build writes a marker file into every output and replaces a folder only
