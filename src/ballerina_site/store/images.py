@@ -119,23 +119,23 @@ class ImageStore:
 
     def save_index(self, used: Iterable[str]) -> None:
         """Keep the stats of the files this build used, and only those."""
-        wanted = set(used)
-        if set(self.index) - wanted:
-            self.index = {name: value for name, value in self.index.items() if name in wanted}
-            self._index_changed = True
-        if self._index_changed and self.store.enabled:
-            self.store.save(INDEX, self.index)
-            self._index_changed = False
+        self.index = self._save_used(INDEX, self.index, used, self._index_changed)
+        self._index_changed = False
 
     def save_known(self, used: Iterable[str]) -> None:
         """Keep the manifests of the entries this build used, and only those."""
+        self.known = self._save_used(ENTRIES, self.known, used, self._known_changed)
+        self._known_changed = False
+
+    def _save_used(self, name: str, record: dict[str, Any], used: Iterable[str], changed: bool) -> dict[str, Any]:
+        """``record`` cut to the keys this build used; saved when that, or this build, changed it."""
         wanted = set(used)
-        if set(self.known) - wanted:
-            self.known = {key: value for key, value in self.known.items() if key in wanted}
-            self._known_changed = True
-        if self._known_changed and self.store.enabled:
-            self.store.save(ENTRIES, self.known)
-            self._known_changed = False
+        if set(record) - wanted:
+            record = {key: value for key, value in record.items() if key in wanted}
+            changed = True
+        if changed and self.store.enabled:
+            self.store.save(name, record)
+        return record
 
     def prune(self, keep: Iterable[str]) -> int:
         """Remove the entries this build did not use; how many went."""
