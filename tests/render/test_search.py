@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import functools
@@ -417,3 +418,38 @@ def test_a_full_disk_is_named_as_the_cause_not_the_indexer(tmp_path: Path) -> No
     assert (f"search: cannot write the search index: the disk holding {out.parent} is full (free some space "
             "and build again; the previous output is unchanged)") in result.stderr.splitlines()
     assert "Pagefind failed" not in result.stderr
+
+
+def _running(command: bytes) -> list[int]:
+    """Processes of this machine whose command line is ``command`` (arguments joined by NULs)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "cmdline").read_bytes().rstrip(b"\0") == command:
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_a_page_error_stops_the_indexer_working_alongside(tmp_path: Path) -> None:
+    """The index is made while the pages render: a template error ends the build at once with that
+    error (not at the indexer's time limit), no indexer is left running, the previous output stays."""
+    many = {f"2025-05-{day:02d}-story-{day}.md": article(f"Story {day}", f"2025-05-{day:02d}T10:00:00Z",
+                                                         body="Words of a story. " * 40) for day in range(1, 29)}
+    site = write_site(tmp_path / "site", {**ARTICLES, **many})
+    out = tmp_path / "out"
+    assert run_cli("build", "--source", str(site), "--output", str(out)).returncode == 0
+    before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    marker = f"{os.getpid()}.{tmp_path.stat().st_ino}"  # a sleep no other process runs
+    hang = fake_pagefind(tmp_path, f"exec sleep {marker}\n")
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates" / "article.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}\n<p>{{ byline }}</p>\n{% endblock %}\n', encoding="utf-8")
+    result = run_cli("build", "--source", str(site), "--output", str(out), timeout=120,
+                     env={"PAGEFIND_BINARY_PATH": hang, "BALLERINA_SEARCH_TIMEOUT": "600"})
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0].startswith("templates/article.html:3: template error: 'byline' is undefined")
+    assert "Traceback" not in result.stderr and "Pagefind" not in result.stderr
+    assert _running(b"sleep\0" + marker.encode()) == []
+    assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before

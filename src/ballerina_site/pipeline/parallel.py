@@ -14,6 +14,10 @@ How the workers start, chosen for each pool by :func:`start_method`:
   That costs some tenths of a second per pool and works only for state that pickles; a stage whose
   state does not (``portable=False``: the Jinja environment) runs in this process instead.
 
+One more kind of concurrency: :class:`Alongside`, work in a thread of this process that mostly waits
+on another program (the search indexer) while the workers render. It starts once the workers are
+forked (the pool's ``meanwhile``), so no fork ever copies a process with that thread running.
+
 The work goes out in contiguous slices (:func:`chunks`) that shrink towards the end, so no core idles
 long while another finishes a big slice; results are put back in item order as they arrive, and a
 caller's ``each`` runs on each slice (its items and their results) here meanwhile. A pool that cannot start or breaks (no memory
@@ -100,6 +104,44 @@ def run(func: Callable[[S, Sequence[T]], list[R]], items: Sequence[T], state: S,
     if meanwhile is not None:
         meanwhile()
     return job.rest_here()
+
+
+class Alongside(Generic[R]):
+    """``func()`` in a thread of this process, from :meth:`start` (call it once the workers of the
+    stage it overlaps are forked) to :meth:`result`, which returns its value or raises its exception.
+    ``stop``: called from another thread to end it early (the build failed or was interrupted)."""
+
+    def __init__(self, func: Callable[[], R], stop: Callable[[], None]):
+        self._func, self._stop = func, stop
+        self._thread: threading.Thread | None = None
+        self._outcome: tuple[bool, Any] = (False, None)
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="alongside", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._outcome = (True, self._func())
+        except BaseException as exc:  # handed to the caller of result()
+            self._outcome = (False, exc)
+
+    def result(self) -> R:
+        """Its value (run here if it was never started), or its exception raised here."""
+        if self._thread is None:
+            return self._func()
+        self._thread.join()
+        done, value = self._outcome
+        if not done:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    def cancel(self) -> None:
+        """Stop it and wait for it to end; its result, if any, is dropped."""
+        if self._thread is not None:
+            self._stop()
+            self._thread.join()
 
 
 class _NoPool(Exception):

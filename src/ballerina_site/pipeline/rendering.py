@@ -93,10 +93,12 @@ def clashes(pages: Mapping[str, bytes], generated: Mapping[str, bytes], static: 
 
 
 def render_site(plan: Plan, options: BuildOptions, now: datetime,
-                deliver: Callable[[str, bytes], Any] | None = None) -> RenderedSite:
+                deliver: Callable[[str, bytes], Any] | None = None,
+                alongside: Callable[[], None] | None = None) -> RenderedSite:
     """Raises :class:`SiteError` with every problem found. ``deliver(output path, bytes)``: handed
     each page as soon as it is rendered (the write stage stages it), its result kept in the bytes'
-    place, so that a big site's pages are never all in memory at once."""
+    place, so that a big site's pages are never all in memory at once. ``alongside()``: called once
+    the workers are started (the search index is made meanwhile)."""
     site = plan.loaded.site
     todo = [page for page in plan.pages if page.output not in plan.reused]
     fingerprint = plan.fingerprinter.page if plan.fingerprinter is not None else None
@@ -104,8 +106,11 @@ def render_site(plan: Plan, options: BuildOptions, now: datetime,
     memo = store.memo("sitemaps") if store is not None and store.in_memory else None
     generated: dict[str, bytes] = {}  # made by this process while the workers render the pages
     hosts = host_rules(plan)
-    pages, problems, later = render_all(plan.env, todo, options.root, options.jobs, options.progress,
-                                        lambda: generated.update(generated_files(plan, now, memo, hosts)),
+    def meanwhile() -> None:
+        if alongside is not None:
+            alongside()
+        generated.update(generated_files(plan, now, memo, hosts))
+    pages, problems, later = render_all(plan.env, todo, options.root, options.jobs, options.progress, meanwhile,
                                         fingerprint, spread=parallel.run, deliver=deliver)
     problems += own_redirect_problems(plan, hosts, generated)
     problems = gate([*plan.warnings, *problems, *clashes(pages, generated, plan.loaded.static, todo)],

@@ -15,6 +15,7 @@ cause, before the swap, so the previous site stays as it was.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -50,6 +51,31 @@ class SearchFiles:
         same = sum(1 for path, data in self.files.items()
                    if (old := previous.get(path)) is not None and old.stat.size == len(data))
         return len(self.reused) + same
+
+
+class Indexers:
+    """The indexer processes of one build, stopped all at once from any thread (a failed lane, or
+    the build failing or interrupted while the index is made alongside the rendering); once stopped,
+    no new one starts."""
+
+    def __init__(self) -> None:
+        self._running: list[Service] = []
+        self._lock = threading.Lock()
+        self._stopped = False
+
+    def start(self, binary: Path, deadline: float, timeout: float) -> Service:
+        with self._lock:
+            if self._stopped:
+                raise IndexerError("was stopped: the build did not go on")
+            service = Service(binary, deadline, timeout, TIMEOUT_ENV)
+            self._running.append(service)
+        return service
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            for service in self._running:
+                service.stop()
 
 
 def _engine(binary: Path) -> str:
@@ -141,8 +167,9 @@ def _plan(site: Site, urls: Urls, saved: Any, previous: Mapping[str, OldFile], e
 
 
 def index_site(site: Site, urls: Urls, store: Store, output: Path, previous: Mapping[str, OldFile],
-               jobs: int) -> SearchFiles:
-    """Raises :class:`SiteError` naming the cause when Pagefind is missing, fails, dies or hangs."""
+               jobs: int, indexers: Indexers | None = None) -> SearchFiles:
+    """Raises :class:`SiteError` naming the cause when Pagefind is missing, fails, dies or hangs.
+    ``indexers``: to stop the indexing from another thread."""
     binary = require_pagefind()
     engine = _engine(binary)
     saved = store.load(store.per_output(STORE_KIND, output)) if store.enabled else None
@@ -150,7 +177,8 @@ def index_site(site: Site, urls: Urls, store: Store, output: Path, previous: Map
     records = dict(plan.kept)
     files: dict[str, bytes] = {}
     timeout = search_timeout(sum(len(group) for group in plan.groups.values()))
-    for slot, raw in _index(plan.groups, site, urls, binary, jobs, timeout, output).items():
+    made_now = _index(plan.groups, site, urls, binary, jobs, timeout, output, indexers or Indexers())
+    for slot, raw in made_now.items():
         raw = canonical(raw)  # the same bytes from run to run (Pagefind writes some in hash-map order)
         made = bundle_files(raw, plan.folders[slot])
         files.update(made)
@@ -171,7 +199,7 @@ def index_site(site: Site, urls: Urls, store: Store, output: Path, previous: Map
 
 
 def _index(groups: dict[int, list[Article]], site: Site, urls: Urls, binary: Path, jobs: int,
-           timeout: float, output: Path) -> dict[int, dict[str, bytes]]:
+           timeout: float, output: Path, indexers: Indexers) -> dict[int, dict[str, bytes]]:
     """Each slot in ``groups`` -> its bundle's files, from up to ``jobs`` indexer processes at once."""
     todo = sorted(groups)
     if not todo:
@@ -180,12 +208,9 @@ def _index(groups: dict[int, list[Article]], site: Site, urls: Urls, binary: Pat
     language = language_code(site.config.language)
     lanes = [todo[lane::max(1, min(jobs, len(todo)))] for lane in range(max(1, min(jobs, len(todo))))]
 
-    services: list[Service] = []
-
     def run(lane: list[int]) -> dict[int, dict[str, bytes]]:
         made = {}
-        with Service(binary, deadline, timeout, TIMEOUT_ENV) as service:
-            services.append(service)
+        with indexers.start(binary, deadline, timeout) as service:
             for shard in lane:
                 _, made[shard] = service.bundle((record(a, site, urls) for a in groups[shard]), language)
         return made
@@ -197,8 +222,7 @@ def _index(groups: dict[int, list[Article]], site: Site, urls: Urls, binary: Pat
             for future in futures:
                 done.update(future.result())
         except IndexerError as exc:
-            for service in services:  # the other lanes stop now, not at the deadline
-                service.stop()
+            indexers.stop()  # the other lanes stop now, not at the deadline
             raise search_failure(output, f"Pagefind {exc}", str(exc)) from None
     return done
 

@@ -32,7 +32,7 @@ from .options import BuildOptions, build_time, options_key
 from .plan import GENERATOR, Plan, plan_site
 from .rendering import RenderedSite, render_site
 from .report import BuildReport, BuildSummary, Counts, summarize, to_plain
-from .searching import SearchFiles, index_site, remember as remember_search
+from .searching import Indexers, SearchFiles, index_site, remember as remember_search
 
 
 def check(options: BuildOptions, store: Store, started: float) -> BuildReport:
@@ -115,10 +115,16 @@ def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous
               *search_files}
     with Staging(options.output_dir, previous) as staging:  # pictures are not compressed: no copy names for them
         staging.prepare(wanted | copy_names(wanted) if site.config.precompress else wanted, plan.loaded.made_folders)
-        rendered = render_site(plan, options, now, deliver=staging.put)
+        searching = _search(plan, options, previous, store) if site.config.search else None
+        try:
+            rendered = render_site(plan, options, now, deliver=staging.put,
+                                   alongside=searching.start if searching is not None else None)
+        except BaseException:
+            if searching is not None:
+                searching.cancel()
+            raise
         pages, reused = rendered.files, plan.reused
-        search = index_site(site, plan.loaded.urls, store, options.output_dir, previous, options.jobs) \
-            if site.config.search else None
+        search = searching.result() if searching is not None else None
         if search is not None:
             pages, reused = {**pages, **search.files}, reused | search.reused
             gone = [path for path in search_files if path not in search.files and path not in search.reused]
@@ -128,6 +134,16 @@ def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous
     kept = report.kept - (search.kept(previous) if search is not None else 0)
     counts = Counts(report.pages - index_files, report.static_files, kept, len(plan.reused))
     return rendered, search, report, counts, (packed[0] if packed else None)
+
+
+def _search(plan: Plan, options: BuildOptions, previous: Previous, store: Store) -> parallel.Alongside[SearchFiles]:
+    """The search index, made while the pages render: the indexer is another program, so its cores
+    would otherwise wait for the rendering, and the rendering for it."""
+    indexers = Indexers()
+    len(previous)  # listed here, before the thread reads it
+    site, urls = plan.loaded.site, plan.loaded.urls
+    return parallel.Alongside(lambda: index_site(site, urls, store, options.output_dir, previous, options.jobs,
+                                                 indexers), indexers.stop)
 
 
 def _remember(store: Store, options: BuildOptions, rendered: RenderedSite, inputs: uptodate.Stats,
