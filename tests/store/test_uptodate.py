@@ -100,6 +100,17 @@ def test_a_changed_option_data_file_or_output_makes_a_real_build(tmp_path):
     assert UNCHANGED not in build(site).stdout
     assert not (site / "public" / "link").exists()
 
+    home = site / "public" / "index.html"
+    made = home.read_text(encoding="utf-8")
+    home.write_text(made + "<!-- a hand edit -->", encoding="utf-8")  # a file changed in place
+    assert UNCHANGED not in build(site).stdout
+    assert home.read_text(encoding="utf-8") == made
+    copies = sorted((site / "public").rglob("*.html.br"))
+    copies[0].unlink()  # a precompressed copy gone
+    assert UNCHANGED not in build(site).stdout
+    assert copies[0].is_file()
+    assert UNCHANGED in build(site).stdout
+
 
 def test_build_check_always_builds_and_checks_links(tmp_path):
     site = make_site(tmp_path / "site")

@@ -130,6 +130,53 @@ def _sealed_entries(base: str, prefix: str, names: tuple[str, ...], sizes: bool,
             files[relative] = OldFile(base + relative, file_stat(info) if sizes else FileStat(-1, -1, info.st_ino))
 
 
+def unchanged(folder: Path, files: Mapping[str, tuple[int, int, int]], folders: AbstractSet[str],
+              seals: Mapping[str, Seal]) -> bool:
+    """Whether ``folder`` holds exactly these files (each with its recorded :class:`FileStat`) and
+    folders, its sealed folders all still sealed and nothing else: what :func:`listing` would find,
+    compared as the folder is read, stopping at the first difference (a build that finds nothing
+    changed reads every file's stat of a big output: this is its cost, with no object made per file)."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    base = str(folder) + "/"
+    counted = [0, 0]  # files, folders
+    todo: list[tuple[str, tuple[str, ...] | None]] = [("", None)]
+    try:
+        while todo:
+            prefix, names = todo.pop()
+            if names is None:
+                with os.scandir(base + prefix) as entries:
+                    found = [(entry.name, entry.stat(follow_symlinks=False)) for entry in entries]
+            else:  # a sealed folder: its other entries only
+                found = [(name, os.lstat(base + prefix + name)) for name in names]
+            if not _same_entries(prefix, found, files, folders, seals, counted, todo):
+                return False
+    except OSError:
+        return False
+    return counted[0] == len(files) and counted[1] == len(folders)
+
+
+def _same_entries(prefix: str, found: list[tuple[str, os.stat_result]], files: Mapping[str, tuple[int, int, int]],
+                  folders: AbstractSet[str], seals: Mapping[str, Seal], counted: list[int],
+                  todo: list[tuple[str, tuple[str, ...] | None]]) -> bool:
+    for name, info in found:
+        relative = prefix + name
+        if stat.S_ISDIR(info.st_mode):
+            seal = seals.get(relative)
+            if relative not in folders or (seal is not None and seal[:3] != folder_state(info)):
+                return False
+            counted[1] += 1
+            todo.append((relative + "/", seal.others if seal is not None else None))
+        elif not stat.S_ISREG(info.st_mode):
+            return False
+        else:
+            want = files.get(relative)
+            if want is None or want[2] != info.st_ino or want[1] != info.st_mtime_ns or want[0] != info.st_size:
+                return False
+            counted[0] += 1
+    return True
+
+
 def inodes(folder: str) -> tuple[int, dict[str, int]]:
     """A folder's device and the inodes of its files by name (-1 and none when it cannot be read)."""
     try:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from ..core.dates import NEWS_WINDOW
-from ..output.listing import FileStat, Seal, listing
+from ..output.listing import FileStat, Seal, unchanged
 from ..output.writer import output_lock, recover, same_bytes
 from ..site.schedule import BUILD_INFO, info_bytes
 from .store import Store
@@ -179,7 +179,7 @@ def check(store: Store, root: Path, output: Path, options_key: str, now: datetim
             return None
         files: dict[str, FileStat] = record["files"]  # plain tuples, equal to the FileStat the listing gives
         recorded_folders = set(record["folders"])
-        seals = {folder: [Seal(*seal)] for folder, seal in record["sealed"].items()}
+        seals = {folder: Seal(*seal) for folder, seal in record["sealed"].items()}
         following = [str(stamp) for stamp in record["following"]]
         generator = str(record["generator"])
     except (KeyError, TypeError, ValueError):
@@ -187,9 +187,7 @@ def check(store: Store, root: Path, output: Path, options_key: str, now: datetim
     output = output.absolute()
     with output_lock(store.lock_file(output), output):
         recover(output)
-        found, folders, others, sealed = listing(output, seals=seals)
-        if others or folders != recorded_folders or sealed != seals.keys() or \
-                {r: f.stat for r, f in found.items()} != files:
+        if not unchanged(output, files, recorded_folders, seals):
             return None
         data = info_bytes(following, now, generator)
         save_info(info_path(store, output), data)
