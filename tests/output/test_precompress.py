@@ -4,6 +4,7 @@ again only when the file changed."""
 from __future__ import annotations
 
 import gzip
+import importlib
 import os
 import re
 from pathlib import Path
@@ -161,3 +162,31 @@ def test_a_page_a_server_still_has_open_is_never_written_into(tmp_path: Path) ->
             build(site, out)
         assert (sending.read(), sending_copy.read()) == before
     assert build_edit[2][:20] in page.read_text(encoding="utf-8")
+
+
+def test_pages_compressed_while_the_indexer_works_get_the_same_copies(tmp_path: Path) -> None:
+    """The search index is made by another program while the pages render; whatever time that
+    leaves, the build compresses pages in (here it must: the indexer starts only once a copy is
+    there). The output is the same, copies included, as when the indexer is quick."""
+    real = importlib.import_module("pagefind_bin_extended").get_executable()
+    site = make_site(tmp_path / "site")
+    waiting = tmp_path / "waiting-pagefind"
+    waiting.write_text(f"""#!/bin/sh
+for tick in $(seq 1200); do
+  [ -n "$(find '{tmp_path / "slow"}' -name '*.html.br' -print -quit 2>/dev/null)" ] && exec '{real}' "$@"
+  sleep 0.05
+done
+exit 3
+""", encoding="utf-8")
+    waiting.chmod(0o755)
+    trees = {}
+    for name, env in (("quick", {}), ("slow", {"PAGEFIND_BINARY_PATH": str(waiting)})):
+        out = tmp_path / name / "out"
+        done = run_cli("build", "--source", str(site), "--output", str(out), "--no-cache", env=env)
+        assert done.returncode == 0, done.stderr
+        packed = PACKED.search(done.stdout)
+        assert packed and int(packed[1]) == len(list(out.rglob("*.br")))
+        trees[name] = {str(path.relative_to(out)): path.read_bytes() for path in sorted(out.rglob("*"))
+                       if path.is_file() and path.name != "build-info.json"}
+    assert trees["slow"] == trees["quick"]
+    assert_copies_match(tmp_path / "slow" / "out")

@@ -20,7 +20,7 @@ import contextlib
 import gzip
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -109,22 +109,57 @@ def copy_names(paths: Iterable[str]) -> set[str]:
     return {path + suffix for path in paths if path.endswith(SUFFIXES) for suffix in COPIES}
 
 
+Early = Mapping[str, tuple[FileStat, Made]]  # file -> its stat when its copies were made, and what was made
+
+
+def _own(relative: str, names: Container[str]) -> bool:
+    """Gets copies of its own: a text file whose copy names are not files of the site (a ``.gz`` of its own)."""
+    return relative.endswith(SUFFIXES) and not any(relative + suffix in names for suffix in COPIES)
+
+
+def compress_meanwhile(folder: str, files: Mapping[str, FileStat], names: Container[str],
+                       previous: Mapping[str, OldFile], busy: Callable[[], bool]) -> dict[str, tuple[FileStat, Made]]:
+    """While ``busy()`` (another program working on the other core: the search indexer), make here,
+    one by one, the copies :func:`precompress_folder` would make of ``files`` (staged already;
+    ``names``: every file the folder will hold); it takes those as done, and does the rest."""
+    base = folder + "/"
+    early: dict[str, tuple[FileStat, Made]] = {}
+    try:
+        for relative, staged in sorted(files.items()):
+            if not busy():
+                break
+            if _own(relative, names) and wanted(relative, staged.size) and \
+                    not _unchanged(relative, staged, previous, base + relative):
+                early[relative] = (staged, compress_chunk(folder, [relative])[0])
+    except OSError:
+        pass  # the rest is precompress_folder's, and so is reporting the error
+    return early
+
+
 def precompress_folder(folder: str, files: Mapping[str, FileStat], previous: Mapping[str, OldFile],
-                       jobs: int = 1, spread: Spread | None = None) -> tuple[Precompressed, dict[str, FileStat]]:
+                       jobs: int = 1, spread: Spread | None = None, early: Early | None = None
+                       ) -> tuple[Precompressed, dict[str, FileStat]]:
     """Write the copies of every compressible file of ``files`` (all that is staged in ``folder``);
     returns what it did and the copies' stats. A file whose copy name is itself a file of the site
     (a ``.gz`` of its own) is left alone; a copy left from an older build beside a file that gets
-    none now is removed."""
+    none now is removed. ``early``: copies made before (see :func:`compress_meanwhile`), taken for a
+    file still as it was then."""
     started = time.perf_counter()
     todo: list[str] = []
     kept = 0
     base = folder + "/"
     stats: dict[str, FileStat] = {}
+    done: list[Made] = []
+    early = early or {}
     for relative, staged in sorted(files.items()):
-        if not relative.endswith(SUFFIXES) or any(relative + suffix in files for suffix in COPIES):
+        if not _own(relative, files):
             continue
         path = base + relative
-        if not wanted(relative, staged.size):
+        before = early.get(relative)
+        if before is not None and before[0] == staged:
+            stats[relative + COPIES[0]], stats[relative + COPIES[1]] = before[1][3], before[1][4]
+            done.append(before[1])
+        elif not wanted(relative, staged.size):
             for suffix in COPIES:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(path + suffix)
@@ -142,6 +177,6 @@ def precompress_folder(folder: str, files: Mapping[str, FileStat], previous: Map
         made = compress_chunk(folder, todo)
     for relative, (_, _, _, brotli_stat, gzip_stat) in zip(todo, made):
         stats[relative + COPIES[0]], stats[relative + COPIES[1]] = brotli_stat, gzip_stat
-    original, brotli_bytes, gzip_bytes = (sum(column) for column in zip((0, 0, 0), *(item[:3] for item in made)))
-    done = Precompressed(len(todo), kept, original, brotli_bytes, gzip_bytes, time.perf_counter() - started)
-    return done, stats
+    done += made
+    original, brotli_bytes, gzip_bytes = (sum(column) for column in zip((0, 0, 0), *(item[:3] for item in done)))
+    return Precompressed(len(done), kept, original, brotli_bytes, gzip_bytes, time.perf_counter() - started), stats

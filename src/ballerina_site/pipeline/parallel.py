@@ -127,6 +127,9 @@ class Alongside(Generic[R]):
         except BaseException as exc:  # handed to the caller of result()
             self._outcome = (False, exc)
 
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
     def result(self) -> R:
         """Its value (run here if it was never started), or its exception raised here."""
         if self._thread is None:

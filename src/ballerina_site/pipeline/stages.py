@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..output.listing import FileStat, Seal
-from ..output.precompress import Precompressed, copy_names, precompress_folder
-from ..output.writer import Previous, Staging, WriteReport, claim_output
+from ..output.precompress import Early, Precompressed, compress_meanwhile, copy_names, precompress_folder
+from ..output.writer import Previous, Staged, Staging, WriteReport, claim_output
 from ..render.hosts import MERGED
 from ..render.search import BUNDLE_DIR
 from ..site.redirects import save_lock
@@ -104,10 +104,11 @@ def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous
     static = {path: source for path, source in plan.loaded.static.items()
               if path not in MERGED and path not in made}  # _redirects and _headers: merged into the generated ones
     packed: list[Precompressed] = []
+    early: Early = {}
 
     def precompress(folder: Path, staged: Mapping[str, FileStat]) -> Mapping[str, FileStat]:
         """On the staged output, with the index in it, before the swap (output/precompress.py)."""
-        done, copies = precompress_folder(str(folder), staged, previous, options.jobs, parallel.run)
+        done, copies = precompress_folder(str(folder), staged, previous, options.jobs, parallel.run, early)
         packed.append(done)
         return copies
     search_files = [path for path in previous if path.startswith(BUNDLE_DIR + "/")] if site.config.search else []
@@ -119,6 +120,9 @@ def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous
         try:
             rendered = render_site(plan, options, now, deliver=staging.put,
                                    alongside=searching.start if searching is not None else None)
+            if searching is not None and site.config.precompress:  # its last shard leaves a core idle: use it
+                staged = {path: page.stat for path, page in rendered.files.items() if isinstance(page, Staged)}
+                early = compress_meanwhile(str(staging.folder), staged, wanted | made, previous, searching.running)
         except BaseException:
             if searching is not None:
                 searching.cancel()
