@@ -185,7 +185,7 @@ class SiteConfig:
                                      dict)
     search: bool = option(True, "Full-text search (Pagefind index, `/search/` page, header search box); "
                                 "false leaves all of it out.")
-    search_shard_size: int = option(2000, "Articles per search index shard, on average at most: an edit "
+    search_shard_size: int = option(3000, "Articles per search index shard, on average at most: an edit "
                                           "indexes one shard again; fewer, bigger shards make a reader's first "
                                           "search download less.")
     images: ImageOptions = option(ImageOptions(), "Responsive images and social cards: `widths`, `formats`, "
