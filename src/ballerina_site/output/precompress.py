@@ -64,8 +64,6 @@ def compress_chunk(folder: str, chunk: Sequence[str]) -> list[Made]:
     return made
 
 
-
-
 def _link(source: OldFile, target: str) -> None:
     """``target`` becomes the previous output's copy: nothing to do when the staging folder (the
     spare tree, an older output) already holds that very file, as it does for most of a rebuild."""
