@@ -3,12 +3,14 @@ platform module, with its portable two-rename fallback."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 
 from ballerina_site.output import system
-from ballerina_site.output.listing import Listing, listing
+from ballerina_site.output.listing import Listing, listing, unchanged
+from ballerina_site.pipeline.parallel import ahead
 
 
 def make_tree(root: Path) -> Path:
@@ -43,6 +45,45 @@ def test_a_missing_or_symlinked_folder_lists_as_empty(tmp_path: Path) -> None:
     (tmp_path / "alias").symlink_to(folder, target_is_directory=True)
     assert listing(tmp_path / "missing") == Listing({}, set(), [])
     assert listing(tmp_path / "alias") == Listing({}, set(), [])
+
+
+def wide_tree(root: Path) -> Path:
+    folder = root / "public"
+    for year in range(2015, 2021):
+        for slug in ("a", "b", "c"):
+            (folder / f"{year}/{slug}").mkdir(parents=True)
+            (folder / f"{year}/{slug}/index.html").write_text(f"{year} {slug}")
+    (folder / "index.html").write_text("home")
+    return folder
+
+
+@pytest.mark.parametrize("split", [None, ahead])
+def test_the_nothing_changed_comparison_finds_any_change_in_either_half(tmp_path: Path, split) -> None:
+    """With ``split``, another process compares half of the folders: a change in any folder, top or
+    deep, is still found, and an untouched tree is still the same."""
+    folder = wide_tree(tmp_path)
+    found = listing(folder)
+    record = {relative: tuple(old.stat) for relative, old in found.files.items()}
+
+    def same() -> bool:
+        return unchanged(folder, record, found.folders, {}, split, split_from=1)
+    for thread in threading.enumerate():  # threads an earlier test left ending: forking is safe after
+        if thread is not threading.current_thread():
+            thread.join()
+    assert same()
+    for year in range(2015, 2021):  # a hand edit deep in each folder, one at a time
+        page = folder / f"{year}/b/index.html"
+        kept = page.read_text()
+        page.write_text(kept + " edited by hand")
+        assert not same(), year
+        page.write_text(kept)
+        record[f"{year}/b/index.html"] = tuple(listing(folder).files[f"{year}/b/index.html"].stat)
+    assert same()
+    (folder / "2018/c/stray.html").write_text("not made by the tool")
+    assert not same()
+    (folder / "2018/c/stray.html").unlink()
+    (folder / "2016/a/index.html").unlink()
+    assert not same()
 
 
 def contents(folder: Path) -> dict[str, str]:

@@ -180,3 +180,40 @@ def _die_in_a_worker(parent: int, part: Sequence[int]) -> list[int]:
 
 def test_a_pool_whose_workers_die_leaves_the_work_to_this_process():
     assert parallel.run(_die_in_a_worker, list(range(50)), os.getpid(), 2) == [n * 2 for n in range(50)]
+
+
+def _only_this_thread() -> None:
+    """Wait for threads an earlier test left ending (the manager of a pool stopped early)."""
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread():
+            thread.join()
+
+
+def test_work_ahead_runs_in_another_process_while_this_one_goes_on():
+    _only_this_thread()
+    parent = os.getpid()
+    pending = parallel.ahead(lambda: (os.getpid(), {"files": [1, "two"]}))
+    assert pending is not None  # one thread: forking is safe
+    here = sum(range(1000))  # this process is free meanwhile
+    worker, value = pending.taken()
+    assert worker != parent and value == {"files": [1, "two"]} and here == 499500
+
+
+def test_work_ahead_is_not_started_from_a_threaded_process():
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        pending = parallel.ahead(lambda: "listed")
+    finally:
+        stop.set()
+        other.join()
+    assert pending is None  # the caller does the work itself, as the live preview does
+
+
+def test_work_ahead_whose_process_dies_or_fails_is_left_to_the_caller():
+    _only_this_thread()
+    killed = parallel.ahead(lambda: os.kill(os.getpid(), signal.SIGKILL))  # as the OOM killer would
+    failed = parallel.ahead(lambda: 1 // 0)
+    assert killed is not None and failed is not None
+    assert killed.taken() is None and failed.taken() is None

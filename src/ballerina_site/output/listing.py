@@ -18,7 +18,20 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import AbstractSet, Mapping, NamedTuple, Sequence
+from typing import AbstractSet, Any, Callable, Mapping, NamedTuple, Protocol, Sequence, TypeVar
+
+T = TypeVar("T")
+
+
+class Pending(Protocol[T]):
+    """Work started in another process (pipeline/parallel.py's ``Ahead``)."""
+
+    def taken(self) -> T | None: ...  # its value, or None if that process failed
+
+    def cancel(self) -> None: ...
+
+
+Split = Callable[[Callable[[], Any]], "Pending[Any] | None"]  # pipeline/parallel.py's ``ahead``
 
 
 class FileStat(NamedTuple):
@@ -131,19 +144,61 @@ def _sealed_entries(base: str, prefix: str, names: tuple[str, ...], sizes: bool,
 
 
 def unchanged(folder: Path, files: Mapping[str, tuple[int, int, int]], folders: AbstractSet[str],
-              seals: Mapping[str, Seal]) -> bool:
+              seals: Mapping[str, Seal], split: Split | None = None, split_from: int = 5_000) -> bool:
     """Whether ``folder`` holds exactly these files (each with its recorded :class:`FileStat`) and
     folders, its sealed folders all still sealed and nothing else: what :func:`listing` would find,
     compared as the folder is read, stopping at the first difference (a build that finds nothing
-    changed reads every file's stat of a big output: this is its cost, with no object made per file)."""
+    changed reads every file's stat of a big output: this is its cost, with no object made per file).
+    ``split``: from ``split_from`` recorded files, half of the folders below the first level are
+    compared by another process (pipeline/parallel.py's ``ahead``) meanwhile: the kernel's work (a
+    directory read per folder, a stat per file), on both cores."""
     if folder.is_symlink() or not folder.is_dir():
         return False
     base = str(folder) + "/"
     counted = [0, 0]  # files, folders
-    todo: list[tuple[str, tuple[str, ...] | None]] = [("", None)]
+    todo: Todo = [("", None)]
+    if split is None or len(files) < split_from:
+        return _walk(base, todo, files, folders, seals, counted) and counted == [len(files), len(folders)]
+    if not _walk(base, todo, files, folders, seals, counted, levels=2):
+        return False
+    todo.sort()
+    theirs, ours = todo[1::2], todo[0::2]
+    pending = split(lambda: _counted(base, theirs, files, folders, seals))
+    if pending is None:
+        ours = todo
+    same = _walk(base, ours, files, folders, seals, counted)
+    if pending is not None:
+        if not same:
+            pending.cancel()
+            return False
+        got = pending.taken()  # None: that process failed, and this one does its half
+        if got is None:
+            got = _counted(base, theirs, files, folders, seals)
+        same = got[0]
+        counted = [counted[0] + got[1], counted[1] + got[2]]
+    return same and counted == [len(files), len(folders)]
+
+
+Todo = list[tuple[str, "tuple[str, ...] | None"]]  # (folder's relative path and "/", names if sealed)
+
+
+def _counted(base: str, todo: Todo, files: Mapping[str, tuple[int, int, int]], folders: AbstractSet[str],
+             seals: Mapping[str, Seal]) -> tuple[bool, int, int]:
+    counted = [0, 0]
+    return _walk(base, todo, files, folders, seals, counted), counted[0], counted[1]
+
+
+def _walk(base: str, todo: Todo, files: Mapping[str, tuple[int, int, int]], folders: AbstractSet[str],
+          seals: Mapping[str, Seal], counted: list[int], levels: int = 0) -> bool:
+    """Compare the folders in ``todo`` and below; with ``levels``, only that many levels from the
+    top: the folders below are left in ``todo``."""
+    below: Todo = []
     try:
         while todo:
             prefix, names = todo.pop()
+            if levels and prefix.count("/") >= levels:
+                below.append((prefix, names))
+                continue
             if names is None:
                 with os.scandir(base + prefix) as entries:
                     found = [(entry.name, entry.stat(follow_symlinks=False)) for entry in entries]
@@ -153,12 +208,13 @@ def unchanged(folder: Path, files: Mapping[str, tuple[int, int, int]], folders: 
                 return False
     except OSError:
         return False
-    return counted[0] == len(files) and counted[1] == len(folders)
+    todo.extend(below)
+    return True
 
 
 def _same_entries(prefix: str, found: list[tuple[str, os.stat_result]], files: Mapping[str, tuple[int, int, int]],
                   folders: AbstractSet[str], seals: Mapping[str, Seal], counted: list[int],
-                  todo: list[tuple[str, tuple[str, ...] | None]]) -> bool:
+                  todo: Todo) -> bool:
     for name, info in found:
         relative = prefix + name
         if stat.S_ISDIR(info.st_mode):

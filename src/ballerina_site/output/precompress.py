@@ -64,9 +64,12 @@ def compress_chunk(folder: str, chunk: Sequence[str]) -> list[Made]:
     return made
 
 
-def _link(source: OldFile, target: str) -> None:
+def _link(source: OldFile, target: str, there: OldFile | None = None) -> None:
     """``target`` becomes the previous output's copy: nothing to do when the staging folder (the
-    spare tree, an older output) already holds that very file, as it does for most of a rebuild."""
+    spare tree, an older output) already holds that very file, as it does for most of a rebuild.
+    ``there``: what the staging folder holds at ``target``, as listed (then not even looked at)."""
+    if there is not None and there.stat.inode == source.stat.inode:
+        return
     try:
         if os.lstat(target).st_ino == source.stat.inode:
             return
@@ -135,13 +138,14 @@ def compress_meanwhile(folder: str, files: Mapping[str, FileStat], names: Contai
 
 
 def precompress_folder(folder: str, files: Mapping[str, FileStat], previous: Mapping[str, OldFile],
-                       jobs: int = 1, spread: Spread | None = None, early: Early | None = None
-                       ) -> tuple[Precompressed, dict[str, FileStat]]:
+                       jobs: int = 1, spread: Spread | None = None, early: Early | None = None,
+                       present: Mapping[str, OldFile] | None = None) -> tuple[Precompressed, dict[str, FileStat]]:
     """Write the copies of every compressible file of ``files`` (all that is staged in ``folder``);
     returns what it did and the copies' stats. A file whose copy name is itself a file of the site
     (a ``.gz`` of its own) is left alone; a copy left from an older build beside a file that gets
     none now is removed. ``early``: copies made before (see :func:`compress_meanwhile`), taken for a
-    file still as it was then."""
+    file still as it was then. ``present``: the files the staging folder held from the spare tree,
+    as listed, and untouched since but by :func:`compress_meanwhile`."""
     started = time.perf_counter()
     todo: list[str] = []
     kept = 0
@@ -162,9 +166,10 @@ def precompress_folder(folder: str, files: Mapping[str, FileStat], previous: Map
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(path + suffix)
         elif _unchanged(relative, staged, previous, path):
+            listed = present if present is not None and before is None else {}
             for suffix in COPIES:
                 old = previous[relative + suffix]
-                _link(old, path + suffix)
+                _link(old, path + suffix, listed.get(relative + suffix))
                 stats[relative + suffix] = old.stat
             kept += 1
         else:

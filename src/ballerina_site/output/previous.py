@@ -11,12 +11,15 @@ import os
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
-from typing import AbstractSet, Iterable, Iterator
+from typing import AbstractSet, Any, Iterable, Iterator
 
-from .listing import Listing, OldFile, Seals, listing
+from .listing import FileStat, Listing, OldFile, Pending, Seals, Split, listing
 from . import system
 from .lock import PREVIOUS, OutputError, output_lock, recover
 from .ownership import claim
+
+
+Plain = tuple[Any, ...]  # both listings as plain data (see Previous._plain)
 
 
 def output_error(output: Path, exc: OSError) -> OutputError:
@@ -39,11 +42,29 @@ class Previous(Mapping[str, OldFile]):
         self.set_aside = set_aside  # a folder the tool did not make, replaced when forced: its files go here
         self._files: dict[str, OldFile] | None = {} if set_aside is not None else None  # none reused
         self._spare: Listing | None = None
+        self._ahead: Pending[Plain] | None = None
         self.seals: Seals = {}
         self.sealed: AbstractSet[str] = frozenset()  # sealed in both trees (see above)
 
+    def list_ahead(self, start: Split) -> None:
+        """Have both trees listed elsewhere (``start``: another process, pipeline/parallel.py's
+        ``ahead``) while the build goes on; once :attr:`seals` are set. The listings are taken when
+        first looked at, the same as if they were made then."""
+        trees = [self.output] if self.spare is None else [self.output, self.spare]
+        if self._files is None and self._spare is None and self._ahead is None and \
+                any(tree.is_dir() for tree in trees):
+            self._ahead = start(self._plain)
+
+    def close(self) -> None:
+        """Stop a listing still under way (the build failed before it looked)."""
+        if self._ahead is not None:
+            self._ahead.cancel()
+            self._ahead = None
+
     @property
     def files(self) -> dict[str, OldFile]:
+        if self._files is None:
+            self._take_ahead()
         if self._files is None:
             spare_sealed = self.spare_listing().sealed
             listed = listing(self.output, seals={folder: seals for folder, seals in self.seals.items()
@@ -54,9 +75,30 @@ class Previous(Mapping[str, OldFile]):
     def spare_listing(self) -> Listing:
         """Inodes only (no stat calls); listed once, before the previous output."""
         if self._spare is None:
+            self._take_ahead()
+        if self._spare is None:
             spare, seals = self.spare, self.seals if self.set_aside is None else None
             self._spare = listing(spare, sizes=False, seals=seals) if spare is not None else Listing({}, set(), [], set())
         return self._spare
+
+    def _plain(self) -> Plain:
+        """Both listings as plain data, to send from the process that made them."""
+        spare, files = self.spare_listing(), self.files
+        return ({relative: old.stat.inode for relative, old in spare.files.items()}, list(spare.folders),
+                spare.others, list(spare.sealed), {relative: tuple(old.stat) for relative, old in files.items()},
+                list(self.sealed))
+
+    def _take_ahead(self) -> None:
+        ahead, self._ahead = self._ahead, None
+        plain = ahead.taken() if ahead is not None else None
+        if plain is None:
+            return
+        inodes, folders, others, spare_sealed, stats, sealed = plain
+        spare_base, base = f"{self.spare}/", f"{self.output}/"
+        self._spare = Listing({relative: OldFile(spare_base + relative, FileStat(-1, -1, inode))
+                               for relative, inode in inodes.items()}, set(folders), others, set(spare_sealed))
+        self._files = {relative: OldFile(base + relative, FileStat(*stat)) for relative, stat in stats.items()}
+        self.sealed = set(sealed)
 
     def __getitem__(self, relative: str) -> OldFile:
         return self.files[relative]
@@ -87,7 +129,9 @@ def claim_output(output: Path, spare: Path | None, lock_file: Path, force: bool 
             recover(claimed.folder)
         except OSError as exc:
             raise output_error(output, exc) from None
-        yield Previous(claimed.folder, spare, claimed.set_aside)
+        previous = Previous(claimed.folder, spare, claimed.set_aside)
+        held.callback(previous.close)
+        yield previous
 
 
 def staging_from_spare(previous: Previous, staging: Path, wanted: set[str], keep: Iterable[str] = ()

@@ -54,8 +54,9 @@ class WriteReport:
     sealed: Mapping[str, Seal] = field(default_factory=dict)  # folders of made files sealed: theirs are not in files
 
 
-Finish = Callable[[Path, Mapping[str, FileStat]], Mapping[str, FileStat]]
-"""Last work on the whole staged folder (precompression): given every file staged, returns those it added."""
+Finish = Callable[[Path, Mapping[str, FileStat], Mapping[str, OldFile]], Mapping[str, FileStat]]
+"""Last work on the whole staged folder (precompression): given every file staged, and those the
+folder still holds from the spare tree as listed, returns those it added."""
 
 _NOT_A_NAME = re.compile(r"(?:^|/)\.{0,2}(?:/|$)|\x00")
 """A path part that is empty, ``.`` or ``..`` (so also a leading ``/``), or a NUL anywhere."""
@@ -293,7 +294,7 @@ class Staging:
             self.put(MARKER, MARKER_TEXT)  # the folder is the tool's: the next build may replace it
             self._kept.discard(MARKER)
             if finish is not None:
-                for relative, stat in finish(self.folder, dict(self._files)).items():
+                for relative, stat in finish(self.folder, dict(self._files), self._staged).items():
                     self._files.setdefault(relative, stat)
             seals = seal_folders(self._base, made, itertools.chain(self._files, self._staged, self._folders()),
                                  self.previous.sealed, self._files)

@@ -22,6 +22,7 @@ from ..core.sitefiles import not_a_site
 from ..content.discover import CONTENT_DIR, STATIC_DIR
 from ..output.ownership import real_folder
 from ..store import uptodate
+from . import parallel
 from .options import BuildOptions, build_time, options_key
 from .report import BuildReport, from_plain, unchanged_since
 
@@ -40,7 +41,8 @@ def build(options: BuildOptions) -> BuildReport:
     raise_if_errors(check_output_dir(options.root, options.output_dir))
     options = replace(options, output=real_folder(options.output_dir))  # behind a symlink: its folder
     if store.enabled and options.skip_unchanged:
-        same = uptodate.check(store, options.root, options.output_dir, options_key(options), options.now)
+        same = uptodate.check(store, options.root, options.output_dir, options_key(options), options.now,
+                              split=parallel.ahead)
         if same is not None:
             summary = unchanged_since(from_plain(same.summary), time.perf_counter() - started, same.written,
                                       same.published_info)

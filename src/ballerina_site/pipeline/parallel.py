@@ -14,9 +14,15 @@ How the workers start, chosen for each pool by :func:`start_method`:
   That costs some tenths of a second per pool and works only for state that pickles; a stage whose
   state does not (``portable=False``: the Jinja environment) runs in this process instead.
 
-One more kind of concurrency: :class:`Alongside`, work in a thread of this process that mostly waits
-on another program (the search indexer) while the workers render. It starts once the workers are
-forked (the pool's ``meanwhile``), so no fork ever copies a process with that thread running.
+Two more kinds of concurrency:
+
+- :class:`Alongside`, work in a thread of this process that mostly waits on another program (the
+  search indexer) while the workers render. It starts once the workers are forked (the pool's
+  ``meanwhile``), so no fork ever copies a process with that thread running.
+- :func:`ahead`, one forked process doing work of the kernel's (listing the previous output and the
+  spare tree, tens of thousands of folders) while this process computes (the plan's fingerprints);
+  its value comes back through a pipe. No thread is started, so the pools forked later still fork.
+  Where forking is unsafe it is not started, and the caller does the work when it needs it.
 
 The work goes out in contiguous slices (:func:`chunks`) that shrink towards the end, so no core idles
 long while another finishes a big slice; results are put back in item order as they arrive, and a
@@ -29,11 +35,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Callable, Generic, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generic, Sequence, TypeVar
 
 from ..output import system
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -147,6 +154,62 @@ class Alongside(Generic[R]):
             self._thread.join()
 
 
+def ahead(func: Callable[[], R]) -> Ahead[R] | None:
+    """``func()`` started now in a forked process, for :meth:`Ahead.taken`; None where forking is
+    unsafe (threads are running: the live preview) or fails, for the caller to do the work itself."""
+    if start_method() != "fork":
+        return None
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_run_ahead, args=(func, send, os.getpid()), daemon=True)
+    try:
+        with system.signals_held():  # as for a pool's workers: an interrupt is taken right after
+            process.start()
+    except OSError:
+        receive.close()
+        return None
+    finally:
+        send.close()
+    return Ahead(process, receive)
+
+
+class Ahead(Generic[R]):
+    """Work of the kernel's (reading big folders) on the core this process leaves idle while it
+    computes; its value comes back pickled, so it must be plain data, and not None."""
+
+    def __init__(self, process: Any, receive: Any):
+        self._process, self._receive = process, receive
+
+    def taken(self) -> R | None:
+        """Its value, or None if the process failed (killed, out of memory): then the caller does
+        the work itself, with the same result."""
+        try:
+            done, value = self._receive.recv()
+        except (EOFError, OSError):
+            done, value = False, None
+        self.cancel()
+        return value if done else None  # type: ignore[no-any-return]
+
+    def cancel(self) -> None:
+        """End it (at once, if it is still working) and let it go."""
+        if self._process is not None:
+            self._receive.close()
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+            self._process = None
+
+
+def _run_ahead(func: Callable[[], R], send: Any, parent: int) -> None:
+    system.settle_worker(parent)
+    try:
+        value = func()
+    except Exception:  # the caller does the work itself, and meets the error there
+        send.send((False, None))
+    else:
+        send.send((True, value))
+
+
 class _NoPool(Exception):
     """The pool could not start, or broke: this process does what is left."""
 
@@ -158,6 +221,8 @@ class _NoPool(Exception):
 def _in_pool(job: _Job[Any, Any, Any], workers: int, method: str, meanwhile: Callable[[], None] | None) -> None:
     """Every task of ``job`` by a pool of ``workers``; raises :class:`_NoPool` if the pool fails."""
     global _handover
+    from concurrent.futures import as_completed  # here: a build that finds nothing changed needs no pool
+    from concurrent.futures.process import BrokenProcessPool
     try:
         pool = _make_pool(workers, method, job)
     except OSError:
@@ -185,6 +250,7 @@ def _in_pool(job: _Job[Any, Any, Any], workers: int, method: str, meanwhile: Cal
 
 
 def _make_pool(workers: int, method: str, job: _Job[Any, Any, Any]) -> ProcessPoolExecutor:
+    from concurrent.futures import ProcessPoolExecutor
     context = multiprocessing.get_context(method)
     if method == "fork":  # the state is in the copied memory: nothing to pickle
         return ProcessPoolExecutor(workers, mp_context=context, initializer=_take_handover,

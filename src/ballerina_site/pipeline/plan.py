@@ -84,10 +84,11 @@ def _with_fingerprints(plan: Plan, now: datetime, store: Store, output: Path,
     fingerprinted as they are rendered, on every core)."""
     fingerprinter = Fingerprinter(plan.env, plan.loaded.site, GENERATOR, store, plan.loaded.assets.token)
     fingerprints = {path: fingerprinter.feed(feed, kind, now) for path, feed, kind in plan.feeds}
-    records = load_records(store, output) if previous else {}
+    records = load_records(store, output) if previous is not None else {}
     if not records:
         return Plan(plan.loaded, plan.env, plan.pages, plan.feeds, plan.redirects, plan.warnings,
                     frozenset(), fingerprints, fingerprinter)
     fingerprints.update((page.output, fingerprinter.page(page)) for page in plan.pages)
-    reused = unchanged(fingerprints, records, previous or {})
+    # only now the previous output's files: listed meanwhile, elsewhere (Previous.list_ahead)
+    reused = unchanged(fingerprints, records, previous) if previous else frozenset()
     return Plan(plan.loaded, plan.env, plan.pages, plan.feeds, plan.redirects, plan.warnings, reused, fingerprints)

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..output.listing import FileStat, Seal
+from ..output.listing import FileStat, OldFile, Seal
 from ..output.precompress import Early, Precompressed, compress_meanwhile, copy_names, precompress_folder
 from ..output.writer import Previous, Staged, Staging, WriteReport, claim_output
 from ..render.hosts import MERGED
@@ -56,6 +56,7 @@ def build_all(options: BuildOptions, store: Store, started: float) -> BuildRepor
         loaded = load_site(options, store, inputs)
         seals = load_seals(store, output) if store.enabled else []
         previous.seals = seals_for(seals, loaded.made_signatures)
+        previous.list_ahead(parallel.ahead)  # read by another process while this one plans
         plan = plan_site(loaded, options, now, store, previous)
         rendered, search, report, counts, packed = _render_and_write(plan, options, now, previous, store)
         files = report.files or {}
@@ -106,9 +107,10 @@ def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous
     packed: list[Precompressed] = []
     early: Early = {}
 
-    def precompress(folder: Path, staged: Mapping[str, FileStat]) -> Mapping[str, FileStat]:
+    def precompress(folder: Path, staged: Mapping[str, FileStat], present: Mapping[str, OldFile]
+                    ) -> Mapping[str, FileStat]:
         """On the staged output, with the index in it, before the swap (output/precompress.py)."""
-        done, copies = precompress_folder(str(folder), staged, previous, options.jobs, parallel.run, early)
+        done, copies = precompress_folder(str(folder), staged, previous, options.jobs, parallel.run, early, present)
         packed.append(done)
         return copies
     search_files = [path for path in previous if path.startswith(BUNDLE_DIR + "/")] if site.config.search else []

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from ..core.dates import NEWS_WINDOW
-from ..output.listing import FileStat, Seal, unchanged
+from ..output.listing import FileStat, Seal, Split, unchanged
 from ..output.writer import output_lock, recover, same_bytes
 from ..site.schedule import BUILD_INFO, info_bytes
 from .store import Store
@@ -169,9 +169,11 @@ def _inputs_as_recorded(record: Any, root: Path, options_key: str, now: datetime
     return bool(current == recorded_inputs)  # data files elsewhere, or missing ones, are looked up by name
 
 
-def check(store: Store, root: Path, output: Path, options_key: str, now: datetime) -> Unchanged | None:
+def check(store: Store, root: Path, output: Path, options_key: str, now: datetime,
+          split: Split | None = None) -> Unchanged | None:
     """When nothing changed since the last build (see the module docstring): its saved summary, after
-    writing ``build-info.json`` anew (see :func:`info_path`); None when a build is needed."""
+    writing ``build-info.json`` anew (see :func:`info_path`); None when a build is needed. ``split``:
+    see :func:`listing.unchanged`."""
     name = store.per_output(KIND, output)
     record = store.load(name)
     try:
@@ -187,7 +189,7 @@ def check(store: Store, root: Path, output: Path, options_key: str, now: datetim
     output = output.absolute()
     with output_lock(store.lock_file(output), output):
         recover(output)
-        if not unchanged(output, files, recorded_folders, seals):
+        if not unchanged(output, files, recorded_folders, seals, split):
             return None
         data = info_bytes(following, now, generator)
         save_info(info_path(store, output), data)
