@@ -26,6 +26,7 @@ from ..site.redirects import RedirectPlan, load_lock, plan_redirects
 from ..store.fingerprints import Fingerprinter
 from ..store.outputs import load_records, unchanged
 from ..store.store import Store
+from . import parallel
 from .load import LoadedSite, gate
 from .options import BuildOptions
 
@@ -88,7 +89,24 @@ def _with_fingerprints(plan: Plan, now: datetime, store: Store, output: Path,
     if not records:
         return Plan(plan.loaded, plan.env, plan.pages, plan.feeds, plan.redirects, plan.warnings,
                     frozenset(), fingerprints, fingerprinter)
-    fingerprints.update((page.output, fingerprinter.page(page)) for page in plan.pages)
+    fingerprints.update(_page_fingerprints(fingerprinter, plan.pages))
     # only now the previous output's files: listed meanwhile, elsewhere (Previous.list_ahead)
     reused = unchanged(fingerprints, records, previous) if previous else frozenset()
     return Plan(plan.loaded, plan.env, plan.pages, plan.feeds, plan.redirects, plan.warnings, reused, fingerprints)
+
+
+def _page_fingerprints(fingerprinter: Fingerprinter, pages: list[Page]) -> list[tuple[str, bytes | None]]:
+    """Each page's fingerprint; the listings' in another process meanwhile (parallel.ahead), as they
+    count their articles by other fields than the articles' own pages do: each process hashes its
+    own set of articles, not both."""
+    own = [page for page in pages if page.kind in OWN_PAGE_KINDS]
+    listings = [page for page in pages if page.kind not in OWN_PAGE_KINDS]
+    pending = parallel.ahead(lambda: [(page.output, fingerprinter.page(page)) for page in listings]) \
+        if len(listings) >= AHEAD_FROM else None
+    found = [(page.output, fingerprinter.page(page)) for page in own]
+    taken = pending.taken() if pending is not None else None
+    return found + (taken if taken is not None else [(page.output, fingerprinter.page(page)) for page in listings])
+
+
+OWN_PAGE_KINDS = frozenset({"article", "redirect"})  # pages that count their articles whole
+AHEAD_FROM = 1_000  # listing pages from which hashing them in another process pays for starting it
