@@ -117,3 +117,23 @@ def test_build_check_always_builds_and_checks_links(tmp_path):
     build(site)
     result = build(site, "--check")
     assert UNCHANGED not in result.stdout and "all good" in result.stdout
+
+
+def test_a_record_of_the_outputs_lost_or_from_another_build_makes_a_real_build(tmp_path):
+    """The output's files are kept apart from the inputs' record (an edit's build never reads them):
+    without them, or with the files of another build beside the inputs of this one, nothing can be
+    vouched for."""
+    site = make_site(tmp_path / "site")
+    build(site)
+    cache = site / ".ballerina-cache"
+    [outputs] = cache.glob("uptodate-outputs-*")
+    earlier = outputs.read_bytes()
+    outputs.unlink()
+    lost = build(site)
+    assert UNCHANGED not in lost.stdout  # a real build, which records them again
+    assert UNCHANGED in build(site).stdout
+    (site / "content/two.md").write_text((site / "content/two.md").read_text() + "\nA new line.\n")
+    build(site)  # a real build: its own record of the outputs
+    outputs.write_bytes(earlier)  # the record of an earlier build put back beside this one's inputs
+    assert UNCHANGED not in build(site).stdout
+    assert "A new line." in (site / "public/2025/06/02/two/index.html").read_text()

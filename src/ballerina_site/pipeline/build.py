@@ -40,16 +40,17 @@ def build(options: BuildOptions) -> BuildReport:
         return stages.check(options, store, started)
     raise_if_errors(check_output_dir(options.root, options.output_dir))
     options = replace(options, output=real_folder(options.output_dir))  # behind a symlink: its folder
+    seen: uptodate.Stats = {}  # the inputs' stats, taken by the check before anything was read
     if store.enabled and options.skip_unchanged:
         same = uptodate.check(store, options.root, options.output_dir, options_key(options), options.now,
-                              split=parallel.ahead)
+                              split=parallel.ahead, seen=seen)
         if same is not None:
             summary = unchanged_since(from_plain(same.summary), time.perf_counter() - started, same.written,
                                       same.published_info)
             return BuildReport(summary, None)
     from . import stages  # here, not above: a build that finds nothing changed never imports it
     with _without_cycle_collector():
-        return stages.build_all(options, store, started)
+        return stages.build_all(options, store, started, seen)
 
 
 @contextmanager

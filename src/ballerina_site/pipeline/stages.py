@@ -48,9 +48,11 @@ def check(options: BuildOptions, store: Store, started: float) -> BuildReport:
     return BuildReport(summary, loaded.site, rendered.plan.redirects, written=False)
 
 
-def build_all(options: BuildOptions, store: Store, started: float) -> BuildReport:
+def build_all(options: BuildOptions, store: Store, started: float, seen: uptodate.Stats | None = None
+              ) -> BuildReport:
+    """``seen``: the inputs' stats, when the nothing-changed check took them already."""
     root, output, now = options.root, options.output_dir, options.now or build_time(options)
-    inputs = uptodate.input_stats(root) if store.enabled else {}  # before reading any of them
+    inputs = (dict(seen) if seen else uptodate.input_stats(root)) if store.enabled else {}  # before reading any
     with claim_output(output, store.spare_tree(output), store.lock_file(output), options.force) as previous:
         uptodate.forget(store, output)
         loaded = load_site(options, store, inputs)

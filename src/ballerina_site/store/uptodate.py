@@ -29,7 +29,8 @@ from ..output.writer import output_lock, recover, same_bytes
 from ..site.schedule import BUILD_INFO, info_bytes
 from .store import Store
 
-KIND = "uptodate"
+KIND = "uptodate"  # the inputs, options and summary; the output's files apart (big, read last)
+OUTPUTS = "uptodate-outputs"
 WATCHED_FOLDERS = ("content", "templates", "static")  # inputs read whole, beside site-level files
 
 Stats = dict[str, tuple[int, int, int, int]]
@@ -133,20 +134,24 @@ def save(store: Store, output: Path, *, options_key: str, inputs: Stats, files: 
     """Record a successful build (called under the output lock, after the swap). ``sealed``: folders
     of made files whose files are not among ``files`` (output/listing.py)."""
     sealed = sealed or {}
-    record = {
-        "options": options_key, "inputs": inputs,
-        "files": {relative: tuple(stat) for relative, stat in files.items()},
+    pair = f"{built_at.timestamp()}-{os.getpid()}-{len(files)}"  # the two parts belong together
+    outputs = {
+        "pair": pair, "files": {relative: tuple(stat) for relative, stat in files.items()},
         "sealed": {folder: tuple(seal) for folder, seal in sealed.items()},
         "folders": sorted(_folders_of([*files, *(folder + "/" for folder in sealed)])),  # so the check need not
+    }
+    record = {
+        "pair": pair, "options": options_key, "inputs": inputs,
         "from": built_at.timestamp(), "until": until, "following": following, "generator": generator,
         "summary": summary,
     }
-    return store.save(store.per_output(KIND, output), record)
+    return store.save(store.per_output(OUTPUTS, output), outputs) and store.save(store.per_output(KIND, output), record)
 
 
 def forget(store: Store, output: Path) -> None:
     """A build that did not finish may have changed the output: the record no longer tells."""
     store.forget(store.per_output(KIND, output))
+    store.forget(store.per_output(OUTPUTS, output))
 
 
 def _folders_of(paths: Iterable[str]) -> set[str]:
@@ -157,31 +162,37 @@ def _folders_of(paths: Iterable[str]) -> set[str]:
     return folders
 
 
-def _inputs_as_recorded(record: Any, root: Path, options_key: str, now: datetime) -> bool:
+def _inputs_as_recorded(record: Any, root: Path, options_key: str, now: datetime, seen: Stats) -> bool:
     if not isinstance(record, dict) or record["options"] != options_key:
         return False
     until = record["until"]
     if not record["from"] <= now.timestamp() or (until is not None and now.timestamp() >= until):
         return False
     recorded_inputs = record["inputs"]
-    current = input_stats(root)
+    seen.update(input_stats(root))
+    current = dict(seen)
     current.update(named_stats(root, [name for name in recorded_inputs if name not in current]))
     return bool(current == recorded_inputs)  # data files elsewhere, or missing ones, are looked up by name
 
 
 def check(store: Store, root: Path, output: Path, options_key: str, now: datetime,
-          split: Split | None = None) -> Unchanged | None:
+          split: Split | None = None, seen: Stats | None = None) -> Unchanged | None:
     """When nothing changed since the last build (see the module docstring): its saved summary, after
     writing ``build-info.json`` anew (see :func:`info_path`); None when a build is needed. ``split``:
-    see :func:`listing.unchanged`."""
-    name = store.per_output(KIND, output)
+    see :func:`listing.unchanged`. ``seen``: filled with the inputs' stats when they were taken, for
+    the build that follows (see :func:`input_stats`). The output's files are read from the store only
+    once every input is as recorded: an edit's build does not wait for them."""
+    name, outputs_name = store.per_output(KIND, output), store.per_output(OUTPUTS, output)
     record = store.load(name)
     try:
-        if not _inputs_as_recorded(record, root, options_key, now):
+        if not _inputs_as_recorded(record, root, options_key, now, {} if seen is None else seen):
             return None
-        files: dict[str, FileStat] = record["files"]  # plain tuples, equal to the FileStat the listing gives
-        recorded_folders = set(record["folders"])
-        seals = {folder: Seal(*seal) for folder, seal in record["sealed"].items()}
+        outputs = store.load(outputs_name)
+        if not isinstance(outputs, dict) or outputs["pair"] != record["pair"]:
+            return None
+        files: dict[str, FileStat] = outputs["files"]  # plain tuples, equal to the FileStat the listing gives
+        recorded_folders = set(outputs["folders"])
+        seals = {folder: Seal(*seal) for folder, seal in outputs["sealed"].items()}
         following = [str(stamp) for stamp in record["following"]]
         generator = str(record["generator"])
     except (KeyError, TypeError, ValueError):
@@ -195,8 +206,9 @@ def check(store: Store, root: Path, output: Path, options_key: str, now: datetim
         save_info(info_path(store, output), data)
         written = _rewrite_info(output, files, data)
         if written:
-            record["files"][BUILD_INFO] = tuple(files[BUILD_INFO])
+            outputs["files"][BUILD_INFO] = tuple(files[BUILD_INFO])
             record["from"] = now.timestamp()
+            store.save(outputs_name, outputs)
             store.save(name, record)
     return Unchanged(record["summary"], written, BUILD_INFO in files)
 
