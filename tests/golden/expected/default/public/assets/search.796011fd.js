@@ -251,7 +251,11 @@
   /* Fetch the runtime and the index's first files as soon as the reader heads for the box. */
   input.addEventListener("focus", load);
   form.addEventListener("change", function (event) {
-    if (event.target.type === "checkbox") search();
+    if (event.target.type !== "checkbox") return;
+    /* A search still waiting for typing to pause would only show the same results again, replacing
+       the list under the reader's pointer: this one searches with the words as they are. */
+    window.clearTimeout(timer);
+    search();
   });
   moreButton.addEventListener("click", function () {
     var next = list.children.length;
