@@ -10,6 +10,9 @@ import pytest
 
 from ballerina_site.output import system
 from ballerina_site.output.listing import Listing, listing, unchanged
+from ballerina_site.output.ownership import MARKER, MARKER_TEXT
+from ballerina_site.output.previous import claim_output
+from ballerina_site.output.writer import Staging
 from ballerina_site.pipeline.parallel import ahead
 
 
@@ -120,3 +123,21 @@ def test_a_first_swap_has_no_previous_folder(tmp_path: Path, exchange_ok: bool) 
     assert system.replace_folder(new, output, aside, exchange_ok) is None
     assert contents(output) == {"index.html": "new home", "fresh/index.html": "new page"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere", "public"]
+
+
+def test_files_dropped_after_all_leave_no_empty_folder_behind(tmp_path: Path) -> None:
+    """A search bundle the previous output had and this build does not make (an index made afresh):
+    its folders go, even where the spare tree held them with other files."""
+    output, spare, lock = tmp_path / "public", tmp_path / "spare", tmp_path / "lock"
+    for tree, bundle in ((output, "new.pf"), (spare, "old.pf")):
+        (tree / "pagefind/delta/fragment").mkdir(parents=True)
+        (tree / "pagefind/delta/fragment" / bundle).write_bytes(b"bundle")
+        (tree / "index.html").write_text("home")
+        (tree / MARKER).write_bytes(MARKER_TEXT)
+    with claim_output(output, spare, lock) as previous:
+        with Staging(output, previous) as staging:
+            staging.prepare({"index.html", "pagefind/delta/fragment/new.pf"})
+            staging.drop(["pagefind/delta/fragment/new.pf"])
+            staging.complete({"index.html": b"home"}, {})
+    assert listing(output).folders == set()  # nothing but the page and the marker
+    assert (output / "index.html").read_text() == "home"

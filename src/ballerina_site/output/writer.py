@@ -172,11 +172,11 @@ class Staging:
         bundles of a search index made afresh): removed with the folders they leave empty, so that
         the output holds just what the build records (and the next one can find nothing changed)."""
         for relative in relatives:
-            if self._staged.pop(relative, None) is None:
-                continue
             target = _inside(self._base, relative)
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(target)
+            if self._staged.pop(relative, None) is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(target)
+            # its folders go when empty, even when the spare tree held them without the file
             folder = target.rpartition("/")[0]
             while folder != self._base:
                 try:
