@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,11 @@ def article(title: str, date: str = "2025-06-01", body: str = "Some words here."
 @pytest.fixture
 def repo() -> Path:
     return REPO
+
+
+def only_this_thread() -> None:
+    """Wait for threads an earlier test left ending (the manager of a pool stopped early), so that
+    this process may fork again (pipeline/parallel.py forks only while it runs a single thread)."""
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread():
+            thread.join()

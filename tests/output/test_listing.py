@@ -3,17 +3,18 @@ platform module, with its portable two-rename fallback."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
 
-from ballerina_site.output import system
+from ballerina_site.output import listing as listing_module, system
 from ballerina_site.output.listing import Listing, listing, unchanged
 from ballerina_site.output.ownership import MARKER, MARKER_TEXT
 from ballerina_site.output.previous import claim_output
 from ballerina_site.output.writer import Staging
 from ballerina_site.pipeline.parallel import ahead
+
+from conftest import only_this_thread
 
 
 def make_tree(root: Path) -> Path:
@@ -61,18 +62,19 @@ def wide_tree(root: Path) -> Path:
 
 
 @pytest.mark.parametrize("split", [None, ahead])
-def test_the_nothing_changed_comparison_finds_any_change_in_either_half(tmp_path: Path, split) -> None:
+def test_the_nothing_changed_comparison_finds_any_change_in_either_half(tmp_path: Path, split,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """With ``split``, another process compares half of the folders: a change in any folder, top or
     deep, is still found, and an untouched tree is still the same."""
     folder = wide_tree(tmp_path)
     found = listing(folder)
     record = {relative: tuple(old.stat) for relative, old in found.files.items()}
 
+    monkeypatch.setattr(listing_module, "SPLIT_FROM", 1)  # halved even for this small tree
+
     def same() -> bool:
-        return unchanged(folder, record, found.folders, {}, split, split_from=1)
-    for thread in threading.enumerate():  # threads an earlier test left ending: forking is safe after
-        if thread is not threading.current_thread():
-            thread.join()
+        return unchanged(folder, record, found.folders, {}, split)
+    only_this_thread()
     assert same()
     for year in range(2015, 2021):  # a hand edit deep in each folder, one at a time
         page = folder / f"{year}/b/index.html"

@@ -19,7 +19,7 @@ from ballerina_site.pipeline.build import BuildOptions, build
 from ballerina_site.render import environment as render
 from ballerina_site.site.pages import Page
 
-from conftest import article, write_image, write_site
+from conftest import article, only_this_thread, write_image, write_site
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -182,15 +182,8 @@ def test_a_pool_whose_workers_die_leaves_the_work_to_this_process():
     assert parallel.run(_die_in_a_worker, list(range(50)), os.getpid(), 2) == [n * 2 for n in range(50)]
 
 
-def _only_this_thread() -> None:
-    """Wait for threads an earlier test left ending (the manager of a pool stopped early)."""
-    for thread in threading.enumerate():
-        if thread is not threading.current_thread():
-            thread.join()
-
-
 def test_work_ahead_runs_in_another_process_while_this_one_goes_on():
-    _only_this_thread()
+    only_this_thread()
     parent = os.getpid()
     pending = parallel.ahead(lambda: (os.getpid(), {"files": [1, "two"]}))
     assert pending is not None  # one thread: forking is safe
@@ -212,7 +205,7 @@ def test_work_ahead_is_not_started_from_a_threaded_process():
 
 
 def test_work_ahead_whose_process_dies_or_fails_is_left_to_the_caller():
-    _only_this_thread()
+    only_this_thread()
     killed = parallel.ahead(lambda: os.kill(os.getpid(), signal.SIGKILL))  # as the OOM killer would
     failed = parallel.ahead(lambda: 1 // 0)
     assert killed is not None and failed is not None

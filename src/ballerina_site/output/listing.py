@@ -144,12 +144,12 @@ def _sealed_entries(base: str, prefix: str, names: tuple[str, ...], sizes: bool,
 
 
 def unchanged(folder: Path, files: Mapping[str, tuple[int, int, int]], folders: AbstractSet[str],
-              seals: Mapping[str, Seal], split: Split | None = None, split_from: int | None = None) -> bool:
+              seals: Mapping[str, Seal], split: Split | None = None) -> bool:
     """Whether ``folder`` holds exactly these files (each with its recorded :class:`FileStat`) and
     folders, its sealed folders all still sealed and nothing else: what :func:`listing` would find,
     compared as the folder is read, stopping at the first difference (a build that finds nothing
     changed reads every file's stat of a big output: this is its cost, with no object made per file).
-    ``split``: from ``split_from`` recorded files (:data:`SPLIT_FROM`), half of the folders below the first level are
+    ``split``: from :data:`SPLIT_FROM` recorded files, half of the folders below the first level are
     compared by another process (pipeline/parallel.py's ``ahead``) meanwhile: the kernel's work (a
     directory read per folder, a stat per file), on both cores."""
     if folder.is_symlink() or not folder.is_dir():
@@ -157,7 +157,7 @@ def unchanged(folder: Path, files: Mapping[str, tuple[int, int, int]], folders: 
     base = str(folder) + "/"
     counted = [0, 0]  # files, folders
     todo: Todo = [("", None)]
-    if split is None or len(files) < (SPLIT_FROM if split_from is None else split_from):
+    if split is None or len(files) < SPLIT_FROM:
         return _walk(base, todo, files, folders, seals, counted) and counted == [len(files), len(folders)]
     if not _walk(base, todo, files, folders, seals, counted, levels=2):
         return False

@@ -52,7 +52,7 @@ def build_all(options: BuildOptions, store: Store, started: float, seen: uptodat
               ) -> BuildReport:
     """``seen``: the inputs' stats, when the nothing-changed check took them already."""
     root, output, now = options.root, options.output_dir, options.now or build_time(options)
-    inputs = (dict(seen) if seen else uptodate.input_stats(root)) if store.enabled else {}  # before reading any
+    inputs = (seen or uptodate.input_stats(root)) if store.enabled else {}  # before reading any of them
     with claim_output(output, store.spare_tree(output), store.lock_file(output), options.force) as previous:
         uptodate.forget(store, output)
         loaded = load_site(options, store, inputs)
