@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 import jinja2
 
 from .. import __version__
 from ..core.errors import Problem
+from ..core.model import Article
 from ..output.listing import OldFile
 from ..render.environment import make_environment
 from ..render.feeds import Feed, feed_files, plan_feeds
@@ -44,6 +45,7 @@ class Plan:
     reused: frozenset[str] = frozenset()  # pages and feeds to keep from the previous output unrendered
     fingerprints: dict[str, bytes | None] = field(default_factory=dict)  # output path -> fingerprint
     fingerprinter: Fingerprinter | None = None  # for the pages rendered, when none were reused
+    article_token: Callable[[Article], bytes] | None = None  # each article's hash as assembled (for search)
 
 
 def site_warnings(loaded: LoadedSite, options: BuildOptions) -> list[Problem]:
@@ -84,15 +86,17 @@ def _with_fingerprints(plan: Plan, now: datetime, store: Store, output: Path,
     """Fingerprint every feed, and every page when some may be kept (when none can, the pages are
     fingerprinted as they are rendered, on every core)."""
     fingerprinter = Fingerprinter(plan.env, plan.loaded.site, GENERATOR, store, plan.loaded.assets.token)
+    fingerprinter.templates.prepare({page.template for page in plan.pages}, store)
     fingerprints = {path: fingerprinter.feed(feed, kind, now) for path, feed, kind in plan.feeds}
     records = load_records(store, output) if previous is not None else {}
     if not records:
         return Plan(plan.loaded, plan.env, plan.pages, plan.feeds, plan.redirects, plan.warnings,
-                    frozenset(), fingerprints, fingerprinter)
+                    frozenset(), fingerprints, fingerprinter, fingerprinter.article)
     fingerprints.update(_page_fingerprints(fingerprinter, plan.pages))
     # only now the previous output's files: listed meanwhile, elsewhere (Previous.list_ahead)
     reused = unchanged(fingerprints, records, previous) if previous else frozenset()
-    return Plan(plan.loaded, plan.env, plan.pages, plan.feeds, plan.redirects, plan.warnings, reused, fingerprints)
+    return Plan(plan.loaded, plan.env, plan.pages, plan.feeds, plan.redirects, plan.warnings, reused, fingerprints,
+                article_token=fingerprinter.article)
 
 
 def _page_fingerprints(fingerprinter: Fingerprinter, pages: list[Page]) -> list[tuple[str, bytes | None]]:

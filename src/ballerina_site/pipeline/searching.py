@@ -20,7 +20,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ..core.model import Article, Site
 from ..output.listing import OldFile
@@ -115,9 +115,15 @@ class _Plan:
     kept: dict[int, list[Any]]  # slot -> its stored record, for the slots kept as they are
     keys: dict[int, str]
     stale: list[str]  # ids of pages in kept shards that changed or went since they were indexed
+    prints: dict[str, str]  # source -> the article's fingerprint (render/search.py)
 
 
-def _plan(site: Site, urls: Urls, saved: Any, previous: Mapping[str, OldFile], engine: str) -> _Plan:
+Token = Callable[[Article], bytes]
+"""An article's hash as assembled, every field (the page fingerprints' token: store/fingerprints.py)."""
+
+
+def _plan(site: Site, urls: Urls, saved: Any, previous: Mapping[str, OldFile], engine: str,
+          token: Token | None) -> _Plan:
     """A shard whose articles are as they were is kept. One with a few changed articles is kept too:
     its changed pages are marked stale and the changed articles go to the small delta bundle, the
     only one indexed again; once the delta would pass ``search_shard_size / 8`` articles, the shards
@@ -131,7 +137,7 @@ def _plan(site: Site, urls: Urls, saved: Any, previous: Mapping[str, OldFile], e
     for group in groups.values():
         group.sort(key=urls.article)
         for article in group:
-            prints[article.source] = fingerprint(article, site, urls).hex()
+            prints[article.source] = fingerprint(article, site, urls, token(article) if token else None).hex()
     keys = {shard: _key([prints[a.source] for a in group], engine) for shard, group in groups.items()}
     before = saved.get("shards", []) if isinstance(saved, dict) and saved.get("count") == count \
         and saved.get("engine") == engine else []
@@ -163,17 +169,18 @@ def _plan(site: Site, urls: Urls, saved: Any, previous: Mapping[str, OldFile], e
             kept[count] = old
         else:
             todo[count] = delta
-    return _Plan(folders, todo, kept, keys, [page for ids in stale.values() for page in ids])
+    return _Plan(folders, todo, kept, keys, [page for ids in stale.values() for page in ids], prints)
 
 
 def index_site(site: Site, urls: Urls, store: Store, output: Path, previous: Mapping[str, OldFile],
-               jobs: int, indexers: Indexers | None = None) -> SearchFiles:
+               jobs: int, indexers: Indexers | None = None, token: Token | None = None) -> SearchFiles:
     """Raises :class:`SiteError` naming the cause when Pagefind is missing, fails, dies or hangs.
-    ``indexers``: to stop the indexing from another thread."""
+    ``indexers``: to stop the indexing from another thread. ``token``: the articles' hashes the plan
+    made for the pages (an edit has them all already), so that their bodies are not hashed again."""
     binary = require_pagefind()
     engine = _engine(binary)
     saved = store.load(store.per_output(STORE_KIND, output)) if store.enabled else None
-    plan = _plan(site, urls, saved, previous, engine)
+    plan = _plan(site, urls, saved, previous, engine, token)
     records = dict(plan.kept)
     files: dict[str, bytes] = {}
     timeout = search_timeout(sum(len(group) for group in plan.groups.values()))
@@ -183,7 +190,7 @@ def index_site(site: Site, urls: Urls, store: Store, output: Path, previous: Map
         made = bundle_files(raw, plan.folders[slot])
         files.update(made)
         ids = fragment_ids(raw)
-        members = {a.source: [fingerprint(a, site, urls).hex(), ids.get(urls.article(a), "")]
+        members = {a.source: [plan.prints[a.source], ids.get(urls.article(a), "")]
                    for a in plan.groups[slot]}
         records[slot] = [plan.keys[slot], {path: len(data) for path, data in made.items()}, raw.get(ENTRY, b""),
                          pages_in(raw), members]

@@ -151,7 +151,7 @@ def _search(plan: Plan, options: BuildOptions, previous: Previous, store: Store)
     len(previous)  # listed here, before the thread reads it
     site, urls = plan.loaded.site, plan.loaded.urls
     return parallel.Alongside(lambda: index_site(site, urls, store, options.output_dir, previous, options.jobs,
-                                                 indexers), indexers.stop)
+                                                 indexers, plan.article_token), indexers.stop)
 
 
 def _remember(store: Store, options: BuildOptions, rendered: RenderedSite, inputs: uptodate.Stats,

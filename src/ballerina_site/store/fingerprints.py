@@ -40,7 +40,7 @@ from ..core.model import Article, Label, Person, Site, Term
 from ..site.pages import Page
 from .store import Store
 from .template_reads import (ALL_FIELDS, BASE_FIELDS, MEMBERS, OPTIONAL_IN, OPTIONAL_NAMES, WHOLE_SITE, Templates,
-                             digest, field_names, fields_shown)
+                             digest, field_names, fields_shown, kept_reads)
 
 _PROFILE_LISTS = ("tags", "categories", "authors")
 _FREE = ("config",)  # in every fingerprint already
@@ -88,7 +88,7 @@ class Fingerprinter:
     def __init__(self, env: jinja2.Environment, site: Site, generator: str, store: Store, assets: bytes = b""):
         """``assets``: the names of the fingerprinted static files, which every page may link."""
         self.site = site
-        self.templates = Templates(env, store.memo("parsed templates"))
+        self.templates = Templates(env, kept_reads(store))
         self.base = digest(store.key.encode(), generator.encode(), repr(site.config).encode(), assets)
         # by source and the fields that count: (article, its profile, its token) as in the last build
         self.known: dict[tuple[str, int], tuple[Article, bytes, bytes]] = store.memo("article tokens")

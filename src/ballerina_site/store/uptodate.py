@@ -155,10 +155,14 @@ def forget(store: Store, output: Path) -> None:
 
 
 def _folders_of(paths: Iterable[str]) -> set[str]:
-    folders = set()
+    """Every folder above the paths (``a/b/`` counts as being in ``a/b``); each folder's parents are
+    in already once it is, so most paths cost one look-up."""
+    folders: set[str] = set()
     for path in paths:
-        parts = path.split("/")
-        folders.update("/".join(parts[:n]) for n in range(1, len(parts)))
+        folder = path.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
     return folders
 
 
