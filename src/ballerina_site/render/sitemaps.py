@@ -11,7 +11,7 @@ from ..core.dates import NEWS_WINDOW
 from ..core.model import Article, Site
 from ..site.pages import Page
 from ..site.urls import Urls, output_file
-from .xmlwriter import attributes, branch, leaf, rfc3339, xml_document
+from .xmlwriter import attributes, branch, leaf, rfc3339, xml_content, xml_document
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -29,8 +29,17 @@ def _located(tag: str, loc: str, lastmod: datetime | None) -> str:
     return branch(tag, parts, 1)
 
 
+def _url(loc: str, lastmod: datetime | None) -> str:
+    """``_located("url", ...)`` for a URL and a date, written out at once: a sitemap holds one per page
+    (17,600 at 10,000 articles), and the general writer took 0.11 s for them every build (the layout
+    is the same, checked by the golden sites)."""
+    if lastmod is None or not loc:
+        return _located("url", loc, lastmod)
+    return f"<url>\n    <loc>{xml_content(loc)}</loc>\n    <lastmod>{rfc3339(lastmod)}</lastmod>\n  </url>"
+
+
 def urlset(entries: Iterable[tuple[str, datetime | None]]) -> bytes:
-    items = [_located("url", loc, lastmod) for loc, lastmod in entries]
+    items = [_url(loc, lastmod) for loc, lastmod in entries]
     return xml_document(branch("urlset", items, 0, attributes({"xmlns": SITEMAP_NS}, clean=False)))
 
 
