@@ -168,6 +168,30 @@ def test_a_site_header_or_footer_that_reads_the_page_is_rendered_for_each_page(t
         assert re.findall(r'<i class="f">([^<]*)</i>', text) == [title]
 
 
+def test_a_partial_changed_between_builds_is_read_again(tmp_path: Path) -> None:
+    """What a memoized partial reads is kept in the store between builds; a site that overrides the
+    masthead with one that reads the page, or edits its own override, gets the new text on every page
+    (kept by its name alone, the old inputs would hand one page's masthead to all)."""
+    site = write_site(tmp_path / "site", ARTICLES, CONFIG)
+    out = tmp_path / "out"
+    header = (THEME_DIR / "templates" / "partials" / "site_header.html").read_text(encoding="utf-8")
+    pages = {"index.html": ("/", "All News"), "page/2/index.html": ("/page/2/", "All News – page 2"),
+             "tags/shared/index.html": ("/tags/shared/", "Shared")}
+
+    def shown() -> dict[str, list[str]]:
+        build(BuildOptions(root=site, output=out, now=NOW, record_urls=False, cache=True))
+        return {path: re.findall(r'<i class="h">([^<]*)</i>', (out / path).read_text(encoding="utf-8"))
+                for path in pages}
+
+    assert shown() == {path: [] for path in pages}  # the theme's masthead
+    override = site / "templates" / "partials" / "site_header.html"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    for field, index in (("path", 0), ("title", 1)):  # a masthead of the site's own; then that one edited
+        override.write_text(header.replace("</header>", f'<i class="h">{{{{ page.{field} }}}}</i></header>'),
+                            encoding="utf-8")
+        assert shown() == {path: [page[index]] for path, page in pages.items()}
+
+
 def test_meta_tags_prints_what_the_template_loops_printed(chrome_site: Path) -> None:
     """``meta_tags`` stands for the loops ``partials/meta.html`` had; here they are, on every page."""
     loops = jinja2.Template(

@@ -32,6 +32,7 @@ from .load import LoadedSite, gate
 from .options import BuildOptions
 
 GENERATOR = f"ballerina-site {__version__}"
+PARTIAL_INPUTS = "partial-inputs"  # what each memoized partial reads (render/partials.py), kept between builds
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,12 @@ def plan_site(loaded: LoadedSite, options: BuildOptions, now: datetime, store: S
     if config.search:
         problems += check_search_paths(loaded.static)
     problems = gate(problems, options.strict)
-    env = make_environment(root, site, urls, GENERATOR, store.compiled_templates(), assets=loaded.assets)
+    saved = store.load(PARTIAL_INPUTS)
+    known = dict(saved) if isinstance(saved, dict) else {}
+    env = make_environment(root, site, urls, GENERATOR, store.compiled_templates(), assets=loaded.assets,
+                           partial_inputs=known if store.enabled else None)
+    if store.enabled and known != saved:
+        store.save(PARTIAL_INPUTS, known)
     feeds = feed_files(plan_feeds(site, urls))
     plan = Plan(loaded, env, pages, feeds, redirects, tuple(problems))
     return _with_fingerprints(plan, now, store, options.output_dir, previous) if store.enabled else plan

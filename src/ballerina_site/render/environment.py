@@ -20,7 +20,7 @@ from ..core.sitefiles import read_site_text
 from ..core.model import Site
 from ..site.assets import Assets
 from ..site.pages import Page
-from .partials import MEMOIZED_PARTIALS, install
+from .partials import MEMOIZED_PARTIALS, Known, install
 from .pictures import template_picture
 from .seo import meta_tags, page_meta
 from ..site.urls import Urls
@@ -63,10 +63,12 @@ class SiteLoader(jinja2.FileSystemLoader):
 
 def make_environment(root: Path, site: Site, urls: Urls, generator: str,
                      compiled: Path | None = None,
-                     memoized: frozenset[str] = MEMOIZED_PARTIALS, assets: Assets | None = None) -> jinja2.Environment:
+                     memoized: frozenset[str] = MEMOIZED_PARTIALS, assets: Assets | None = None,
+                     partial_inputs: Known | None = None) -> jinja2.Environment:
     """``compiled``: a folder for Jinja's compiled templates (keyed by each template's source, so
     an edit recompiles it), which saves compiling the theme on every build that renders a page.
-    ``memoized``: the partials that ``partial()`` renders once per distinct inputs (see partials.py).
+    ``memoized``: the partials that ``partial()`` renders once per distinct inputs (see partials.py);
+    ``partial_inputs``: their inputs as earlier builds found them, brought up to date (see install).
     ``assets``: the fingerprinted static files, linked by ``asset()`` and by the ``url`` filter."""
     bytecode = None
     if compiled is not None:
@@ -117,7 +119,6 @@ def make_environment(root: Path, site: Site, urls: Urls, generator: str,
                        page_meta=lambda page: page_meta(page, site, urls),
                        meta_tags=lambda meta: meta_tags(meta, urls.href),
                        picture=template_picture(urls.href, config.images.sizes, config.images.card_sizes))
-    install(env, memoized)
     @jinja2.pass_context  # not for the context: so that Jinja never works out '/x/' | url when compiling,
     def url_filter(context: Any, target: Any, page: int = 1) -> str:  # into bytecode kept across builds
         return urls.href(renamed.get(target, target) if type(target) is str else target, page)
@@ -127,6 +128,7 @@ def make_environment(root: Path, site: Site, urls: Urls, generator: str,
     env.filters.update(url=url_filter, date=show_date, datetime=show_datetime,
                        isoformat=lambda value: value.isoformat(),
                        month=lambda value: value.strftime("%B %Y"))
+    install(env, memoized, partial_inputs)  # once the filters are in: finding a partial's inputs compiles it
     return env
 
 

@@ -15,7 +15,8 @@ other value is rendered on every call. So a site's own version of a partial is s
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+import hashlib
+from typing import Any, Iterable, Iterator, Mapping
 
 import jinja2
 from jinja2 import meta, nodes
@@ -60,9 +61,10 @@ def pulled_templates(tree: nodes.Template) -> Iterator[str | None]:
             yield first.value if isinstance(first, nodes.Const) and isinstance(first.value, str) else None
 
 
-def template_inputs(env: jinja2.Environment, name: str) -> tuple[str, ...] | None:
+def template_inputs(env: jinja2.Environment, name: str, read: list[str] | None = None) -> tuple[str, ...] | None:
     """The variables ``name`` and every template it pulls in read, globals' names included; None when a
-    template is pulled in by a computed name, or cannot be read (rendering reports that)."""
+    template is pulled in by a computed name, or cannot be read (rendering reports that). ``read``:
+    given, the names of the templates looked at are added to it."""
     reader = jinja2.Environment(block_start_string=env.block_start_string,
                                 block_end_string=env.block_end_string,
                                 variable_start_string=env.variable_start_string,
@@ -81,6 +83,8 @@ def template_inputs(env: jinja2.Environment, name: str) -> tuple[str, ...] | Non
         if current in seen:
             continue
         seen.add(current)
+        if read is not None:
+            read.append(current)
         try:
             tree = reader.parse(env.loader.get_source(env, current)[0])  # type: ignore[union-attr]
             names |= meta.find_undeclared_variables(tree)
@@ -93,15 +97,66 @@ def template_inputs(env: jinja2.Environment, name: str) -> tuple[str, ...] | Non
     return tuple(sorted(names))
 
 
+Known = dict[str, tuple[tuple[str, ...] | None, tuple[tuple[str, str], ...]]]
+"""By partial: its inputs as an earlier build found them, and each template they were found in with a
+hash of its source then; good while every one of those sources is the same."""
+
+
+def _sources(env: jinja2.Environment, names: Iterable[str]) -> tuple[tuple[str, str], ...] | None:
+    found = []
+    for name in names:
+        try:
+            source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            return None
+        found.append((name, hashlib.blake2b(source.encode("utf-8"), digest_size=16).hexdigest()))
+    return tuple(found)
+
+
+def _still_good(env: jinja2.Environment, entry: Any) -> bool:
+    """A well-formed entry of :data:`Known` (it comes from the store) whose templates are unchanged."""
+    if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], tuple) and entry[1]):
+        return False
+    inputs, sources = entry
+    if inputs is not None and not (isinstance(inputs, tuple) and all(isinstance(n, str) for n in inputs)):
+        return False
+    if not all(isinstance(part, tuple) and len(part) == 2 and isinstance(part[0], str) for part in sources):
+        return False
+    return _sources(env, [template for template, _ in sources]) == sources
+
+
 class Partials:
     """Renders partials for ``partial()``; keeps the text of :data:`MEMOIZED_PARTIALS` by inputs. One per
     environment (see :func:`install`): the memo lives as long as the build's environment."""
 
-    def __init__(self, env: jinja2.Environment, memoized: frozenset[str] = MEMOIZED_PARTIALS):
+    def __init__(self, env: jinja2.Environment, memoized: frozenset[str] = MEMOIZED_PARTIALS,
+                 known: Known | None = None):
+        """``known``: the partials' inputs as earlier builds found them (see :func:`install`)."""
         self.env = env
         self.memoized = memoized
+        self.known = known
         self.inputs: dict[str, tuple[str, ...] | None] = {}
         self.rendered: dict[tuple[Any, ...], Markup] = {}
+
+    def _inputs(self, name: str) -> tuple[str, ...] | None:
+        """:func:`template_inputs`, from ``known`` while the templates read are as they were (a read
+        and a hash each, where finding the inputs parses them), else found and added to it."""
+        if self.known is None:
+            return template_inputs(self.env, name)
+        entry = self.known.get(name)
+        if _still_good(self.env, entry):
+            return entry[0]  # type: ignore[index]
+        read: list[str] = []
+        found = template_inputs(self.env, name, read)
+        sources = _sources(self.env, read)
+        if sources:
+            self.known[name] = (found, sources)
+        return found
+
+    def prepare(self) -> None:
+        """Every memoized partial's inputs, now."""
+        for name in sorted(self.memoized):
+            self.inputs[name] = self._inputs(name)
 
     def key(self, name: str, variables: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """The memo key of ``name`` rendered with the caller's ``variables`` and ``values`` (which win),
@@ -109,7 +164,7 @@ class Partials:
         if name not in self.memoized:
             return None
         if name not in self.inputs:
-            self.inputs[name] = template_inputs(self.env, name)
+            self.inputs[name] = self._inputs(name)
         inputs = self.inputs[name]
         if inputs is None:
             return None
@@ -137,9 +192,14 @@ class Partials:
         return found
 
 
-def install(env: jinja2.Environment, memoized: frozenset[str] = MEMOIZED_PARTIALS) -> Partials:
-    """Give ``env``'s templates the ``partial(name, **values)`` global."""
-    partials = Partials(env, memoized)
+def install(env: jinja2.Environment, memoized: frozenset[str] = MEMOIZED_PARTIALS, known: Known | None = None
+            ) -> Partials:
+    """Give ``env``'s templates the ``partial(name, **values)`` global. ``known``: the partials' inputs as
+    earlier builds found them (a build keeps them in its store), taken and brought up to date now, in
+    this process, so that the workers forked to render inherit them and none parses a partial."""
+    partials = Partials(env, memoized, known)
+    if known is not None:
+        partials.prepare()
 
     @jinja2.pass_context
     def partial(context: jinja2.runtime.Context, name: str, **values: Any) -> Markup:
