@@ -169,6 +169,22 @@ def test_the_repo_content_and_benchmark_articles_convert_to_the_same_bytes() -> 
         assert_same(text)
 
 
+def test_the_converter_gives_what_python_markdowns_named_extensions_give() -> None:
+    """The converter is made from the extension classes (a name makes Markdown scan every installed
+    package); it must convert as "extra", "sane_lists" and "toc" named, the embeds added."""
+    from ballerina_site.content.embeds import EmbedExtension
+
+    named = markdown.Markdown(extensions=["extra", "sane_lists", "toc", EmbedExtension()],
+                              extension_configs=markup.EXTENSION_CONFIGS, output_format="html")
+    texts = [*EDGES, *_strings_in_tests(), *(path.read_text(encoding="utf-8")
+                                             for path in sorted((REPO / "content").rglob("*.md")))]
+    texts += [article_text(index, 3)[1] for index in range(100)]
+    assert len(texts) > 1000
+    for text in texts:
+        if markup.nesting_depth_problem(text) is None:
+            assert stock(True).reset().convert(text) == named.reset().convert(text), text
+
+
 # --- the word count ----------------------------------------------------------------------------------
 
 WORD = re.compile(r"\w++(?:['’]\w++)*+")

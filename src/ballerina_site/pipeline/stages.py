@@ -55,10 +55,15 @@ def build_all(options: BuildOptions, store: Store, started: float, seen: uptodat
     inputs = (seen or uptodate.input_stats(root)) if store.enabled else {}  # before reading any of them
     with claim_output(output, store.spare_tree(output), store.lock_file(output), options.force) as previous:
         uptodate.forget(store, output)
-        loaded = load_site(options, store, inputs)
         seals = load_seals(store, output) if store.enabled else []
-        previous.seals = seals_for(seals, loaded.made_signatures)
-        previous.list_ahead(parallel.ahead)  # read by another process while this one plans
+        previous.seals = seals_for(seals, None)  # as recorded: both trees are listed meanwhile, elsewhere,
+        previous.list_ahead(parallel.ahead)  # on the core the loading leaves idle
+        loaded = load_site(options, store, inputs)
+        vouched = seals_for(seals, loaded.made_signatures)
+        if vouched != previous.seals:  # a folder of made files changed since: listed again, as it now is
+            previous.close()
+            previous.seals = vouched
+            previous.list_ahead(parallel.ahead)
         plan = plan_site(loaded, options, now, store, previous)
         rendered, search, report, counts, packed = _render_and_write(plan, options, now, previous, store)
         files = report.files or {}
@@ -86,12 +91,13 @@ def build_all(options: BuildOptions, store: Store, started: float, seen: uptodat
     return BuildReport(summary, site, plan.redirects, index, lock_written, set_aside=previous.set_aside)
 
 
-def seals_for(trees: list[dict[str, Any]], signatures: Mapping[str, str]) -> dict[str, list[Seal]]:
-    """The seals recorded for each folder of made files whose files are still the same."""
+def seals_for(trees: list[dict[str, Any]], signatures: Mapping[str, str] | None) -> dict[str, list[Seal]]:
+    """The seals recorded for each folder of made files whose files are still the same (``signatures``:
+    what they are now; None: every seal, as if nothing had changed)."""
     found: dict[str, list[Seal]] = {}
     for tree in trees:
         for folder, (inode, mtime, ctime, signature, others) in tree.items():
-            if signatures.get(folder) == signature:
+            if signatures is None or signatures.get(folder) == signature:
                 found.setdefault(folder, []).append(Seal(inode, mtime, ctime, others))
     return found
 
