@@ -79,3 +79,30 @@ def only_this_thread() -> None:
     for thread in threading.enumerate():
         if thread is not threading.current_thread():
             thread.join()
+
+
+class _Taken:
+    def __init__(self, value: object):
+        self.value = value
+
+    def taken(self) -> object:
+        return self.value
+
+    def cancel(self) -> None:
+        pass
+
+
+def others_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work ahead (parallel.ahead) goes to another process as in a build, but is done before this
+    process goes on: work the two share from both ends (parallel.Meet, the articles' own pages'
+    fingerprints) is all taken by the other one, one page at a time, whatever the timing."""
+    from ballerina_site.pipeline import parallel, plan
+
+    started = parallel.ahead
+
+    def ahead(func):  # type: ignore[no-untyped-def]
+        pending = started(func)
+        return None if pending is None else _Taken(pending.taken())
+    monkeypatch.setattr(parallel, "ahead", ahead)
+    monkeypatch.setattr(plan, "OWN_PAGES_A_CHUNK", 1)
+

@@ -210,3 +210,22 @@ def test_work_ahead_whose_process_dies_or_fails_is_left_to_the_caller():
     failed = parallel.ahead(lambda: 1 // 0)
     assert killed is not None and failed is not None
     assert killed.taken() is None and failed.taken() is None
+
+
+def test_two_processes_meeting_take_every_item_once_the_other_from_the_back():
+    only_this_thread()
+    meet = parallel.Meet(1000, chunk=7)
+    items = list(range(1000))
+    pending = parallel.ahead(lambda: [item for span in meet.back() for item in items[span]])
+    assert pending is not None
+    mine = [item for span in meet.front() for item in items[span]]
+    theirs = pending.taken()
+    assert theirs is not None and sorted(mine + theirs) == items  # each once
+    assert mine == items[:meet.met()] and sorted(theirs) == items[meet.met():]
+
+
+def test_items_no_other_process_takes_are_all_taken_from_the_front():
+    meet = parallel.Meet(100, chunk=8)
+    assert [item for span in meet.front() for item in range(100)[span]] == list(range(100))
+    assert meet.met() == 100
+

@@ -17,7 +17,7 @@ from typing import Iterator
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import article, run_cli, write_site
+from conftest import article, only_this_thread, others_first, run_cli, write_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -152,6 +152,28 @@ def test_shards_are_indexed_again_only_when_their_articles_change(tmp_path: Path
     changed = {bundle_of(path) for path in after if inodes.get(path) != after[path] and path.name != "shards.json"}
     assert len(changed) == 1, changed  # the other shards' files are the very same files as before
     assert "Reykjavík" in all_fragments(bundles)["/2025/06/02/box-office/"]["content"]
+
+
+def test_an_edit_reindexes_only_its_article_when_another_process_hashed_the_articles(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The articles' own pages may be fingerprinted in another process, which sends back the article
+    hashes the search index compares with the last build's: still only the edited one is indexed."""
+    from ballerina_site.pipeline import plan
+    from ballerina_site.pipeline.build import BuildOptions, build
+
+    only_this_thread()
+    monkeypatch.setattr(plan, "AHEAD_FROM", 1)
+    others_first(monkeypatch)
+    site = write_site(tmp_path / "site", ARTICLES, "title: T\nsearch_shard_size: 1\n")
+    options = BuildOptions(root=site, output=tmp_path / "out", cache=True, jobs=1)
+    build(options)
+    source = site / "content" / "2025-06-02-box-office.md"
+    source.write_text(source.read_text().replace("opening weekend", "opening weekend in Reykjavík"))
+    build(options)
+    manifest = json.loads((tmp_path / "out" / "pagefind" / "shards.json").read_text())
+    assert manifest["bundles"][-1] == "delta/" and len(manifest["stale"]) == 1, manifest
+    delta = all_fragments([tmp_path / "out" / "pagefind" / "delta"])
+    assert list(delta) == ["/2025/06/02/box-office/"] and "Reykjavík" in delta["/2025/06/02/box-office/"]["content"]
 
 
 def test_an_index_made_afresh_leaves_no_old_bundle_behind(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from ballerina_site.pipeline.build import BuildOptions, build
 from ballerina_site.store.store import Store
 from ballerina_site.core.errors import SiteError
 
-from conftest import article, write_site
+from conftest import article, others_first, write_site
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 CONFIG = ("title: Test News\nbase_url: https://news.example/\ntimezone: UTC\npage_size: 2\nkeep_reading: 2\n"
@@ -174,6 +174,7 @@ def outcome(options: BuildOptions) -> tuple[str, object]:
         return "error", sorted(str(p) for p in exc.problems)
 
 
+
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=st.lists(EDITS, min_size=1, max_size=4), in_memory=st.booleans())
 # Each dependency class at least once, whatever the random draw: a member's summary on another page
@@ -203,7 +204,8 @@ def test_cached_parallel_rebuilds_equal_clean_builds(tmp_path_factory: pytest.Te
     saved and decoded in memory)."""
     monkeypatch.setattr(parsing, "POOL_THRESHOLD", 1)
     monkeypatch.setattr(render, "RENDER_POOL_THRESHOLD", 1)
-    monkeypatch.setattr(plan, "AHEAD_FROM", 1)  # listing pages fingerprinted in another process
+    monkeypatch.setattr(plan, "AHEAD_FROM", 1)  # listing pages fingerprinted in another process,
+    others_first(monkeypatch)  # which so takes the articles' own pages too
     monkeypatch.setattr(listing, "SPLIT_FROM", 1)  # the nothing-changed check halved with another process
     root = tmp_path_factory.mktemp("prop")
     site = write_site(root / "site", {

@@ -22,7 +22,8 @@ Two more kinds of concurrency:
 - :func:`ahead`, one forked process doing work of the kernel's (listing the previous output and the
   spare tree, tens of thousands of folders) while this process computes (the plan's fingerprints);
   its value comes back through a pipe. No thread is started, so the pools forked later still fork.
-  Where forking is unsafe it is not started, and the caller does the work when it needs it.
+  Where forking is unsafe it is not started, and the caller does the work when it needs it. With a
+  :class:`Meet`, the two share a list from both ends, so neither waits for the other.
 
 The work goes out in contiguous slices (:func:`chunks`) that shrink towards the end, so no core idles
 long while another finishes a big slice; results are put back in item order as they arrive, and a
@@ -35,7 +36,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Generic, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generic, Iterator, Sequence, TypeVar
 
 from ..output import system
 
@@ -198,6 +199,39 @@ class Ahead(Generic[R]):
                 self._process.terminate()
             self._process.join()
             self._process = None
+
+
+class Meet:
+    """``count`` items worked through by this process from the front and by one :func:`ahead` forked
+    after this is made (its bounds are shared memory) from the back, a chunk at a time, until the
+    two meet: however long each had other work first, neither waits long for the other."""
+
+    def __init__(self, count: int, chunk: int = 64):
+        forks = "fork" in multiprocessing.get_all_start_methods()
+        self._bounds = multiprocessing.get_context("fork" if forks else None).Array("q", [0, count])  # front, back
+        self._chunk = chunk
+
+    def _take(self, front: bool) -> slice | None:
+        with self._bounds.get_lock():
+            low, high = self._bounds[0], self._bounds[1]
+            if low >= high:
+                return None
+            size = min(self._chunk, high - low)
+            self._bounds[0 if front else 1] = low + size if front else high - size
+        return slice(low, low + size) if front else slice(high - size, high)
+
+    def front(self) -> Iterator[slice]:
+        while (taken := self._take(True)) is not None:
+            yield taken
+
+    def back(self) -> Iterator[slice]:
+        """In the other process: the chunks from the back, the last first."""
+        while (taken := self._take(False)) is not None:
+            yield taken
+
+    def met(self) -> int:
+        """Where the part taken from the back starts (once both are done, or the other never started)."""
+        return int(self._bounds[1])
 
 
 def _run_ahead(func: Callable[[], R], send: Any, parent: int) -> None:

@@ -87,36 +87,62 @@ def plan_site(loaded: LoadedSite, options: BuildOptions, now: datetime, store: S
     return _with_fingerprints(plan, now, store, options.output_dir, previous) if store.enabled else plan
 
 
+Fingerprints = list[tuple[str, bytes | None]]  # (output path, fingerprint)
+
+
 def _with_fingerprints(plan: Plan, now: datetime, store: Store, output: Path,
                        previous: Mapping[str, OldFile] | None) -> Plan:
     """Fingerprint every feed, and every page when some may be kept (when none can, the pages are
     fingerprinted as they are rendered, on every core)."""
     fingerprinter = Fingerprinter(plan.env, plan.loaded.site, GENERATOR, store, plan.loaded.assets.token)
     fingerprinter.templates.prepare({page.template for page in plan.pages}, store)
-    fingerprints = {path: fingerprinter.feed(feed, kind, now) for path, feed, kind in plan.feeds}
     records = load_records(store, output) if previous is not None else {}
+
+    def feeds() -> Fingerprints:
+        return [(path, fingerprinter.feed(feed, kind, now)) for path, feed, kind in plan.feeds]
     if not records:
         return Plan(plan.loaded, plan.env, plan.pages, plan.feeds, plan.redirects, plan.warnings,
-                    frozenset(), fingerprints, fingerprinter, fingerprinter.article)
-    fingerprints.update(_page_fingerprints(fingerprinter, plan.pages))
+                    frozenset(), dict(feeds()), fingerprinter, fingerprinter.article)
+    fingerprints = dict(_page_fingerprints(fingerprinter, plan.pages, feeds))
     # only now the previous output's files: listed meanwhile, elsewhere (Previous.list_ahead)
     reused = unchanged(fingerprints, records, previous) if previous else frozenset()
     return Plan(plan.loaded, plan.env, plan.pages, plan.feeds, plan.redirects, plan.warnings, reused, fingerprints,
                 article_token=fingerprinter.article)
 
 
-def _page_fingerprints(fingerprinter: Fingerprinter, pages: list[Page]) -> list[tuple[str, bytes | None]]:
-    """Each page's fingerprint; the listings' in another process meanwhile (parallel.ahead), as they
-    count their articles by other fields than the articles' own pages do: each process hashes its
-    own set of articles, not both."""
+def _page_fingerprints(fingerprinter: Fingerprinter, pages: list[Page], feeds: Callable[[], Fingerprints]
+                       ) -> Fingerprints:
+    """The feeds' fingerprints (``feeds()``), then each page's. The listings go to another process
+    (parallel.ahead), as they count their articles by other fields than the articles' own pages do;
+    the articles' own pages are shared between the two, this one from the newest (which the feeds
+    hashed already), the other from the oldest once its listings are done (parallel.Meet). The
+    other sends back the article hashes it made, for the search index."""
     own = [page for page in pages if page.kind in OWN_PAGE_KINDS]
-    listings = [page for page in pages if page.kind not in OWN_PAGE_KINDS]
-    pending = parallel.ahead(lambda: [(page.output, fingerprinter.page(page)) for page in listings]) \
-        if len(listings) >= AHEAD_FROM else None
-    found = [(page.output, fingerprinter.page(page)) for page in own]
+    articles = [page for page in own if page.kind == "article"]
+    others = [page for page in pages if page.kind not in OWN_PAGE_KINDS]
+    meet = parallel.Meet(len(articles), OWN_PAGES_A_CHUNK) if len(others) >= AHEAD_FROM else None
+
+    def elsewhere() -> tuple[Fingerprints, list[bytes]]:
+        found = [(page.output, fingerprinter.page(page)) for page in others]
+        spans = [[(page.output, fingerprinter.page(page)) for page in articles[span]] for span in meet.back()]
+        lent = articles[meet.met():]
+        return found + [pair for span in reversed(spans) for pair in span], \
+            [fingerprinter.article(page.context["article"]) for page in lent]
+    pending = parallel.ahead(elsewhere) if meet is not None else None
+    found = feeds()
+    for span in meet.front() if meet is not None else [slice(None)]:
+        found += [(page.output, fingerprinter.page(page)) for page in articles[span]]
+    found += [(page.output, fingerprinter.page(page)) for page in own if page.kind != "article"]
     taken = pending.taken() if pending is not None else None
-    return found + (taken if taken is not None else [(page.output, fingerprinter.page(page)) for page in listings])
+    lent = articles[meet.met():] if meet is not None else []
+    if taken is None:
+        return found + [(page.output, fingerprinter.page(page)) for page in others + lent]
+    pairs, tokens = taken
+    for page, token in zip(lent, tokens, strict=True):
+        fingerprinter.adopt(page.context["article"], token)
+    return found + pairs
 
 
 OWN_PAGE_KINDS = frozenset({"article", "redirect"})  # pages that count their articles whole
 AHEAD_FROM = 1_000  # listing pages from which hashing them in another process pays for starting it
+OWN_PAGES_A_CHUNK = 64  # articles' own pages taken at a time by either process (parallel.Meet)

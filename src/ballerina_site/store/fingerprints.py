@@ -111,6 +111,10 @@ class Fingerprinter:
             token = memo[id(article)] = self._article_token(article, fields)
         return token
 
+    def adopt(self, article: Article, token: bytes, fields: tuple[str, ...] = ALL_FIELDS) -> None:
+        """``article``'s token as another process made it with this fingerprinter (see plan.py)."""
+        self._articles.setdefault(id(fields), {})[id(article)] = token
+
     def _article_token(self, article: Article, fields: tuple[str, ...]) -> bytes:
         profile = b"".join(self._person_profile(person) for person in self.site.authors_of(article))
         known = self.known.get((article.source, id(fields)))
