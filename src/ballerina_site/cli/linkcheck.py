@@ -23,6 +23,8 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"}
 
 @dataclass(frozen=True, slots=True)
 class Link:
+    """An internal link found in a built page, where it is written."""
+
     page: str  # output file relative to the output folder, e.g. 2025/06/01/x/index.html
     line: int
     target: str  # as written in the page
@@ -30,6 +32,8 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class BrokenLink:
+    """A link that leads nowhere in the output, and why, for the message."""
+
     link: Link
     reason: str
     source: str | None = None  # the content file the page was made from
@@ -41,6 +45,8 @@ class BrokenLink:
 
 @dataclass(frozen=True, slots=True)
 class LinkReport:
+    """What `check` found: how much it looked at, and every broken link."""
+
     pages: int
     links: int  # internal links checked
     broken: tuple[BrokenLink, ...]
@@ -107,6 +113,8 @@ def _is_hint_only(attrs: list[tuple[str, str | None]]) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _Site:
+    """Where the site is published, to tell its own absolute links from others."""
+
     scheme: str
     netloc: str  # host[:port], lower case
     base_path: str  # starts and ends with /

@@ -37,6 +37,8 @@ MAX_ARTICLE_BYTES = 16 * 1024 * 1024  # the default of `max_article_mb`
 
 @dataclass(frozen=True, slots=True)
 class Parsed:
+    """One source file parsed: its article, or none, and every problem found in it."""
+
     article: Article | None
     problems: tuple[Problem, ...]
 
@@ -54,6 +56,8 @@ class Dates:
 
 @dataclass(frozen=True, slots=True)
 class Body:
+    """The body converted, with the summary and word count taken from it."""
+
     html: str
     summary: str
     words: int

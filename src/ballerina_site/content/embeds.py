@@ -43,6 +43,8 @@ HOST_NAMES = {"youtube": "YouTube", "vimeo": "Vimeo"}
 
 @dataclass(frozen=True, slots=True)
 class Video:
+    """A video an embed line (`!youtube`, `!vimeo`, `!video`) asks for, as the embed markup needs it."""
+
     host: str  # youtube | vimeo
     id: str
     start: int = 0  # seconds
@@ -67,6 +69,8 @@ class Video:
 
 @dataclass(frozen=True, slots=True)
 class EmbedProblem:
+    """An embed line that cannot be shown, found by its text (the converter knows no line numbers)."""
+
     line_text: str  # the offending source line, to find its line number
     message: str
     hint: str | None = None

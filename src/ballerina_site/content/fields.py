@@ -167,6 +167,8 @@ def default_slug(source: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class AliasFault:
+    """Why an `aliases:` entry is refused, and what to write instead."""
+
     message: str
     hint: str
 

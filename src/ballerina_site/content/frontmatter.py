@@ -12,6 +12,8 @@ FENCE = "---"
 
 @dataclass(frozen=True, slots=True)
 class FrontMatter:
+    """A file split into its front matter's values (with their lines) and its body."""
+
     meta: dict[str, Any]
     key_lines: dict[str, int]  # 1-based file lines
     body: str
@@ -20,6 +22,8 @@ class FrontMatter:
 
 @dataclass(frozen=True, slots=True)
 class FrontMatterFailure:
+    """Front matter that cannot be read, and where."""
+
     line: int | None
     column: int | None
     message: str

@@ -19,6 +19,8 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 @dataclass(frozen=True, slots=True)
 class Leftover:
+    """Template syntax of another generator left in an imported body, to point out."""
+
     line: int  # 0-based line of the body
     text: str  # the first piece of syntax on that line
     kind: str  # "Liquid tag", "Liquid output" or "Hugo shortcode"

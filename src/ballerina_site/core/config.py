@@ -43,6 +43,8 @@ def section_keys(section: type) -> dict[str, Kinds]:
 
 @dataclass(frozen=True, slots=True)
 class Author:
+    """The byline of articles that name no author."""
+
     name: str = option("", "The default author's name, for articles without an `author:`.")
     url: str = option("", "The default author's own site or profile page.")
     bio: str = option("", "A line about the default author.")
@@ -50,6 +52,8 @@ class Author:
 
 @dataclass(frozen=True, slots=True)
 class Promo:
+    """The sponsor block beside articles and listings."""
+
     label: str = option("", "Small print above the block, e.g. `Sponsored`.")
     title: str = option("", "The block's headline.")
     subtitle: str = option("", "A line under the headline.")
@@ -61,12 +65,16 @@ class Promo:
 
 @dataclass(frozen=True, slots=True)
 class MenuItem:
+    """A link in the header menu."""
+
     title: str = option("", "The link's words in the header.")
     url: str = option("", "Where it leads: a site path or a full URL.")
 
 
 @dataclass(frozen=True, slots=True)
 class MarkdownOptions:
+    """How article bodies are converted."""
+
     unsafe_html: bool = option(True, "Keep raw HTML written in articles; false shows it as text and "
                                      "disables `javascript:` links.")
 
@@ -85,6 +93,8 @@ class Profile:
 
 @dataclass(frozen=True, slots=True)
 class FeedOptions:
+    """What the Atom and RSS feeds hold."""
+
     entries: int = option(20, "How many newest articles each feed holds.")
     full_content: bool = option(True, "Whole articles in feeds; false puts only the summary.")
     id_authority: str = option("", "The authority of entry ids (`tag:` URIs), e.g. `example.org`; "
@@ -93,6 +103,8 @@ class FeedOptions:
 
 @dataclass(frozen=True, slots=True)
 class SitemapOptions:
+    """How the sitemaps are split, and whether Google News gets its own."""
+
     max_urls: int = option(SITEMAP_LIMIT, "URLs per sitemap file (at most 50000); more make `sitemap.xml` "
                                           "an index of parts.")
     news: bool = option(False, "Write `news-sitemap.xml` for Google News.")
@@ -106,6 +118,8 @@ IMAGE_FORMATS = ("avif", "webp")
 
 @dataclass(frozen=True, slots=True)
 class ImageOptions:
+    """How pictures are made responsive, and how social cards look."""
+
     widths: tuple[int, ...] = option((480, 800, 1200, 1600), "Widths in pixels made of each local article "
                                      "image (never wider than the image itself).", list)
     formats: tuple[str, ...] = option(IMAGE_FORMATS, "Modern formats offered beside the image's own: `avif`, "
@@ -128,12 +142,16 @@ class ImageOptions:
 
 @dataclass(frozen=True, slots=True)
 class Redirects:
+    """How moved article URLs are kept alive."""
+
     strict: bool = option(False, "A changed article URL fails the build unless the old one is in `aliases`.")
     lock_file: str = option("urls.lock", "The record of published URLs, a file inside the site folder.")
 
 
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
+    """site.yaml, checked: every option with its default and its help (the config reference)."""
+
     title: str = option("News", "Site name, shown in the header and page titles.")
     tagline: str = option("", "Short line under the site name.")
     description: str = option("", "One or two sentences about the site (meta description of listings).")

@@ -31,6 +31,8 @@ and the year said again after the time, as ``Time#to_s``-style stamps do (``... 
 
 @dataclass(frozen=True, slots=True)
 class ParsedDate:
+    """A front matter date made aware, and whether the site's zone had to be assumed."""
+
     value: datetime  # aware
     has_time: bool
     assumed_zone: bool  # a time was given without a zone; the site's zone was used

@@ -15,6 +15,8 @@ Level = Literal["error", "warning"]
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """One thing wrong with the input, as `path:line: message (hint)`; warnings too."""
+
     path: str
     line: int | None
     message: str

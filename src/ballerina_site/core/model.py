@@ -69,6 +69,8 @@ class Picture:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Article:
+    """One published article as the templates see it: parsed, then assembled with the site."""
+
     source: str  # path relative to the site root, as shown in messages
     slug: str
     title: str
@@ -161,6 +163,8 @@ class Person:
 
 @dataclass(frozen=True, slots=True)
 class Month:
+    """The articles of one month, for the archive."""
+
     year: int
     month: int
     articles: tuple[Article, ...]
@@ -184,6 +188,8 @@ class Change:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Site:
+    """The whole site model the pages are planned from: articles, terms, authors, Keep Reading."""
+
     config: SiteConfig
     articles: tuple[Article, ...]  # newest first
     tags: tuple[Term, ...]  # by name

@@ -22,6 +22,8 @@ MAX_NODES = 200_000
 
 @dataclass(frozen=True, slots=True)
 class YamlFailure:
+    """YAML that cannot be read, and where."""
+
     line: int | None  # 1-based, relative to the YAML text
     column: int | None
     message: str
@@ -30,6 +32,8 @@ class YamlFailure:
 
 @dataclass(frozen=True, slots=True)
 class YamlMapping:
+    """A YAML mapping with the line of each key, for messages about its values."""
+
     data: dict[str, Any]
     key_lines: dict[str, int]  # 1-based, relative to the YAML text
 

@@ -96,6 +96,8 @@ def _read(path: str) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class Precompressed:
+    """What precompression did, for the summary line."""
+
     compressed: int  # files compressed in this build
     kept: int  # files whose copies were linked from the previous output
     original: int  # bytes of the files compressed

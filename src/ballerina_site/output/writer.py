@@ -47,6 +47,8 @@ __all__ = ["OutputError", "Previous", "Staged", "Staging", "WriteReport", "claim
 
 @dataclass(frozen=True, slots=True)
 class WriteReport:
+    """What the write stage did, and the new output's files as the next build compares them."""
+
     pages: int
     static_files: int
     kept: int = 0  # files whose bytes were unchanged: linked from the previous output, not rewritten

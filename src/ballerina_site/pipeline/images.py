@@ -38,12 +38,16 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True, slots=True)
 class ImageStats:
+    """Pictures made and reused, for the summary line."""
+
     processed: int = 0  # images and cards encoded in this build
     reused: int = 0  # taken from the store
 
 
 @dataclass(slots=True)
 class ImageResult:
+    """The articles with their pictures, and the picture files to publish."""
+
     articles: list[Article]
     config: SiteConfig  # with the site card as the default share image, when there is none
     published: dict[str, str] = field(default_factory=dict)  # output path -> the store's file to link

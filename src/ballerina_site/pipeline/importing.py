@@ -27,6 +27,8 @@ Kind = Literal["jekyll", "hugo"]
 
 @dataclass
 class ImportReport:
+    """What an import wrote, left out and wants a human to look at."""
+
     written: list[Converted] = field(default_factory=list)  # posts written as new articles
     left_out: list[Note] = field(default_factory=list)  # why each other post was not
     notes: list[Note] = field(default_factory=list)  # adjusted and needs-a-human, of the posts written

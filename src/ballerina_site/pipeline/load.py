@@ -34,6 +34,8 @@ Stats = Mapping[str, tuple[int, int, int, int]]
 
 @dataclass(frozen=True, slots=True)
 class LoadedSite:
+    """Stages one and two's result: the site model, with what the later stages need of the input."""
+
     site: Site
     urls: Urls
     warnings: tuple[Problem, ...]

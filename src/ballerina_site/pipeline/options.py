@@ -27,6 +27,8 @@ def default_jobs() -> int:
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
+    """One build's settings, from the command line or the preview."""
+
     root: Path = Path(".")
     output: Path | None = None  # default: <root>/public
     base_url: str | None = None  # overrides site.yaml

@@ -37,6 +37,8 @@ PARTIAL_INPUTS = "partial-inputs"  # what each memoized partial reads (render/pa
 
 @dataclass(frozen=True, slots=True)
 class Plan:
+    """Stage three's result: every output file to make, and which can be kept as they are."""
+
     loaded: LoadedSite
     env: jinja2.Environment
     pages: list[Page]  # every page, redirects included

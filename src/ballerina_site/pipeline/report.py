@@ -19,12 +19,16 @@ if TYPE_CHECKING:  # types only: a build that finds nothing changed imports none
 
 @dataclass(frozen=True, slots=True)
 class ParseStats:
+    """Articles converted and taken from the store, for the summary line."""
+
     parsed: int  # converted in this build
     cached: int  # taken from the store
 
 
 @dataclass(frozen=True, slots=True)
 class BuildSummary:
+    """What a build made, for its last line (kept in the store for a build that finds nothing changed)."""
+
     output: str
     pages: int
     static_files: int

@@ -29,6 +29,8 @@ FontType = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 @dataclass(frozen=True, slots=True)
 class CardStyle:
+    """The colours and font of a site's social cards (part of each card's store key)."""
+
     background: str
     text: str
     accent: str

@@ -30,6 +30,8 @@ FEED_ID_DATE = "2000"  # the tagging date of feed-level ids: fixed, so a feed's 
 
 @dataclass(frozen=True, slots=True)
 class Feed:
+    """One feed (the site's, a term's, an author's), in both formats."""
+
     title: str
     subtitle: str
     key: str  # stable name inside the feed id: "site", "tags/john-wick", "authors/jane-doe"

@@ -83,6 +83,8 @@ def search_failure(folder: Path, message: str, said: str = "") -> SiteError:
 
 @dataclass(frozen=True, slots=True)
 class SearchIndex:
+    """The search index a build left, for the summary line."""
+
     pages: int  # how many pages went into the index
     files: int  # files under pagefind/
     shards: int = 1  # bundles the index is split into

@@ -22,6 +22,8 @@ from .xmlwriter import rfc3339
 
 @dataclass(frozen=True, slots=True)
 class Meta:
+    """What a page's head says about it to search engines and link previews."""
+
     title: str
     description: str
     canonical: str | None

@@ -31,6 +31,8 @@ NEXT_FREE_PORTS = 20  # how far to look for a free port when the default one is 
 
 @dataclass(frozen=True, slots=True)
 class ServeOptions:
+    """The preview's settings: the build's, and where and how it serves."""
+
     build: BuildOptions = field(default_factory=BuildOptions)
     host: str = "127.0.0.1"
     port: int | None = None  # None: 8000, or the next free port after it

@@ -57,21 +57,27 @@ def content_type(path: Path) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Found:
+    """A request answered by a file of the output."""
+
     file: Path
 
 
 @dataclass(frozen=True, slots=True)
 class Redirect:
+    """A request answered by a redirect, as the host would."""
+
     location: str
 
 
 @dataclass(frozen=True, slots=True)
 class Missing:
-    pass
+    """A request for nothing: the site's 404 page."""
 
 
 @dataclass(frozen=True, slots=True)
 class BadRequest:
+    """A request the preview refuses, and why (a malformed path)."""
+
     reason: str
 
 

@@ -38,6 +38,8 @@ class Pager:
 
 @dataclass(frozen=True, slots=True)
 class Page:
+    """One page to render: where, with which template and data."""
+
     path: str  # site path, e.g. /tags/john-wick/
     template: str
     kind: str  # home, article, tag, category, tag_index, category_index, author, author_index, archive, 404

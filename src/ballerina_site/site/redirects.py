@@ -32,6 +32,8 @@ LOCK_NOTE = ("Published article URLs, kept by ballerina-site so that a changed U
 
 @dataclass(frozen=True, slots=True)
 class Entry:
+    """An article's published URLs as urls.lock records them."""
+
     url: str  # site path the article is published at
     slug: str
     old: tuple[str, ...] = ()  # earlier site paths, each now a redirect
@@ -47,6 +49,8 @@ def article_id(article: Article) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Lock:
+    """urls.lock: every URL the site has published, so none stops working."""
+
     entries: Mapping[str, Entry] = field(default_factory=lambda: MappingProxyType({}))  # source -> entry
 
 
@@ -55,6 +59,8 @@ Reason = Literal["alias", "moved"]
 
 @dataclass(frozen=True, slots=True)
 class Redirect:
+    """An old URL that now leads to an article."""
+
     path: str  # the old site path
     article: Article  # where it leads
     reason: Reason
@@ -62,6 +68,8 @@ class Redirect:
 
 @dataclass(frozen=True, slots=True)
 class RedirectPlan:
+    """This build's redirects, the lock to write, and what changed since the last."""
+
     redirects: tuple[Redirect, ...]
     lock: Lock
     moved: tuple[tuple[Article, str], ...]  # (article, its previous URL) found in this build

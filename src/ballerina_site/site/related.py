@@ -33,6 +33,8 @@ CATEGORY_WEIGHT = 0.5
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
+    """An article that may go in another's Keep Reading, with what makes it so."""
+
     article: Article
     shared_tags: tuple[tuple[Label, float], ...]
     category_score: float

@@ -25,6 +25,8 @@ TAG_ENTRY_KEYS = ("name", "aliases", "description")
 
 @dataclass(frozen=True, slots=True)
 class TermInfo:
+    """What tags.yaml says of one tag: its name, the spellings it covers, its description."""
+
     name: str = ""
     aliases: tuple[str, ...] = ()
     description: str = ""

@@ -35,6 +35,8 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 
 @dataclass(frozen=True, slots=True)
 class TextCandidate:
+    """An article alike in words, for Keep Reading slots tags left empty."""
+
     article: Article
     score: float
     shared: tuple[tuple[str, float], ...]  # each word both keep, with its part of the score

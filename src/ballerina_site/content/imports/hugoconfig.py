@@ -74,6 +74,8 @@ def merge_key_files(folder: Path, data: dict[str, Any]) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Language:
+    """One language of a Hugo site: where its posts are and how their URLs are made."""
+
     code: str  # lower case, as Hugo keys it
     content: Path  # its content folder
     permalinks: dict[str, str]  # its own [permalinks], over the site's
@@ -81,6 +83,8 @@ class Language:
 
 @dataclass(frozen=True, slots=True)
 class Languages:
+    """A Hugo site's languages, to import the default one and name the others."""
+
     default: str
     in_subdir: bool  # defaultContentLanguageInSubdir: the default language under /<code>/ too
     known: dict[str, Language]  # by code, in the order of their weight
