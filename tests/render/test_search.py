@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
+import brotli
 import pytest
 from bs4 import BeautifulSoup
 
@@ -76,9 +77,22 @@ def test_index_holds_every_article_with_meta_and_filters(tmp_path: Path) -> None
         assert around not in trailer["content"]
     # Keep Reading at the end of an article is not part of its text or filters.
     assert "Box Office Weekend Report" not in trailer["content"]
-    # The runtime and its WebAssembly are in the output: nothing is loaded from elsewhere.
+    # The runtime and its WebAssembly are in the output: nothing is loaded from elsewhere. Only the
+    # WebAssembly the entry names is published (Pagefind brings one for unstemmed languages too).
     for name in ("pagefind.js", "wasm.en.pagefind", "shards.json"):
         assert (out / "pagefind" / name).is_file()
+    assert [path.name for path in (out / "pagefind").glob("wasm.*.pagefind")] == ["wasm.en.pagefind"]
+    # What every first search downloads has a Brotli copy of its unpacked bytes (Pagefind's runtime
+    # takes them so); Pagefind's own gzip stays for other clients; the chunks and fragments get none.
+    packed = [path for path in (out / "pagefind").rglob("*") if path.suffix in (".pf_meta", ".pf_filter", ".pagefind")]
+    assert len(packed) >= 3  # the WebAssembly, the meta, a filter
+    for path in packed:
+        copy = path.with_name(path.name + ".br")
+        assert copy.exists() == (path.stat().st_size >= 512), path  # the meta of three pages is too small
+        assert not copy.exists() or brotli.decompress(copy.read_bytes()) == gzip.decompress(path.read_bytes())
+        assert not path.with_name(path.name + ".gz").exists()
+    assert list((out / "pagefind" / "index").glob("*")) and not list((out / "pagefind").glob("index/*.br"))
+    assert list((out / "pagefind" / "fragment").glob("*")) and not list((out / "pagefind").glob("fragment/*.br"))
     assert json.loads((out / "pagefind" / "shards.json").read_text()) == {"bundles": [], "stale": []}  # one bundle
 
 
@@ -349,6 +363,32 @@ def test_browser_search_finds_articles_by_word_and_filter(served: str, browser_p
     page.click("text=Final Ballerina Trailer Arrives")
     page.wait_for_url("**/2025/06/01/trailer/")
     assert page.locator("h1").text_content() == "Final Ballerina Trailer Arrives"
+
+
+ACROSS_ZONES = {  # newest first by the moment: A, B, C; by the text of the date: B, C, A
+    "a.md": article("A Late Night In New York", "2025-06-01T23:30:00-05:00", body="Night.", tags="[Zones]"),
+    "b.md": article("B Early Morning In London", "2025-06-02T03:00:00+00:00", body="Morning.", tags="[Zones]"),
+    "c.md": article("C Late Evening In Paris", "2025-06-02T01:00:00+02:00", body="Evening.", tags="[Zones]"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shards", ["", "search_shard_size: 1\n"], ids=["one-bundle", "shards"])
+def test_browser_search_without_words_lists_newest_first_across_time_zones(tmp_path: Path, browser_page,
+                                                                          shards: str) -> None:
+    site = write_site(tmp_path / "site", ACROSS_ZONES, "title: T\nbase_url: /\n" + shards)
+    result = run_cli("build", "--source", str(site), "--output", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    server, base = serve(tmp_path / "out")
+    try:
+        page = browser_page
+        page.goto(f"{base}/search/?tag=Zones")
+        page.wait_for_function("document.querySelector('[data-search-status]').textContent.startsWith('3 ')")
+        assert page.locator(".search-result h2 a").all_text_contents() == [
+            "A Late Night In New York", "B Early Morning In London", "C Late Evening In Paris"]
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.mark.slow

@@ -26,9 +26,10 @@ from ..core.model import Article, Site
 from ..output.listing import OldFile
 from ..render.canonical import canonical
 from ..render.pagefind import IndexerError, Service
-from ..render.search import (DELTA_FOLDER, SHARDS_FILE, TIMEOUT_ENV, SearchIndex, bundle_files, fingerprint,
-                             fragment_ids, language_code, pages_in, record, require_pagefind, search_failure,
-                             search_timeout, shard_count, shard_folder, shard_of, shards_manifest)
+from ..render.search import (DELTA_FOLDER, RECORDS, SHARDS_FILE, TIMEOUT_ENV, SearchIndex, bundle_files,
+                             fingerprint, fragment_ids, language_code, pages_in, reading_order, record,
+                             require_pagefind, search_failure, search_timeout, shard_count, shard_folder,
+                             shard_of, shards_manifest)
 from ..site.urls import Urls
 from ..store.store import Store
 
@@ -88,7 +89,7 @@ def _engine(binary: Path) -> str:
 
 
 def _key(fingerprints: list[str], engine: str) -> str:
-    return hashlib.blake2b(repr((engine, fingerprints)).encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b(repr((engine, RECORDS, fingerprints)).encode(), digest_size=16).hexdigest()
 
 
 def _still_there(folder: str, kept: list[Any], previous: Mapping[str, OldFile]) -> bool:
@@ -134,8 +135,9 @@ def _plan(site: Site, urls: Urls, saved: Any, previous: Mapping[str, OldFile], e
     for article in site.articles:
         groups[shard_of(article, count)].append(article)
     prints: dict[str, str] = {}
+    order = reading_order(urls)
     for group in groups.values():
-        group.sort(key=urls.article)
+        group.sort(key=order)
         for article in group:
             prints[article.source] = fingerprint(article, site, urls, token(article) if token else None).hex()
     keys = {shard: _key([prints[a.source] for a in group], engine) for shard, group in groups.items()}
@@ -160,7 +162,7 @@ def _plan(site: Site, urls: Urls, saved: Any, previous: Mapping[str, OldFile], e
         changed, stale = {}, {}
     folders = {shard: shard_folder(shard) for shard in range(count)}
     todo = {shard: groups[shard] for shard in range(count) if shard not in kept}
-    delta = sorted((a for articles in changed.values() for a in articles), key=urls.article)
+    delta = sorted((a for articles in changed.values() for a in articles), key=order)
     if delta:
         folders[count] = DELTA_FOLDER
         keys[count] = _key([prints[a.source] for a in delta], engine)

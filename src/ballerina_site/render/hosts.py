@@ -27,6 +27,9 @@ COMPRESSED_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; char
                     ".js": "text/javascript; charset=utf-8", ".xml": "application/xml; charset=utf-8",
                     ".json": "application/json", ".svg": "image/svg+xml", ".txt": "text/plain; charset=utf-8"}
 """The kinds of file precompressed (output/precompress.py), with the type each is served as."""
+PACKED = (".pf_meta", ".pf_filter", ".pagefind")
+"""Pagefind's files that are gzip already: they get a Brotli copy only (output/precompress.py), and
+are served as they are to a client without Brotli."""
 MERGED = ("_redirects", "_headers")
 """Generated files a site may also write in ``static/``: its own rules follow the generated ones."""
 

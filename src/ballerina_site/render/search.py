@@ -2,7 +2,10 @@
 
 Each published article becomes one Pagefind record: its body as plain text (so results are ranked
 and excerpted from the body alone, never from the title, standfirst or byline around it), its title,
-dates and summary as meta, its tags and category as filters, its date to sort by. No HTML is parsed.
+dates and summary as meta, its tags and category as filters. No HTML is parsed. A bundle's records
+go in newest first (:func:`reading_order`): Pagefind lists a search without words in that order, so
+no sort list is needed (a date sort was a fifth of each shard's meta file, which every reader's
+first search downloads).
 
 The archive is split into shards by a hash of each article's source path: an edit changes one
 shard, a new article one shard, and only those are indexed again (pipeline/searching.py). The
@@ -28,7 +31,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Container, Iterable, Mapping
 
 from ..content.markup import plain_text
 from ..core.errors import Problem, SiteError
@@ -131,8 +134,17 @@ def record(article: Article, site: Site, urls: Urls) -> Record:
     if article.category is not None:
         filters["category"] = [article.category.name]
     return {"url": urls.article(article), "content": plain_text(article.body_html),
-            "language": language_code(config.language), "meta": meta, "filters": filters,
-            "sort": {"date": article.date.isoformat()}}
+            "language": language_code(config.language), "meta": meta, "filters": filters}
+
+
+RECORDS = 2
+"""The shape and order of the records: a change makes every shard be indexed again."""
+
+
+def reading_order(urls: Urls) -> Callable[[Article], tuple[float, str]]:
+    """Newest first by the moment of publication, not by its text (``2025-06-02T01:00:00+02:00`` is
+    older than ``2025-06-01T23:30:00-05:00``), then by URL."""
+    return lambda article: (-article.date.timestamp(), urls.article(article))
 
 
 def fingerprint(article: Article, site: Site, urls: Urls, whole: bytes | None = None) -> bytes:
@@ -150,19 +162,28 @@ def fingerprint(article: Article, site: Site, urls: Urls, whole: bytes | None = 
     return hasher.digest()
 
 
-def keep_file(path: str, shard: int) -> bool:
-    """Of a bundle's files, the index (entry, meta, chunks, fragments, filters) and, in the primary
-    bundle, the runtime the browser loads: ``pagefind.js`` and its WebAssembly (no UI kits; search.js
-    runs Pagefind without its worker)."""
-    if "/" in path or path == "pagefind-entry.json" or path.endswith(".pf_meta"):
-        return True
-    return shard == 0 and (path == "pagefind.js" or path.startswith("wasm."))
+def keep_file(path: str, runtime: Container[str]) -> bool:
+    """Of a bundle's files, the index (entry, meta, chunks, fragments, filters) and ``runtime``, the
+    part of Pagefind's the browser loads (none outside the primary bundle)."""
+    return "/" in path or path == "pagefind-entry.json" or path.endswith(".pf_meta") or path in runtime
+
+
+def runtime_files(files: Mapping[str, bytes]) -> set[str]:
+    """``pagefind.js`` and the WebAssembly its entry names for the index's language (Pagefind brings
+    one per language it can stem, and one for the others: only the named one is ever loaded). No UI
+    kits: search.js runs Pagefind without its worker."""
+    try:
+        entry = json.loads(files["pagefind-entry.json"])
+        wasm = {f"wasm.{lang['wasm']}.pagefind" for lang in entry["languages"].values()}
+    except (KeyError, ValueError, TypeError, AttributeError):
+        wasm = {path for path in files if path.startswith("wasm.")}  # an entry of another shape: keep them all
+    return {"pagefind.js", *wasm}
 
 
 def bundle_files(files: Mapping[str, bytes], folder: str) -> dict[str, bytes]:
     """A bundle as output paths -> bytes; the runtime only in the primary bundle, ``pagefind/``."""
-    shard = 0 if folder == BUNDLE_DIR else 1
-    return {f"{folder}/{path}": data for path, data in sorted(files.items()) if keep_file(path, shard)}
+    runtime = runtime_files(files) if folder == BUNDLE_DIR else set()
+    return {f"{folder}/{path}": data for path, data in sorted(files.items()) if keep_file(path, runtime)}
 
 
 def fragment_ids(files: Mapping[str, bytes]) -> dict[str, str]:

@@ -12,7 +12,7 @@ import re
 from typing import Callable
 
 from ..site.assets import FOLDER, HASH_LENGTH, SUFFIXES
-from .hosts import COMPRESSED_TYPES, EXTENSION_TYPES, FEED_TYPES, IMMUTABLE, SHORT, HostRules, old_paths
+from .hosts import COMPRESSED_TYPES, EXTENSION_TYPES, FEED_TYPES, IMMUTABLE, PACKED, SHORT, HostRules, old_paths
 
 FINGERPRINTED = rf"\.[0-9a-f]{{{HASH_LENGTH}}}\.({'|'.join(suffix[1:] for suffix in SUFFIXES)})"
 """How a fingerprinted file's name ends (site/assets.py): the servers match the name, not a list of
@@ -121,7 +121,7 @@ def _apache_precompressed(rules: HostRules) -> list[str]:
     for suffix, kind in COMPRESSED_TYPES.items():
         lines += [f"    <FilesMatch {_quote(re.escape(suffix) + either + '$')}>", f"        ForceType {_quote(kind)}",
                   "    </FilesMatch>"]
-    kinds = r"\.(" + "|".join(re.escape(suffix[1:]) for suffix in COMPRESSED_TYPES) + ")" + either + "?$"
+    kinds = r"\.(" + "|".join(re.escape(suffix[1:]) for suffix in (*COMPRESSED_TYPES, *PACKED)) + ")" + either + "?$"
     lines += [f"    <FilesMatch {_quote(kinds)}>",
               "        Header append Vary Accept-Encoding", "    </FilesMatch>"]
     return lines
