@@ -72,6 +72,16 @@ def wanted(relative: str, size: int) -> bool:
     return size >= MIN_SIZE and bool(copies_of(relative))
 
 
+Given = Mapping[str, Mapping[str, bytes]]  # file -> its copies by suffix, made from its bytes before it was staged
+
+
+def packed_copies(files: Mapping[str, bytes]) -> dict[str, dict[str, bytes]]:
+    """The copies of Pagefind's files among ``files`` (path -> bytes), for the search step to make as
+    each bundle comes, alongside the other work, rather than here at the end."""
+    return {path: compressed(path, data) for path, data in files.items()
+            if path.endswith(PACKED) and wanted(path, len(data))}
+
+
 Made = tuple[int, int, int, dict[str, FileStat]]  # sizes of a file and its Brotli and gzip copies; each copy's stat
 
 
@@ -166,13 +176,15 @@ def compress_meanwhile(folder: str, files: Mapping[str, FileStat], names: Contai
 
 def precompress_folder(folder: str, files: Mapping[str, FileStat], previous: Mapping[str, OldFile],
                        jobs: int = 1, spread: Spread | None = None, early: Early | None = None,
-                       present: Mapping[str, OldFile] | None = None) -> tuple[Precompressed, dict[str, FileStat]]:
+                       present: Mapping[str, OldFile] | None = None, given: Given | None = None
+                       ) -> tuple[Precompressed, dict[str, FileStat]]:
     """Write the copies of every compressible file of ``files`` (all that is staged in ``folder``);
     returns what it did and the copies' stats. A file whose copy name is itself a file of the site
     (a ``.gz`` of its own) is left alone; a copy left from an older build beside a file that gets
     none now is removed. ``early``: copies made before (see :func:`compress_meanwhile`), taken for a
     file still as it was then. ``present``: the files the staging folder held from the spare tree,
-    as listed, and untouched since but by :func:`compress_meanwhile`."""
+    as listed, and untouched since but by :func:`compress_meanwhile`. ``given``: copies made before
+    the files were staged (:func:`packed_copies`), from the bytes staged."""
     started = time.perf_counter()
     todo: list[str] = []
     kept = 0
@@ -180,6 +192,7 @@ def precompress_folder(folder: str, files: Mapping[str, FileStat], previous: Map
     stats: dict[str, FileStat] = {}
     done: list[Made] = []
     early = early or {}
+    given = given or {}
     for relative, staged in sorted(files.items()):
         if not _own(relative, files):
             continue
@@ -192,6 +205,10 @@ def precompress_folder(folder: str, files: Mapping[str, FileStat], previous: Map
             for suffix in COPIES:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(path + suffix)
+        elif relative in given:
+            made = {suffix: write_over(path + suffix, copy) for suffix, copy in given[relative].items()}
+            stats.update((relative + suffix, stat) for suffix, stat in made.items())
+            done.append((staged.size, len(given[relative].get(".br", b"")), len(given[relative].get(".gz", b"")), made))
         elif _unchanged(relative, staged, previous, path):
             listed = present if present is not None and before is None else {}
             for suffix in copies_of(relative):

@@ -18,12 +18,13 @@ import hashlib
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from ..core.model import Article, Site
 from ..output.listing import OldFile
+from ..output.precompress import Given, packed_copies
 from ..render.canonical import canonical
 from ..render.pagefind import IndexerError, Service
 from ..render.search import (DELTA_FOLDER, RECORDS, SHARDS_FILE, TIMEOUT_ENV, SearchIndex, bundle_files,
@@ -45,6 +46,7 @@ class SearchFiles:
     files: dict[str, bytes]  # output path -> bytes, to stage
     reused: frozenset[str]  # output paths to link from the previous output unchanged
     saved: dict[str, Any]  # for the store, after the swap (see remember)
+    copies: Given = field(default_factory=dict)  # the precompressed copies of new files, made as each bundle came
 
     def kept(self, previous: Mapping[str, OldFile]) -> int:
         """Of the index's files, those the writer keeps from the previous output (for the summary,
@@ -174,6 +176,9 @@ def _plan(site: Site, urls: Urls, saved: Any, previous: Mapping[str, OldFile], e
     return _Plan(folders, todo, kept, keys, [page for ids in stale.values() for page in ids], prints)
 
 
+Finished = tuple[dict[str, bytes], dict[str, bytes], Given]  # a bundle as Pagefind made it, as published, its copies
+
+
 def index_site(site: Site, urls: Urls, store: Store, output: Path, previous: Mapping[str, OldFile],
                jobs: int, indexers: Indexers | None = None, token: Token | None = None) -> SearchFiles:
     """Raises :class:`SiteError` naming the cause when Pagefind is missing, fails, dies or hangs.
@@ -185,12 +190,20 @@ def index_site(site: Site, urls: Urls, store: Store, output: Path, previous: Map
     plan = _plan(site, urls, saved, previous, engine, token)
     records = dict(plan.kept)
     files: dict[str, bytes] = {}
-    timeout = search_timeout(sum(len(group) for group in plan.groups.values()))
-    made_now = _index(plan.groups, site, urls, binary, jobs, timeout, output, indexers or Indexers())
-    for slot, raw in made_now.items():
+    copies: dict[str, dict[str, bytes]] = {}
+
+    def finish(slot: int, raw: dict[str, bytes]) -> Finished:
+        """In the bundle's lane, as it comes: the WebAssembly's Brotli copy alone takes 0.3 s, which
+        here overlaps with the other lane's indexer or the pages' compression, not after them."""
         raw = canonical(raw)  # the same bytes from run to run (Pagefind writes some in hash-map order)
         made = bundle_files(raw, plan.folders[slot])
+        return raw, made, packed_copies(made) if site.config.precompress else {}
+
+    timeout = search_timeout(sum(len(group) for group in plan.groups.values()))
+    made_now = _index(plan.groups, site, urls, binary, jobs, timeout, output, indexers or Indexers(), finish)
+    for slot, (raw, made, packed) in made_now.items():
         files.update(made)
+        copies.update(packed)
         ids = fragment_ids(raw)
         members = {a.source: [plan.prints[a.source], ids.get(urls.article(a), "")]
                    for a in plan.groups[slot]}
@@ -204,12 +217,14 @@ def index_site(site: Site, urls: Urls, store: Store, output: Path, previous: Map
     index = SearchIndex(pages, len(files) + len(reused), count, len(plan.groups))
     saved_now = {"count": count, "engine": engine, "shards": [records[shard] for shard in range(count)],
                  "delta": records.get(count)}
-    return SearchFiles(index, files, reused, saved_now)
+    return SearchFiles(index, files, reused, saved_now, copies)
 
 
-def _index(groups: dict[int, list[Article]], site: Site, urls: Urls, binary: Path, jobs: int,
-           timeout: float, output: Path, indexers: Indexers) -> dict[int, dict[str, bytes]]:
-    """Each slot in ``groups`` -> its bundle's files, from up to ``jobs`` indexer processes at once."""
+def _index(groups: dict[int, list[Article]], site: Site, urls: Urls, binary: Path, jobs: int, timeout: float,
+           output: Path, indexers: Indexers, finish: Callable[[int, dict[str, bytes]], Finished]
+           ) -> dict[int, Finished]:
+    """Each slot in ``groups`` -> its bundle, from up to ``jobs`` indexer processes at once, as
+    ``finish`` leaves it."""
     todo = sorted(groups)
     if not todo:
         return {}
@@ -217,14 +232,15 @@ def _index(groups: dict[int, list[Article]], site: Site, urls: Urls, binary: Pat
     language = language_code(site.config.language)
     lanes = [todo[lane::max(1, min(jobs, len(todo)))] for lane in range(max(1, min(jobs, len(todo))))]
 
-    def run(lane: list[int]) -> dict[int, dict[str, bytes]]:
+    def run(lane: list[int]) -> dict[int, Finished]:
         made = {}
         with indexers.start(binary, deadline, timeout) as service:
             for shard in lane:
-                _, made[shard] = service.bundle((record(a, site, urls) for a in groups[shard]), language)
+                made[shard] = finish(shard, service.bundle((record(a, site, urls) for a in groups[shard]),
+                                                           language)[1])
         return made
 
-    done: dict[int, dict[str, bytes]] = {}
+    done: dict[int, Finished] = {}
     with ThreadPoolExecutor(len(lanes)) as pool:
         futures = [pool.submit(run, lane) for lane in lanes]
         try:

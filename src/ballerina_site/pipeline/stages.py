@@ -114,11 +114,13 @@ def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous
               if path not in MERGED and path not in made}  # _redirects and _headers: merged into the generated ones
     packed: list[Precompressed] = []
     early: Early = {}
+    given: dict[str, Mapping[str, bytes]] = {}  # the index files' copies, made as their bundles came
 
     def precompress(folder: Path, staged: Mapping[str, FileStat], present: Mapping[str, OldFile]
                     ) -> Mapping[str, FileStat]:
         """On the staged output, with the index in it, before the swap (output/precompress.py)."""
-        done, copies = precompress_folder(str(folder), staged, previous, options.jobs, parallel.run, early, present)
+        done, copies = precompress_folder(str(folder), staged, previous, options.jobs, parallel.run, early, present,
+                                          given)
         packed.append(done)
         return copies
     search_files = [path for path in previous if path.startswith(BUNDLE_DIR + "/")] if site.config.search else []
@@ -141,6 +143,7 @@ def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous
         search = searching.result() if searching is not None else None
         if search is not None:
             pages, reused = {**pages, **search.files}, reused | search.reused
+            given.update(search.copies)
             gone = [path for path in search_files if path not in search.files and path not in search.reused]
             staging.drop([*gone, *copy_names(gone)])  # e.g. a delta bundle, after an index made afresh
         report = staging.complete(pages, static, reused, precompress if site.config.precompress else None)
