@@ -470,10 +470,13 @@ def test_a_hanging_indexer_is_stopped_and_the_lock_released(tmp_path: Path) -> N
     assert "another build" not in again.stderr
 
 
-def test_a_full_disk_is_named_as_the_cause_not_the_indexer(tmp_path: Path) -> None:
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_full_disk_is_named_as_the_cause_not_the_indexer(tmp_path: Path, when: str) -> None:
+    """Also when its last words come after it exits (a wrapper's child says them): they are waited for."""
     out = built(tmp_path)
     (tmp_path / "site" / "content" / "2025-06-04-new.md").write_text(article("Brand New", "2025-06-04"))
-    full = fake_pagefind(tmp_path, "echo 'Error: No space left on device (os error 28)' >&2\nexit 1\n")
+    say = "echo 'Error: No space left on device (os error 28)' >&2"
+    full = fake_pagefind(tmp_path, f"{say}\nexit 1\n" if when == "before" else f"(sleep 0.5; {say}) &\nexit 1\n")
     result = run_cli("build", "--source", str(tmp_path / "site"), "--output", str(out),
                      env={"PAGEFIND_BINARY_PATH": full})
     assert result.returncode == 1

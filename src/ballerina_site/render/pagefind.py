@@ -47,8 +47,8 @@ class Service:
         except OSError as exc:
             raise IndexerError(f"could not start {binary}: {exc.strerror or exc}") from None
         self._outbox: queue.Queue[bytes | None] = queue.Queue()
-        self._readers = [threading.Thread(target=self._read_replies, daemon=True),
-                         threading.Thread(target=self._read_errors, daemon=True),
+        self._error_reader = threading.Thread(target=self._read_errors, daemon=True)
+        self._readers = [threading.Thread(target=self._read_replies, daemon=True), self._error_reader,
                          threading.Thread(target=self._write_requests, daemon=True)]
         for reader in self._readers:
             reader.start()
@@ -154,6 +154,7 @@ class Service:
         except subprocess.TimeoutExpired:
             self._kill()
             code = self._process.wait()
+        self._error_reader.join(timeout=5)  # its last words may still be in the pipe: they name the cause
         said = " ".join(b"".join(self._errors).decode("utf-8", "replace").split())[-300:]
         if code < 0:
             try:
