@@ -206,9 +206,10 @@ def precompress_folder(folder: str, files: Mapping[str, FileStat], previous: Map
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(path + suffix)
         elif relative in given:
-            made = {suffix: write_over(path + suffix, copy) for suffix, copy in given[relative].items()}
+            copies = given[relative]
+            made = {suffix: write_over(path + suffix, copy) for suffix, copy in copies.items()}
             stats.update((relative + suffix, stat) for suffix, stat in made.items())
-            done.append((staged.size, len(given[relative].get(".br", b"")), len(given[relative].get(".gz", b"")), made))
+            done.append((staged.size, len(copies.get(".br", b"")), len(copies.get(".gz", b"")), made))
         elif _unchanged(relative, staged, previous, path):
             listed = present if present is not None and before is None else {}
             for suffix in copies_of(relative):

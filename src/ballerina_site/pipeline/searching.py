@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -27,9 +27,9 @@ from ..output.listing import OldFile
 from ..output.precompress import Given, packed_copies
 from ..render.canonical import canonical
 from ..render.pagefind import IndexerError, Service
-from ..render.search import (DELTA_FOLDER, RECORDS, SHARDS_FILE, TIMEOUT_ENV, SearchIndex, bundle_files,
-                             fingerprint, fragment_ids, language_code, pages_in, reading_order, record,
-                             require_pagefind, search_failure, search_timeout, shard_count, shard_folder,
+from ..render.search import (BUNDLE_DIR, DELTA_FOLDER, RECORDS, SHARDS_FILE, TIMEOUT_ENV, SearchIndex,
+                             bundle_files, fingerprint, fragment_ids, language_code, pages_in, reading_order,
+                             record, require_pagefind, search_failure, search_timeout, shard_count, shard_folder,
                              shard_of, shards_manifest)
 from ..site.urls import Urls
 from ..store.store import Store
@@ -177,6 +177,21 @@ def _plan(site: Site, urls: Urls, saved: Any, previous: Mapping[str, OldFile], e
 
 
 Finished = tuple[dict[str, bytes], dict[str, bytes], Given]  # a bundle as Pagefind made it, as published, its copies
+Runtime = dict[str, tuple[bytes, Mapping[str, bytes]]]  # a runtime file's output path -> its bytes, its copies
+
+
+def _runtime_copies(binary: Path, timeout: float, indexers: Indexers, language: str) -> Runtime:
+    """Pagefind's WebAssembly and its Brotli copy (0.3 s), made while the shards are indexed rather
+    than after: the runtime is the same for any index of the language, so an index of one word gives
+    it at once (20 ms). Nothing when that fails: the shards' lanes then make the copy, or say why not."""
+    probe = {"url": "/", "content": "runtime", "language": language, "meta": {}, "filters": {}}
+    try:
+        with indexers.start(binary, time.monotonic() + timeout, timeout) as service:
+            files = service.bundle([probe], language)[1]
+    except IndexerError:
+        return {}
+    runtime = bundle_files({path: data for path, data in files.items() if "/" not in path}, BUNDLE_DIR)
+    return {path: (runtime[path], copies) for path, copies in packed_copies(runtime).items()}
 
 
 def index_site(site: Site, urls: Urls, store: Store, output: Path, previous: Mapping[str, OldFile],
@@ -191,16 +206,30 @@ def index_site(site: Site, urls: Urls, store: Store, output: Path, previous: Map
     records = dict(plan.kept)
     files: dict[str, bytes] = {}
     copies: dict[str, dict[str, bytes]] = {}
+    timeout = search_timeout(sum(len(group) for group in plan.groups.values()))
+    indexers = indexers or Indexers()
+    ahead = ThreadPoolExecutor(1) if site.config.precompress and 0 in plan.groups else None  # the runtime is made
+    early: Future[Runtime] | None = None if ahead is None else \
+        ahead.submit(_runtime_copies, binary, timeout, indexers, language_code(site.config.language))
 
     def finish(slot: int, raw: dict[str, bytes]) -> Finished:
-        """In the bundle's lane, as it comes: the WebAssembly's Brotli copy alone takes 0.3 s, which
-        here overlaps with the other lane's indexer or the pages' compression, not after them."""
+        """In the bundle's lane, as it comes, the index files' copies: they overlap with the other
+        lane's indexer or the pages' compression, not after them."""
         raw = canonical(raw)  # the same bytes from run to run (Pagefind writes some in hash-map order)
         made = bundle_files(raw, plan.folders[slot])
-        return raw, made, packed_copies(made) if site.config.precompress else {}
+        if not site.config.precompress:
+            return raw, made, {}
+        runtime = early.result() if early is not None and slot == 0 else {}
+        ready = {path: runtime[path][1] for path, data in made.items()
+                 if path in runtime and runtime[path][0] == data}  # the very bytes: their copies stand
+        rest = {path: data for path, data in made.items() if path not in ready}
+        return raw, made, {**packed_copies(rest), **ready}
 
-    timeout = search_timeout(sum(len(group) for group in plan.groups.values()))
-    made_now = _index(plan.groups, site, urls, binary, jobs, timeout, output, indexers or Indexers(), finish)
+    try:
+        made_now = _index(plan.groups, site, urls, binary, jobs, timeout, output, indexers, finish)
+    finally:
+        if ahead is not None:
+            ahead.shutdown()  # when the lanes failed, the indexers are stopped: it ends at once
     for slot, (raw, made, packed) in made_now.items():
         files.update(made)
         copies.update(packed)
