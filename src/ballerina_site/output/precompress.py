@@ -85,6 +85,10 @@ def packed_copies(files: Mapping[str, bytes]) -> dict[str, dict[str, bytes]]:
 Made = tuple[int, int, int, dict[str, FileStat]]  # sizes of a file and its Brotli and gzip copies; each copy's stat
 
 
+def _made(size: int, copies: Mapping[str, bytes], stats: dict[str, FileStat]) -> Made:
+    return size, len(copies.get(".br", b"")), len(copies.get(".gz", b"")), stats
+
+
 def compress_chunk(folder: str, chunk: Sequence[str]) -> list[Made]:
     """In a worker or here: write the copies of each file of ``chunk``."""
     made: list[Made] = []
@@ -93,7 +97,7 @@ def compress_chunk(folder: str, chunk: Sequence[str]) -> list[Made]:
         data = _read(path)
         copies = compressed(relative, data)
         stats = {suffix: write_over(path + suffix, copy) for suffix, copy in copies.items()}
-        made.append((len(data), len(copies.get(".br", b"")), len(copies.get(".gz", b"")), stats))
+        made.append(_made(len(data), copies, stats))
     return made
 
 
@@ -209,7 +213,7 @@ def precompress_folder(folder: str, files: Mapping[str, FileStat], previous: Map
             copies = given[relative]
             made = {suffix: write_over(path + suffix, copy) for suffix, copy in copies.items()}
             stats.update((relative + suffix, stat) for suffix, stat in made.items())
-            done.append((staged.size, len(copies.get(".br", b"")), len(copies.get(".gz", b"")), made))
+            done.append(_made(staged.size, copies, made))
         elif _unchanged(relative, staged, previous, path):
             listed = present if present is not None and before is None else {}
             for suffix in copies_of(relative):

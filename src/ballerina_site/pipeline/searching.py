@@ -29,8 +29,8 @@ from ..render.canonical import canonical
 from ..render.pagefind import IndexerError, Service
 from ..render.search import (BUNDLE_DIR, DELTA_FOLDER, RECORDS, SHARDS_FILE, TIMEOUT_ENV, SearchIndex,
                              bundle_files, fingerprint, fragment_ids, language_code, pages_in, reading_order,
-                             record, require_pagefind, search_failure, search_timeout, shard_count, shard_folder,
-                             shard_of, shards_manifest)
+                             record, require_pagefind, runtime_files, search_failure, search_timeout, shard_count,
+                             shard_folder, shard_of, shards_manifest)
 from ..site.urls import Urls
 from ..store.store import Store
 
@@ -190,7 +190,7 @@ def _runtime_copies(binary: Path, timeout: float, indexers: Indexers, language: 
             files = service.bundle([probe], language)[1]
     except IndexerError:
         return {}
-    runtime = bundle_files({path: data for path, data in files.items() if "/" not in path}, BUNDLE_DIR)
+    runtime = {f"{BUNDLE_DIR}/{path}": files[path] for path in runtime_files(files) if path in files}
     return {path: (runtime[path], copies) for path, copies in packed_copies(runtime).items()}
 
 
