@@ -3,10 +3,13 @@ and never a reason for a build to differ from a clean one."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
-from conftest import article, run_cli, write_site
+import pytest
+
+from conftest import SRC, article, run_cli, write_site
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01
 CONFIG = "title: Store News\nbase_url: https://news.example/\ntimezone: UTC\nsearch: false\nauthor: {name: Desk}\n"
@@ -39,6 +42,23 @@ def test_everything_kept_lives_in_one_folder_that_may_be_deleted_at_any_time(tmp
     again = build(site)
     assert "from the build cache" not in again and "nothing changed" not in again
     assert tree(site / "public") == first
+
+
+@pytest.mark.parametrize("kind", ["dist-info", "egg-info"])
+def test_another_version_of_a_library_makes_the_store_start_afresh(tmp_path: Path, kind: str) -> None:
+    """A new Markdown may make other HTML of the same article: nothing kept under the old one is reused.
+    The installed version is what packaging's metadata folder is named after (pip's ``dist-info``,
+    Debian's ``egg-info``), here one put first on the path."""
+    site = make_site(tmp_path / "site")
+    build(site)
+    newer = tmp_path / "libs"
+    (newer / f"Markdown-99.0.{kind}").mkdir(parents=True)
+    upgraded = {"PYTHONPATH": os.pathsep.join([str(newer), str(SRC), os.environ.get("PYTHONPATH", "")])}
+    first = run_cli("build", "--source", str(site), env={**EPOCH, **upgraded})
+    assert first.returncode == 0, first.stderr
+    assert "nothing changed" not in first.stdout and "from the build cache" not in first.stdout
+    again = run_cli("build", "--source", str(site), env={**EPOCH, **upgraded})
+    assert "nothing changed" in again.stdout, again.stdout
 
 
 def test_a_store_of_another_version_is_ignored_whole(tmp_path: Path) -> None:
