@@ -20,15 +20,16 @@ PACKAGE = Path(__file__).resolve().parent.parent
 LIBRARIES = ("jinja2", "markupsafe", "markdown", "pyyaml", "python-slugify", "text-unidecode", "pillow")
 
 
-def library_versions(path: list[str] | None = None) -> list[str]:
-    """Each library as ``name=version`` (``none`` when it is not installed), read off the name of the
-    first metadata folder for it on ``path`` (sys.path): ``<name>-<version>.dist-info``, as the
-    packaging standard names it, or setuptools' ``.egg-info`` (Debian's packages). Listing a few
-    folders takes half a millisecond, where importing importlib.metadata took 14 ms of every build:
-    7% of a 1,000-article build that finds nothing changed."""
+def library_versions() -> list[str]:
+    """Each library as ``name=version``, read off the name of the first metadata folder for it on
+    sys.path: ``<name>-<version>.dist-info``, as the packaging standard names it, or setuptools'
+    ``.egg-info`` (Debian's packages); ``none`` when there is none with a version in its name (not
+    installed, or an old-style editable install). Listing a few folders takes half a millisecond,
+    where importing importlib.metadata took 14 ms of every build: 7% of a 1,000-article build that
+    finds nothing changed."""
     wanted = {_normal(name) for name in LIBRARIES}
     found: dict[str, str] = {}
-    for folder in sys.path if path is None else path:
+    for folder in sys.path:
         try:
             entries = os.listdir(folder or ".")
         except OSError:
