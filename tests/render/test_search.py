@@ -8,6 +8,7 @@ import re
 import functools
 import gzip
 import http.server
+import importlib
 import json
 import tempfile
 import threading
@@ -18,7 +19,9 @@ import brotli
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import article, only_this_thread, others_first, run_cli, write_site
+from ballerina_site.pipeline.searching import STORE_KIND
+from ballerina_site.store.store import Store
+from conftest import SRC, article, only_this_thread, others_first, run_cli, write_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -209,6 +212,59 @@ def test_an_index_made_afresh_leaves_no_old_bundle_behind(tmp_path: Path) -> Non
         listed | {"pagefind/fragment", "pagefind/index", "pagefind/filter"}
     again = run_cli("build", "--source", str(site), "--output", str(out))
     assert "nothing changed since the last build" in again.stdout, again.stdout
+
+
+def test_another_pagefind_wheel_is_found_and_indexes_every_shard_again(tmp_path: Path) -> None:
+    """The binary one build found serves the next only while the same Pagefind wheels are installed:
+    after an upgrade (here a wheel of another version first on the path, shipping its own binary),
+    the new binary is found and every shard is indexed again, not just the edit's delta."""
+    real = importlib.import_module("pagefind_bin_extended").get_executable()
+
+    def wheel(version: str) -> dict[str, str]:
+        libs = tmp_path / f"libs-{version}"
+        package = libs / "pagefind_bin_extended"
+        package.mkdir(parents=True)
+        (libs / f"pagefind_bin_extended-{version}.dist-info").mkdir()
+        (package / "pagefind_extended").symlink_to(real)
+        (package / "__init__.py").write_text("from pathlib import Path\n\n\ndef get_executable():\n"
+                                             "    return Path(__file__).parent / 'pagefind_extended'\n")
+        return {"PYTHONPATH": os.pathsep.join([str(libs), str(SRC), os.environ.get("PYTHONPATH", "")])}
+
+    site = write_site(tmp_path / "site", ARTICLES, "title: T\nsearch_shard_size: 1\n")
+    source = site / "content" / "2025-06-02-box-office.md"
+    indexed = re.compile(r"\((\d+) of (\d+) shards indexed\)")
+    old, new = wheel("9.0"), wheel("9.1")
+    assert run_cli("build", "--source", str(site), env=old).returncode == 0
+    for words, env in (("in Reykjavík", old), ("in Oslo", new)):
+        source.write_text(source.read_text().replace("opening weekend", f"opening weekend {words}"))
+        result = run_cli("build", "--source", str(site), env=env)
+        assert result.returncode == 0, result.stderr
+        found = indexed.search(result.stdout)
+        assert found is not None, result.stdout
+        done, shards = int(found.group(1)), int(found.group(2))
+        assert (done == shards) == (env is new), result.stdout  # the old wheel: only the delta
+
+
+def test_a_planted_search_record_runs_no_program(tmp_path: Path) -> None:
+    """The store remembers which binary indexed the site, to skip looking for it; a record planted
+    in the store (a site's folder cloned with its cache) that names another program gets it looked
+    for again, never run."""
+    out = built(tmp_path)
+    site = tmp_path / "site"
+    store = Store(site)
+    name = store.per_output(STORE_KIND, out)
+    saved = store.load(name)
+    assert isinstance(saved, dict) and isinstance(saved.get("binary"), list), saved
+    ran = tmp_path / "ran"
+    program = site / "content" / "program.sh"
+    program.write_text(f"#!/bin/sh\ntouch {ran}\nexit 1\n")
+    program.chmod(0o755)
+    assert store.save(name, {**saved, "binary": [*saved["binary"][:-1], str(program)]})
+    source = site / "content" / "2025-06-02-box-office.md"
+    source.write_text(source.read_text().replace("opening weekend", "opening weekend in Bergen"))
+    result = run_cli("build", "--source", str(site), "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    assert not ran.exists()
 
 
 def all_fragments(bundles: list[Path]) -> dict[str, dict]:

@@ -18,7 +18,8 @@ from ..output.listing import FileStat, OldFile, Seal
 from ..output.precompress import Early, Precompressed, compress_meanwhile, copy_names, precompress_folder
 from ..output.writer import Previous, Staged, Staging, WriteReport, claim_output
 from ..render.hosts import MERGED
-from ..render.search import BUNDLE_DIR
+from ..render.pagefind import Indexers
+from ..render.search import BUNDLE_DIR, TIMEOUT_ENV
 from ..site.redirects import save_lock
 from ..site.schedule import BUILD_INFO, build_info, following_changes
 from ..store import uptodate
@@ -32,7 +33,7 @@ from .options import BuildOptions, build_time, options_key
 from .plan import GENERATOR, Plan, plan_site
 from .rendering import RenderedSite, render_site
 from .report import BuildReport, BuildSummary, Counts, summarize, to_plain
-from .searching import Indexers, SearchFiles, index_site, remember as remember_search
+from .searching import SearchFiles, index_site, remember as remember_search
 
 
 def check(options: BuildOptions, store: Store, started: float) -> BuildReport:
@@ -156,7 +157,7 @@ def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous
 def _search(plan: Plan, options: BuildOptions, previous: Previous, store: Store) -> parallel.Alongside[SearchFiles]:
     """The search index, made while the pages render: the indexer is another program, so its cores
     would otherwise wait for the rendering, and the rendering for it."""
-    indexers = Indexers()
+    indexers = Indexers(TIMEOUT_ENV)
     len(previous)  # listed here, before the thread reads it
     site, urls = plan.loaded.site, plan.loaded.urls
     return parallel.Alongside(lambda: index_site(site, urls, store, options.output_dir, previous, options.jobs,

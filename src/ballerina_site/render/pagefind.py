@@ -178,3 +178,30 @@ class Service:
         self._send([{"type": "DeleteIndex", "index_id": index_id}])
         self._receive(1)
         return sent, files
+
+
+class Indexers:
+    """The indexer processes of one build, stopped all at once from any thread (a failed lane, or
+    the build failing or interrupted while the index is made alongside the rendering); once stopped,
+    no new one starts."""
+
+    def __init__(self, setting: str) -> None:
+        """``setting``: what sets their time limit (for the message when it is reached)."""
+        self._setting = setting
+        self._running: list[Service] = []
+        self._lock = threading.Lock()
+        self._stopped = False
+
+    def start(self, binary: Path, deadline: float, timeout: float) -> Service:
+        with self._lock:
+            if self._stopped:
+                raise IndexerError("was stopped: the build did not go on")
+            service = Service(binary, deadline, timeout, self._setting)
+            self._running.append(service)
+        return service
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            for service in self._running:
+                service.stop()

@@ -213,6 +213,7 @@ def pages_in(files: Mapping[str, bytes]) -> int:
         return 0
 
 
+BINARY_ENV = "PAGEFIND_BINARY_PATH"  # names the binary to use, as for Pagefind's own API
 BINARY_PACKAGES = ("pagefind_bin_extended", "pagefind_bin")  # the wheels `pip install pagefind[extended]` brings
 
 
@@ -220,7 +221,7 @@ def pagefind_binary() -> Path | None:
     """The binary shipped in a Pagefind wheel (or ``PAGEFIND_BINARY_PATH``, or one on the ``PATH``);
     never downloaded. Found in the order Pagefind's own Python API looks, through the wheels' public
     ``get_executable``, without importing that API: it brings asyncio and ssl, a sixth of an edit's start-up."""
-    given = os.environ.get("PAGEFIND_BINARY_PATH")
+    given = os.environ.get(BINARY_ENV)
     if given is not None:
         return Path(given) if Path(given).is_file() else None
     for package in BINARY_PACKAGES:
