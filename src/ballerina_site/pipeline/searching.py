@@ -34,7 +34,6 @@ from ..render.search import (BINARY_ENV, BINARY_PACKAGES, BUNDLE_DIR, DELTA_FOLD
                              search_timeout, shard_count, shard_folder, shard_of, shards_manifest)
 from ..site.urls import Urls
 from ..store.store import Store
-from ..store.version import installed_versions
 
 STORE_KIND = "search"
 ENTRY = "pagefind-entry.json"
@@ -58,36 +57,30 @@ class SearchFiles:
         return len(self.reused) + same
 
 
-def _finder() -> list[str]:
-    """What decides where Pagefind's binary is found (render/search.py: ``pagefind_binary``): the
-    setting that names one, the PATH, and the versions of the wheels that ship one."""
-    return [os.environ.get(BINARY_ENV) or "", os.environ.get("PATH", ""), *installed_versions(BINARY_PACKAGES)]
-
-
-def _binary(finder: list[str], saved: Any) -> Path:
-    """The binary the last build used, while what decides it is the same and it is still a file in
-    an installed wheel's folder; else looked for, which imports the wheel's package: 20 ms, where the
-    rest of a 1,000-article edit's index takes 40 and its pages 50. A path read from the store is
-    never run unless it lies where a wheel put its binary (a planted store names no program)."""
+def _binary(saved: Any) -> Path:
+    """The binary the last build used, while it is still a file in the folder of the wheel that
+    ``pagefind_binary`` takes it from (found without importing it) and no setting names another; else
+    looked for, which imports the wheel's package: 20 ms, where the rest of a 1,000-article edit's
+    index takes 40 and its pages 50. A path read from the store is never run unless it lies there (a
+    planted store names no program)."""
     known = saved.get("binary") if isinstance(saved, dict) else None
-    if isinstance(known, list) and known[:-1] == finder and isinstance(known[-1], str):
-        binary = Path(known[-1])
-        if binary.is_file() and binary.parent in _wheel_folders():
+    if isinstance(known, str) and os.environ.get(BINARY_ENV) is None:
+        binary = Path(known)
+        if binary.is_file() and binary.parent == _wheel_folder():
             return binary
     return require_pagefind()
 
 
-def _wheel_folders() -> list[Path]:
-    """The folders of the installed Pagefind wheels' packages, found without importing them."""
-    folders = []
+def _wheel_folder() -> Path | None:
+    """The folder of the first Pagefind wheel installed, in the order ``pagefind_binary`` tries them."""
     for package in BINARY_PACKAGES:
         try:
             spec = importlib.util.find_spec(package)
         except (ImportError, ValueError):
             continue
-        if spec is not None:
-            folders += [Path(folder) for folder in spec.submodule_search_locations or []]
-    return folders
+        if spec is not None and spec.submodule_search_locations:
+            return Path(list(spec.submodule_search_locations)[0])
+    return None
 
 
 def _engine(binary: Path) -> str:
@@ -209,8 +202,7 @@ def index_site(site: Site, urls: Urls, store: Store, output: Path, previous: Map
     ``indexers``: to stop the indexing from another thread. ``token``: the articles' hashes the plan
     made for the pages (an edit has them all already), so that their bodies are not hashed again."""
     saved = store.load(store.per_output(STORE_KIND, output)) if store.enabled else None
-    finder = _finder()
-    binary = _binary(finder, saved)
+    binary = _binary(saved)
     engine = _engine(binary)
     plan = _plan(site, urls, saved, previous, engine, token)
     records = dict(plan.kept)
@@ -255,7 +247,7 @@ def index_site(site: Site, urls: Urls, store: Store, output: Path, previous: Map
     pages = sum(records[slot][3] for slot in plan.folders) - len(plan.stale)
     index = SearchIndex(pages, len(files) + len(reused), count, len(plan.groups))
     saved_now = {"count": count, "engine": engine, "shards": [records[shard] for shard in range(count)],
-                 "delta": records.get(count), "binary": [*finder, str(binary)]}
+                 "delta": records.get(count), "binary": str(binary)}
     return SearchFiles(index, files, reused, saved_now, copies)
 
 
