@@ -30,6 +30,7 @@ from .report import ParseStats
 
 RELATED = "related"  # Keep Reading of every article, kept while no tag, date or slug changes
 Stats = Mapping[str, tuple[int, int, int, int]]
+AsParsed = Mapping[str, tuple[bytes, Article]]  # source -> its parse key and the article parsing gave
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,7 @@ class LoadedSite:
     made: frozenset[str] = frozenset()  # the output paths among ``static`` that are the store's processed images
     made_folders: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # the same by folder: name -> file
     made_signatures: Mapping[str, str] = field(default_factory=dict)  # folder -> what its made files are
+    as_parsed: AsParsed = field(default_factory=dict)  # for store/article_parts.py
 
     @property
     def rejected_sources(self) -> frozenset[str]:
@@ -81,18 +83,18 @@ def load_settings(options: BuildOptions, problems: list[Problem]) -> SiteConfig:
 
 
 def load_articles(options: BuildOptions, config: SiteConfig, store: Store, seen: Stats | None,
-                  problems: list[Problem]) -> tuple[list[Article], list[Path], ParseStats]:
+                  problems: list[Problem]) -> tuple[list[Article], list[Path], ParseStats, AsParsed]:
     root = options.root
     problems += escaping_links(root, CONTENT_DIR)
     sources = find_sources(root)
-    parsed_all, stats = parse_sources(sources, root, config, store, jobs=options.jobs,
+    parsed_all, stats, as_parsed = parse_sources(sources, root, config, store, jobs=options.jobs,
                                       progress=options.progress, input_stats=seen)
     articles = []
     for parsed in parsed_all:
         problems += parsed.problems
         if parsed.article is not None:
             articles.append(parsed.article)
-    return articles, sources, stats
+    return articles, sources, stats, as_parsed
 
 
 def load_site(options: BuildOptions, store: Store | None = None, seen: Stats | None = None) -> LoadedSite:
@@ -103,7 +105,7 @@ def load_site(options: BuildOptions, store: Store | None = None, seen: Stats | N
     problems: list[Problem] = []
     config = load_settings(options, problems)
     urls = Urls(config)
-    articles, sources, stats = load_articles(options, config, store, seen, problems)
+    articles, sources, stats, as_parsed = load_articles(options, config, store, seen, problems)
     static, static_problems = collect_static(root)
     problems += static_problems
     tag_data, tag_problems = load_tag_data(root, config.tags_file)
@@ -129,7 +131,7 @@ def load_site(options: BuildOptions, store: Store | None = None, seen: Stats | N
     return LoadedSite(site, urls, tuple(gate(problems, options.strict)), static, stats, assets=assets,
                       rejected=tuple(rejected), images=pictures.stats,
                       scratch=pictures.scratch, made=frozenset(pictures.published), made_folders=pictures.made,
-                      made_signatures=pictures.signatures)
+                      made_signatures=pictures.signatures, as_parsed=as_parsed)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from typing import Any, Callable, Mapping, Sequence
 from ..content.article import Parsed, article_limit, parse_data, parse_settings, read_data, read_source
 from ..content.discover import source_name
 from ..core.config import SiteConfig
+from ..core.model import Article
 from ..store import codec
 from ..store.articles import ArticleRecords
 from ..store.store import Store
@@ -98,6 +99,7 @@ class _Run:
         self.stamp = parse_stamp(config, store.key)
         self.memo = store.memo("decoded articles") if store.in_memory else {}
         self.results: list[Parsed | None] = [None] * len(paths)
+        self.keys: dict[int, bytes] = {}  # by index: the key of each article kept in the store
         self.parsed = self.cached = 0
 
     def take(self, index: int, source: str, record: tuple[Any, ...]) -> bool:
@@ -107,6 +109,7 @@ class _Run:
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             return False
         self.records.keep(source, record)
+        self.keys[index] = record[0]
         self.cached += 1
         return True
 
@@ -126,14 +129,17 @@ class _Run:
             _, key, article, problems = outcome
             self.results[index] = _decode(article, problems, {})
             self.records.keep(source, (key, article, problems, seen, self.stamp))
+            self.keys[index] = key
             self.parsed += 1
 
 
 def parse_sources(paths: Sequence[Path], root: Path, config: SiteConfig, store: Store, *, jobs: int = 1,
                   progress: Progress | None = None, input_stats: Mapping[str, Stat] | None = None
-                  ) -> tuple[list[Parsed], ParseStats]:
+                  ) -> tuple[list[Parsed], ParseStats, dict[str, tuple[bytes, Article]]]:
     """One :class:`Parsed` per path, in the order given; the same result with or without the store and
-    for any number of jobs. ``input_stats``: stats by source name taken before any file was read."""
+    for any number of jobs. ``input_stats``: stats by source name taken before any file was read.
+    Also each article kept in the store as parsed, with its key: all its fields follow from the key
+    (store/article_parts.py)."""
     run = _Run(paths, root, config, store)
     known = input_stats or {}
     todo: list[tuple[int, str, Any, Stat]] = []  # index, source, record, stat
@@ -162,4 +168,6 @@ def parse_sources(paths: Sequence[Path], root: Path, config: SiteConfig, store: 
         run.settle(index, source, record, seen, outcome)
     if store.enabled:
         run.records.save()
-    return [r for r in run.results if r is not None], ParseStats(run.parsed, run.cached)
+    as_parsed = {parsed.article.source: (run.keys[index], parsed.article) for index, parsed in enumerate(run.results)
+                 if parsed is not None and parsed.article is not None and index in run.keys}
+    return [r for r in run.results if r is not None], ParseStats(run.parsed, run.cached), as_parsed

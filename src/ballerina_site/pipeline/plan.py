@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 import jinja2
 
@@ -96,7 +96,8 @@ def _with_fingerprints(plan: Plan, now: datetime, store: Store, output: Path,
                        previous: Mapping[str, OldFile] | None) -> Plan:
     """Fingerprint every feed, and every page when some may be kept (when none can, the pages are
     fingerprinted as they are rendered, on every core)."""
-    fingerprinter = Fingerprinter(plan.env, plan.loaded.site, GENERATOR, store, plan.loaded.assets.token)
+    fingerprinter = Fingerprinter(plan.env, plan.loaded.site, GENERATOR, store, plan.loaded.assets.token,
+                                  plan.loaded.as_parsed)
     fingerprinter.templates.prepare({page.template for page in plan.pages}, store)
     records = load_records(store, output) if previous is not None else {}
 
@@ -106,6 +107,7 @@ def _with_fingerprints(plan: Plan, now: datetime, store: Store, output: Path,
         return Plan(plan.loaded, plan.env, plan.pages, plan.feeds, plan.redirects, plan.warnings,
                     frozenset(), dict(feeds()), fingerprinter, fingerprinter.article)
     fingerprints = dict(_page_fingerprints(fingerprinter, plan.pages, feeds))
+    fingerprinter.parts.save(store)  # a first build keeps none: its pages are fingerprinted in the render workers
     # only now the previous output's files: listed meanwhile, elsewhere (Previous.list_ahead)
     reused = unchanged(fingerprints, records, previous) if previous else frozenset()
     return Plan(plan.loaded, plan.env, plan.pages, plan.feeds, plan.redirects, plan.warnings, reused, fingerprints,
@@ -118,18 +120,19 @@ def _page_fingerprints(fingerprinter: Fingerprinter, pages: list[Page], feeds: C
     (parallel.ahead), as they count their articles by other fields than the articles' own pages do;
     the articles' own pages are shared between the two, this one from the newest (which the feeds
     hashed already), the other from the oldest once its listings are done (parallel.Meet). The
-    other sends back the article hashes it made, for the search index."""
+    other sends back the article hashes it made, for the search index, and the articles' parts it
+    made, for the store."""
     own = [page for page in pages if page.kind in OWN_PAGE_KINDS]
     articles = [page for page in own if page.kind == "article"]
     others = [page for page in pages if page.kind not in OWN_PAGE_KINDS]
     meet = parallel.Meet(len(articles), OWN_PAGES_A_CHUNK) if len(others) >= AHEAD_FROM else None
 
-    def elsewhere() -> tuple[Fingerprints, list[bytes]]:
+    def elsewhere() -> tuple[Fingerprints, list[bytes], dict[str, Any]]:
         found = [(page.output, fingerprinter.page(page)) for page in others]
         spans = [[(page.output, fingerprinter.page(page)) for page in articles[span]] for span in meet.back()]
         lent = articles[meet.met():]
         return found + [pair for span in reversed(spans) for pair in span], \
-            [fingerprinter.article(page.context["article"]) for page in lent]
+            [fingerprinter.article(page.context["article"]) for page in lent], fingerprinter.parts.made
     pending = parallel.ahead(elsewhere) if meet is not None else None
     found = feeds()
     for span in meet.front() if meet is not None else [slice(None)]:
@@ -139,7 +142,8 @@ def _page_fingerprints(fingerprinter: Fingerprinter, pages: list[Page], feeds: C
     lent = articles[meet.met():] if meet is not None else []
     if taken is None:
         return found + [(page.output, fingerprinter.page(page)) for page in others + lent]
-    pairs, tokens = taken
+    pairs, tokens, made = taken
+    fingerprinter.parts.made.update(made)
     for page, token in zip(lent, tokens, strict=True):
         fingerprinter.adopt(page.context["article"], token)
     return found + pairs

@@ -38,9 +38,10 @@ import jinja2
 from ..render.feeds import Feed
 from ..core.model import Article, Label, Person, Site, Term
 from ..site.pages import Page
+from .article_parts import OPTIONAL_AT, ArticleParts, AsParsed
 from .store import Store
-from .template_reads import (ALL_FIELDS, BASE_FIELDS, MEMBERS, OPTIONAL_IN, OPTIONAL_NAMES, WHOLE_SITE, Templates,
-                             digest, field_names, fields_shown, kept_reads)
+from .template_reads import (ALL_FIELDS, MEMBERS, OPTIONAL_NAMES, WHOLE_SITE, Templates, digest, field_names,
+                             fields_shown, kept_reads)
 
 _PROFILE_LISTS = ("tags", "categories", "authors")
 _FREE = ("config",)  # in every fingerprint already
@@ -75,26 +76,24 @@ def _same_article(a: Article, b: Article, fields: tuple[str, ...]) -> bool:
     return a is b or all(map(_same, map(a.__getattribute__, fields), map(b.__getattribute__, fields)))
 
 
-def _encoded(value: Any) -> bytes:
-    if type(value) is str:
-        return b"s" + value.encode("utf-8", "surrogatepass")  # faster than repr()
-    return b"r" + repr(value).encode()
-
-
 class Fingerprinter:
     """Fingerprints of one build's pages and feeds; memoised per article and term, so a site of
     10,000 articles is walked once."""
 
-    def __init__(self, env: jinja2.Environment, site: Site, generator: str, store: Store, assets: bytes = b""):
-        """``assets``: the names of the fingerprinted static files, which every page may link."""
+    def __init__(self, env: jinja2.Environment, site: Site, generator: str, store: Store, assets: bytes = b"",
+                 as_parsed: AsParsed | None = None):
+        """``assets``: the names of the fingerprinted static files, which every page may link;
+        ``as_parsed``: the articles as parsing gave them, by source, with their parse keys."""
         self.site = site
+        self.parts = ArticleParts(store, as_parsed or {})
         self.templates = Templates(env, kept_reads(store))
         self.base = digest(store.key.encode(), generator.encode(), repr(site.config).encode(), assets)
         # by source and the fields that count: (article, its profile, its token) as in the last build
         self.known: dict[tuple[str, int], tuple[Article, bytes, bytes]] = store.memo("article tokens")
         self._articles: dict[int, dict[int, bytes]] = {}  # by field set, by article
         self._profiles: dict[int, bytes] = {}
-        self._bases: dict[int, bytes] = {}  # by id: the site holds every article for the whole build
+        self._bases: dict[int, tuple[bytes, tuple[bytes, ...]]] = {}  # by id: the site holds every article
+        # for the whole build: its base (the fields every page counts, with its authors), its optional fields
         self._terms: dict[tuple[int, bool, int], bytes] = {}
         self._site_parts: dict[frozenset[str], bytes] = {}
         self._lists: dict[tuple[int, bool, int], tuple[Any, bytes]] = {}  # kept alive with their token
@@ -120,12 +119,12 @@ class Fingerprinter:
         known = self.known.get((article.source, id(fields)))
         if known is not None and known[1] == profile and _same_article(known[0], article, fields):
             return known[2]  # as in the last build of this process (the live preview)
-        base = self._bases.get(id(article))
-        if base is None:  # the fields every page counts, hashed once whatever else a page counts
-            fields_repr = repr(tuple(map(article.__getattribute__, BASE_FIELDS)))  # one C call: a third cheaper
-            base = self._bases[id(article)] = digest(b"B", fields_repr.encode("utf-8", "surrogatepass"), profile)
-        optional = OPTIONAL_IN[id(fields)]
-        token = digest(b"A", OPTIONAL_NAMES[id(fields)], base, *map(_encoded, map(article.__getattribute__, optional)))
+        found = self._bases.get(id(article))
+        if found is None:  # hashed once whatever a page counts (article_parts.py)
+            fields_hash, optional = self.parts.parts(article)
+            found = self._bases[id(article)] = (digest(b"B", fields_hash, profile), optional)
+        base, optional = found
+        token = digest(b"A", OPTIONAL_NAMES[id(fields)], base, *[optional[at] for at in OPTIONAL_AT[id(fields)]])
         self.known[(article.source, id(fields))] = (article, profile, token)
         return token
 
