@@ -82,22 +82,31 @@ class Previous(Mapping[str, OldFile]):
         return self._spare
 
     def _plain(self) -> Plain:
-        """Both listings as plain data, to send from the process that made them."""
+        """Both listings as plain data, to send from the process that made them. Of the spare's files,
+        those that are the previous output's very file (most of a rebuild's) go by name alone."""
         spare, files = self.spare_listing(), self.files
-        return ({relative: old.stat.inode for relative, old in spare.files.items()}, list(spare.folders),
-                spare.others, list(spare.sealed), {relative: tuple(old.stat) for relative, old in files.items()},
-                list(self.sealed))
+        same, inodes = [], {}
+        for relative, old in spare.files.items():
+            found = files.get(relative)
+            if found is not None and found.stat.inode == old.stat.inode:
+                same.append(relative)
+            else:
+                inodes[relative] = old.stat.inode
+        return (same, inodes, list(spare.folders), spare.others, list(spare.sealed),
+                {relative: tuple(old.stat) for relative, old in files.items()}, list(self.sealed))
 
     def _take_ahead(self) -> None:
         ahead, self._ahead = self._ahead, None
         plain = ahead.taken() if ahead is not None else None
         if plain is None:
             return
-        inodes, folders, others, spare_sealed, stats, sealed = plain
+        same, inodes, folders, others, spare_sealed, stats, sealed = plain
         spare_base, base = f"{self.spare}/", f"{self.output}/"
-        self._spare = Listing({relative: OldFile(spare_base + relative, FileStat(-1, -1, inode))
-                               for relative, inode in inodes.items()}, set(folders), others, set(spare_sealed))
-        self._files = {relative: OldFile(base + relative, FileStat(*stat)) for relative, stat in stats.items()}
+        files = self._files = {relative: OldFile(base + relative, FileStat(*stat)) for relative, stat in stats.items()}
+        spare = {relative: files[relative] for relative in same}  # the same file: only its inode is read
+        spare.update((relative, OldFile(spare_base + relative, FileStat(-1, -1, inode)))
+                     for relative, inode in inodes.items())
+        self._spare = Listing(spare, set(folders), others, set(spare_sealed))
         self.sealed = set(sealed)
 
     def __getitem__(self, relative: str) -> OldFile:
@@ -139,7 +148,7 @@ def staging_from_spare(previous: Previous, staging: Path, wanted: set[str], keep
     """The staging folder: the spare tree (an older output) when there is one, with everything this
     build does not want removed (``keep``: folders wanted even with no file of ``wanted`` in them),
     else a new empty folder. Returns its files (by relative path: only their inodes are read, their
-    paths are still the spare's) and folders. Reusing a tree saves creating and deleting a folder
+    paths are still the spare's, or the previous output's for its very files) and folders. Reusing a tree saves creating and deleting a folder
     per article, the slowest part of writing a big site. The made files of a folder sealed in the
     spare but not in the previous output are read after all: they are staged one by one."""
     spare = previous.spare
