@@ -120,8 +120,8 @@ def _render_and_write(plan: Plan, options: BuildOptions, now: datetime, previous
     def precompress(folder: Path, staged: Mapping[str, FileStat], present: Mapping[str, OldFile]
                     ) -> Mapping[str, FileStat]:
         """On the staged output, with the index in it, before the swap (output/precompress.py)."""
-        done, copies = precompress_folder(str(folder), staged, previous, options.jobs, parallel.run, early, present,
-                                          given)
+        done, copies = precompress_folder(str(folder), staged, previous.files, options.jobs, parallel.run, early,
+                                          present, given)  # the listing itself: 90,000 look-ups at 10,000 articles
         packed.append(done)
         return copies
     search_files = [path for path in previous if path.startswith(BUNDLE_DIR + "/")] if site.config.search else []
