@@ -148,9 +148,10 @@ def staging_from_spare(previous: Previous, staging: Path, wanted: set[str], keep
     """The staging folder: the spare tree (an older output) when there is one, with everything this
     build does not want removed (``keep``: folders wanted even with no file of ``wanted`` in them),
     else a new empty folder. Returns its files (by relative path: only their inodes are read, their
-    paths are still the spare's, or the previous output's for its very files) and folders. Reusing a tree saves creating and deleting a folder
-    per article, the slowest part of writing a big site. The made files of a folder sealed in the
-    spare but not in the previous output are read after all: they are staged one by one."""
+    paths are still the spare's, or the previous output's for its very files) and folders. Reusing a
+    tree saves creating and deleting a folder per article, the slowest part of writing a big site.
+    The made files of a folder sealed in the spare but not in the previous output are read after
+    all: they are staged one by one."""
     spare = previous.spare
     listed: Listing | None = None
     if spare is not None and spare.is_dir() and not spare.is_symlink():

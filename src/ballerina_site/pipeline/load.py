@@ -21,6 +21,7 @@ from ..site.links import check_links
 from ..site.pages import check_paths, plan_pages
 from ..site.taxonomy import TagData, load_tag_data
 from ..site.urls import Urls
+from ..store.article_parts import AsParsed
 from ..store.store import Store
 from .options import BuildOptions, build_time
 from .imagerefs import Ref, missing_images
@@ -30,7 +31,6 @@ from .report import ParseStats
 
 RELATED = "related"  # Keep Reading of every article, kept while no tag, date or slug changes
 Stats = Mapping[str, tuple[int, int, int, int]]
-AsParsed = Mapping[str, tuple[bytes, Article]]  # source -> its parse key and the article parsing gave
 
 
 @dataclass(frozen=True, slots=True)

@@ -96,10 +96,10 @@ def _with_fingerprints(plan: Plan, now: datetime, store: Store, output: Path,
                        previous: Mapping[str, OldFile] | None) -> Plan:
     """Fingerprint every feed, and every page when some may be kept (when none can, the pages are
     fingerprinted as they are rendered, on every core)."""
-    fingerprinter = Fingerprinter(plan.env, plan.loaded.site, GENERATOR, store, plan.loaded.assets.token,
-                                  plan.loaded.as_parsed)
-    fingerprinter.templates.prepare({page.template for page in plan.pages}, store)
     records = load_records(store, output) if previous is not None else {}
+    fingerprinter = Fingerprinter(plan.env, plan.loaded.site, GENERATOR, store, plan.loaded.assets.token,
+                                  plan.loaded.as_parsed if records else None)  # a first build keeps no parts
+    fingerprinter.templates.prepare({page.template for page in plan.pages}, store)
 
     def feeds() -> Fingerprints:
         return [(path, fingerprinter.feed(feed, kind, now)) for path, feed, kind in plan.feeds]
@@ -107,7 +107,7 @@ def _with_fingerprints(plan: Plan, now: datetime, store: Store, output: Path,
         return Plan(plan.loaded, plan.env, plan.pages, plan.feeds, plan.redirects, plan.warnings,
                     frozenset(), dict(feeds()), fingerprinter, fingerprinter.article)
     fingerprints = dict(_page_fingerprints(fingerprinter, plan.pages, feeds))
-    fingerprinter.parts.save(store)  # a first build keeps none: its pages are fingerprinted in the render workers
+    fingerprinter.parts.save(store)
     # only now the previous output's files: listed meanwhile, elsewhere (Previous.list_ahead)
     reused = unchanged(fingerprints, records, previous) if previous else frozenset()
     return Plan(plan.loaded, plan.env, plan.pages, plan.feeds, plan.redirects, plan.warnings, reused, fingerprints,
