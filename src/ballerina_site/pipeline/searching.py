@@ -15,8 +15,6 @@ cause, before the swap, so the previous site stays as it was.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import os
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,9 +26,9 @@ from ..output.listing import OldFile
 from ..output.precompress import Given, packed_copies
 from ..render.canonical import canonical
 from ..render.pagefind import IndexerError, Indexers
-from ..render.search import (BINARY_ENV, BINARY_PACKAGES, BUNDLE_DIR, DELTA_FOLDER, RECORDS, SHARDS_FILE,
-                             TIMEOUT_ENV, SearchIndex, bundle_files, fingerprint, fragment_ids, language_code,
-                             pages_in, reading_order, record, require_pagefind, runtime_files, search_failure,
+from ..render.search import (BUNDLE_DIR, DELTA_FOLDER, RECORDS, SHARDS_FILE, TIMEOUT_ENV, SearchIndex,
+                             bundle_files, fingerprint, fragment_ids, kept_binary, language_code, pages_in,
+                             reading_order, record, require_pagefind, runtime_files, search_failure,
                              search_timeout, shard_count, shard_folder, shard_of, shards_manifest)
 from ..site.urls import Urls
 from ..store.store import Store
@@ -58,29 +56,10 @@ class SearchFiles:
 
 
 def _binary(saved: Any) -> Path:
-    """The binary the last build used, while it is still a file in the folder of the wheel that
-    ``pagefind_binary`` takes it from (found without importing it) and no setting names another; else
-    looked for, which imports the wheel's package: 20 ms, where the rest of a 1,000-article edit's
-    index takes 40 and its pages 50. A path read from the store is never run unless it lies there (a
-    planted store names no program)."""
-    known = saved.get("binary") if isinstance(saved, dict) else None
-    if isinstance(known, str) and os.environ.get(BINARY_ENV) is None:
-        binary = Path(known)
-        if binary.is_file() and binary.parent == _wheel_folder():
-            return binary
-    return require_pagefind()
-
-
-def _wheel_folder() -> Path | None:
-    """The folder of the first Pagefind wheel installed, in the order ``pagefind_binary`` tries them."""
-    for package in BINARY_PACKAGES:
-        try:
-            spec = importlib.util.find_spec(package)
-        except (ImportError, ValueError):
-            continue
-        if spec is not None and spec.submodule_search_locations:
-            return Path(list(spec.submodule_search_locations)[0])
-    return None
+    """The binary the last build used while ``pagefind_binary`` would still take it (see
+    render/search.py's :func:`kept_binary`); else looked for, which imports the wheel's package:
+    20 ms, where the rest of a 1,000-article edit's index takes 40 and its pages 50."""
+    return kept_binary(saved.get("binary") if isinstance(saved, dict) else None) or require_pagefind()
 
 
 def _engine(binary: Path) -> str:

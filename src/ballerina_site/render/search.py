@@ -26,6 +26,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import importlib
+import importlib.util
 import json
 import os
 import shutil
@@ -233,6 +234,29 @@ def pagefind_binary() -> Path | None:
             return found
     external = shutil.which("pagefind_extended") or shutil.which("pagefind")
     return Path(external) if external is not None else None
+
+
+def kept_binary(path: object) -> Path | None:
+    """``path`` (the binary an earlier build used, as the store kept it) while :func:`pagefind_binary`
+    would still take it: no ``PAGEFIND_BINARY_PATH``, and a file in the folder of the first Pagefind
+    wheel installed, found without importing it. Else None, to look again; so a path read from a
+    store is never run unless it lies there (a planted store names no program)."""
+    if not isinstance(path, str) or os.environ.get(BINARY_ENV) is not None:
+        return None
+    binary = Path(path)
+    return binary if binary.is_file() and binary.parent == _wheel_folder() else None
+
+
+def _wheel_folder() -> Path | None:
+    """The folder of the first Pagefind wheel installed, in the order :func:`pagefind_binary` tries them."""
+    for package in BINARY_PACKAGES:
+        try:
+            spec = importlib.util.find_spec(package)
+        except (ImportError, ValueError):
+            continue
+        if spec is not None and spec.submodule_search_locations:
+            return Path(list(spec.submodule_search_locations)[0])
+    return None
 
 
 def check_paths(paths: Iterable[str]) -> list[Problem]:
