@@ -273,3 +273,20 @@ def test_every_problem_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str
         "content/d.md:4: `tags` must be a list or a comma-separated text, not int (e.g. tags: [Ballerina, John Wick])",
         "check failed: 5 errors",
     ]
+
+
+@pytest.mark.parametrize("clash", ["404.html", "sitemap.xml", "feed.xml", "2025/06/01/a/index.html"])
+def test_a_static_file_at_the_place_of_a_kept_file_is_reported(clash: str, tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """The second build keeps its pages, feeds and sitemap from the first unrendered: a static file
+    added at their place clashes as much as on a first build, and the output stays as it was."""
+    site = write_site(tmp_path / "site", {"a.md": OK}, CONFIG)
+    assert run(capsys, "build", "--source", str(site))[0] == 0
+    before = {p: p.read_bytes() for p in sorted((site / "public").rglob("*")) if p.is_file()}
+    (site / "static" / clash).parent.mkdir(parents=True, exist_ok=True)
+    (site / "static" / clash).write_text("mine\n", encoding="utf-8")
+    code, lines, _ = run(capsys, "build", "--source", str(site))
+    assert code == 1
+    assert lines == [f"static/{clash}: static file clashes with a generated page {clash} "
+                     "(rename or remove the static file)", "build failed: 1 error; nothing was written"]
+    assert {p: p.read_bytes() for p in sorted((site / "public").rglob("*")) if p.is_file()} == before

@@ -1,6 +1,6 @@
 """Stage three: the site model -> a plan of every output file, and which of them can be kept as they are.
 
-Nothing is rendered here: the plan names each page and feed, the redirects, and (with the store on)
+Nothing is rendered here: the plan names each page, feed and sitemap, the redirects, and (with the store on)
 each file's fingerprint, so that pages whose inputs did not change are reused from the previous
 output instead of rendered again (store/outputs.py).
 """
@@ -22,10 +22,12 @@ from ..render.environment import make_environment
 from ..render.feeds import Feed, feed_files, plan_feeds
 from ..render.search import check_paths as check_search_paths
 from ..render.seo import guideline_warnings
+from ..render.sitemaps import sitemap_key, sitemap_outputs
 from ..site.pages import Page, check_paths, plan_pages, redirect_pages
 from ..site.redirects import RedirectPlan, load_lock, plan_redirects
 from ..store.fingerprints import Fingerprinter
 from ..store.outputs import load_records, unchanged
+from ..store.template_reads import digest
 from ..store.store import Store
 from . import parallel
 from .load import LoadedSite, gate
@@ -103,10 +105,13 @@ def _with_fingerprints(plan: Plan, now: datetime, store: Store, output: Path,
 
     def feeds() -> Fingerprints:
         return [(path, fingerprinter.feed(feed, kind, now)) for path, feed, kind in plan.feeds]
+    site, urls = plan.loaded.site, plan.loaded.urls
+    sitemaps = dict.fromkeys(sitemap_outputs(plan.pages, site, urls),
+                             digest(fingerprinter.base, b"sitemaps", sitemap_key(plan.pages)))
     if not records:
         return Plan(plan.loaded, plan.env, plan.pages, plan.feeds, plan.redirects, plan.warnings,
-                    frozenset(), dict(feeds()), fingerprinter, fingerprinter.article)
-    fingerprints = dict(_page_fingerprints(fingerprinter, plan.pages, feeds))
+                    frozenset(), {**dict(feeds()), **sitemaps}, fingerprinter, fingerprinter.article)
+    fingerprints = {**dict(_page_fingerprints(fingerprinter, plan.pages, feeds)), **sitemaps}
     fingerprinter.parts.save(store)
     # only now the previous output's files: listed meanwhile, elsewhere (Previous.list_ahead)
     reused = unchanged(fingerprints, records, previous) if previous else frozenset()

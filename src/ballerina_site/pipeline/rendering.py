@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Callable, Mapping, Sequence
+from typing import AbstractSet, Any, Callable, Mapping, Sequence
 
 from ..core.errors import Problem
 from ..core.model import Article
 from ..render.environment import render_all
 from ..render.feeds import render_feeds
-from ..render.sitemaps import render_sitemaps
+from ..render.sitemaps import render_sitemaps, sitemap_outputs
 from ..render.hosts import MERGED, HostRules, check_own_redirects, headers_file, live_links, redirects_file
 from ..site.pages import Page
 from ..site.schedule import BUILD_INFO, build_info
@@ -55,7 +55,8 @@ def generated_files(plan: Plan, now: datetime, memo: dict[str, object] | None = 
     publishes it (``memo``: the sitemaps' memo, kept by a long-lived store)."""
     site, urls = plan.loaded.site, plan.loaded.urls
     made = render_feeds(site, urls, now, [file for file in plan.feeds if file[0] not in plan.reused])
-    made.update(render_sitemaps(plan.pages, site, urls, now, memo))
+    kept = all(path in plan.reused for path in sitemap_outputs(plan.pages, site, urls))
+    made.update(render_sitemaps(plan.pages, site, urls, now, memo, kept))
     if site.config.publish_build_info:
         made[BUILD_INFO] = build_info(site, now, GENERATOR)
     hosts = hosts or host_rules(plan)
@@ -80,15 +81,16 @@ def _overwriting(page: Page, path: str) -> Problem:
                    "check `permalink` and slugs")
 
 
-def clashes(pages: Mapping[str, bytes], generated: Mapping[str, bytes], static: Mapping[str, object],
+def clashes(pages: AbstractSet[str], generated: AbstractSet[str], static: Mapping[str, object],
             planned: Sequence[Page] = ()) -> list[Problem]:
+    """Generated files at a page's place, and static files at either's (output paths)."""
     by_output = {page.output: page for page in planned}
     problems = [_overwriting(by_output[path], path) if path in by_output else
                 Problem("site.yaml", None, f"a page would overwrite the generated file {path}",
-                        "check `permalink` and slugs") for path in sorted(set(generated) & set(pages))]
+                        "check `permalink` and slugs") for path in sorted(generated & pages)]
     problems += [Problem(f"static/{clash}", None, f"static file clashes with a generated page {clash}",
                          "rename or remove the static file")
-                 for clash in sorted((set(pages) | set(generated)) & set(static)) if clash not in MERGED]
+                 for clash in sorted((pages | generated) & static.keys()) if clash not in MERGED]
     return problems
 
 
@@ -113,7 +115,9 @@ def render_site(plan: Plan, options: BuildOptions, now: datetime,
     pages, problems, later = render_all(plan.env, todo, options.root, options.jobs, options.progress, meanwhile,
                                         fingerprint, spread=parallel.run, deliver=deliver)
     problems += own_redirect_problems(plan, hosts, generated)
-    problems = gate([*plan.warnings, *problems, *clashes(pages, generated, plan.loaded.static, todo)],
+    planned = {page.output for page in plan.pages}  # reused ones too: what is kept clashes as much as what is new
+    made = generated.keys() | (plan.reused - planned)  # the feeds and sitemaps kept too
+    problems = gate([*plan.warnings, *problems, *clashes(planned, made, plan.loaded.static, plan.pages)],
                     options.strict)
     moments = clock_moments((*site.articles, *site.scheduled, *site.expired, *site.drafts), site.config.sitemap.news)
     if any(not feed.articles for _, feed, _ in plan.feeds):  # an empty feed is dated by the build itself
