@@ -90,7 +90,8 @@ def process_images(root: Path, config: SiteConfig, articles: Sequence[Article], 
     shelf = ImageStore(store, Path(scratch.name) if scratch is not None else None)
     result = ImageResult(list(articles), config, scratch=scratch)
     settings = settings_of(config)
-    refs, problems, result.missing = find_refs(articles, static, skip, urls)
+    bodies: dict[str, list[tuple[str, str | None]]] = {}
+    refs, problems, result.missing = find_refs(articles, static, skip, urls, bodies)
     result.problems += problems
     style = card_style(config, root, result.problems)
     lead_files = {ref.file for ref in refs if ref.lead}
@@ -129,7 +130,8 @@ def process_images(root: Path, config: SiteConfig, articles: Sequence[Article], 
               for source, key in card_keys.items() if key in entries}
     result.published, result.made, result.signatures = publishing.published, publishing.made, publishing.signatures()
     where = {(ref.article, ref.written): ref.output for ref in refs}  # output paths worked out already
-    result.articles = [_with_pictures(a, pictures, shares, urls, config, where) for a in articles]
+    result.articles = [_with_pictures(a, pictures, shares, urls, config, where, bodies.get(a.source))
+                       for a in articles]
     if "" in shares:
         result.config = replace(config, image="/" + shares[""].path,
                                 image_alt=config.image_alt or f"{config.title}: {config.tagline or config.title}")
@@ -252,8 +254,10 @@ def _pictures(refs: list[Ref], keys: Mapping[Path, str], entries: Mapping[str, E
 
 
 def _with_pictures(article: Article, pictures: Mapping[str, Picture], shares: Mapping[str, Variant], urls: Urls,
-                   config: SiteConfig, where: Mapping[tuple[str, str], str]) -> Article:
-    """``where``: the output path of each (article, image as written) found already."""
+                   config: SiteConfig, where: Mapping[tuple[str, str], str],
+                   images: list[tuple[str, str | None]] | None = None) -> Article:
+    """``where``: the output path of each (article, image as written) found already; ``images``: its
+    body images, when found already."""
     def output(target: str) -> str | None:
         found = where.get((article.source, target))
         return found if found is not None else output_path(article, target, urls)
@@ -265,7 +269,7 @@ def _with_pictures(article: Article, pictures: Mapping[str, Picture], shares: Ma
             changes.update(picture=lead, share=lead.share)
     elif article.source in shares:
         changes["share"] = shares[article.source]
-    found = {src: pictures[path] for src, _ in body_images(article.body_html)
+    found = {src: pictures[path] for src, _ in (images if images is not None else body_images(article.body_html))
              if (path := output(src)) is not None and path in pictures}
     if found:
         changes["body_html"] = rewrite_body(article.body_html, found, urls.href, config.images.sizes)
