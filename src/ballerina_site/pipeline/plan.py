@@ -1,8 +1,8 @@
 """Stage three: the site model -> a plan of every output file, and which of them can be kept as they are.
 
-Nothing is rendered here: the plan names each page, feed and sitemap, the redirects, and (with the store on)
-each file's fingerprint, so that pages whose inputs did not change are reused from the previous
-output instead of rendered again (store/outputs.py).
+Nothing is rendered here: the plan names each page, feed and sitemap, the redirects, and (with the
+store on) each file's fingerprint, so that files whose inputs did not change are reused from the
+previous output instead of rendered again (store/outputs.py).
 """
 
 from __future__ import annotations
