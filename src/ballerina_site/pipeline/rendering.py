@@ -81,13 +81,14 @@ def _overwriting(page: Page, path: str) -> Problem:
                    "check `permalink` and slugs")
 
 
-def clashes(pages: AbstractSet[str], generated: AbstractSet[str], static: Mapping[str, object],
-            planned: Sequence[Page] = ()) -> list[Problem]:
-    """Generated files at a page's place, and static files at either's (output paths)."""
+def clashes(planned: Sequence[Page], generated: AbstractSet[str], static: Mapping[str, object],
+            kept: AbstractSet[str] = frozenset()) -> list[Problem]:
+    """Generated files at a planned page's place, and static files at either's (output paths). What
+    is kept from the previous output (``kept``: pages, feeds, sitemaps) counts as much as what is new."""
     by_output = {page.output: page for page in planned}
-    problems = [_overwriting(by_output[path], path) if path in by_output else
-                Problem("site.yaml", None, f"a page would overwrite the generated file {path}",
-                        "check `permalink` and slugs") for path in sorted(generated & pages)]
+    pages = by_output.keys()
+    generated = generated | (kept - pages)
+    problems = [_overwriting(by_output[path], path) for path in sorted(generated & pages)]
     problems += [Problem(f"static/{clash}", None, f"static file clashes with a generated page {clash}",
                          "rename or remove the static file")
                  for clash in sorted((pages | generated) & static.keys()) if clash not in MERGED]
@@ -115,10 +116,8 @@ def render_site(plan: Plan, options: BuildOptions, now: datetime,
     pages, problems, later = render_all(plan.env, todo, options.root, options.jobs, options.progress, meanwhile,
                                         fingerprint, spread=parallel.run, deliver=deliver)
     problems += own_redirect_problems(plan, hosts, generated)
-    planned = {page.output for page in plan.pages}  # reused ones too: what is kept clashes as much as what is new
-    made = generated.keys() | (plan.reused - planned)  # the feeds and sitemaps kept too
-    problems = gate([*plan.warnings, *problems, *clashes(planned, made, plan.loaded.static, plan.pages)],
-                    options.strict)
+    problems = gate([*plan.warnings, *problems, *clashes(plan.pages, generated.keys(), plan.loaded.static,
+                                                         plan.reused)], options.strict)
     moments = clock_moments((*site.articles, *site.scheduled, *site.expired, *site.drafts), site.config.sitemap.news)
     if any(not feed.articles for _, feed, _ in plan.feeds):  # an empty feed is dated by the build itself
         moments.append(now + timedelta(microseconds=1))
