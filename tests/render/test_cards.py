@@ -1,12 +1,15 @@
-"""Social cards: 1200x630, the headline in whole words at the largest size that fits."""
+"""Social cards: 1200x630, the headline in whole words at the largest size that fits; only the rows
+the headline crosses encoded anew, the rest taken from the blank card's JPEG (render/jpegrows.py)."""
 
 from __future__ import annotations
 
 import io
+import random
 
-from hypothesis import given, settings, strategies as st
-from PIL import Image
+from hypothesis import example, given, settings, strategies as st
+from PIL import Image, ImageChops, ImageDraw
 
+from ballerina_site.render import jpegrows
 from ballerina_site.render.cards import CardStyle, HEADLINE_SIZES, draw_card, find_font, fit_headline
 
 STYLE = CardStyle("#100d0d", "#f4efe9", "#e0314b", find_font(None))
@@ -42,3 +45,48 @@ def test_headlines_wrap_at_word_boundaries_only(words: list[str]) -> None:
         assert shown == words
     for line in lines:
         assert font.getlength(line) <= 1040 or len(line.split()) == 1
+
+
+def _picture(seed: int, height: int) -> Image.Image:
+    """A picture with detail in every row (noise on a gradient), as a headline gives its rows."""
+    rng = random.Random(seed)
+    image = Image.linear_gradient("L").resize((1200, height)).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    for _ in range(400):
+        x, y = rng.randrange(1200), rng.randrange(height)
+        draw.rectangle((x, y, x + rng.randrange(1, 40), y + rng.randrange(1, 12)),
+                       fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+    return image
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 629), st.integers(1, 200), st.sampled_from([630, 640]))
+@example(600, 100, 630).via("the band reaches the last row, not whole")
+@example(600, 100, 640).via("the band reaches the last row, whole")
+@example(0, 16, 630).via("the first row alone")
+def test_a_band_spliced_into_a_template_is_the_whole_picture_encoded(upper: int, tall: int, height: int) -> None:
+    template, card = _picture(1, height), _picture(1, height)
+    lower = min(upper + tall, height)
+    card.paste(_picture(2, height).crop((0, upper, 1200, lower)), (0, upper))
+    whole = jpegrows.encode(card, 90)
+    rows = jpegrows.band_rows(upper, lower, height)
+    if rows is None:  # the last row, not whole: the card is encoded whole
+        assert height % jpegrows.ROW and lower > height // jpegrows.ROW * jpegrows.ROW
+        return
+    band = jpegrows.encode(card.crop((0, rows[0] * jpegrows.ROW, 1200, rows[1] * jpegrows.ROW)), 90)
+    spliced = jpegrows.splice(jpegrows.rows_of(jpegrows.encode(template, 90)), rows[0], jpegrows.rows_of(band))
+    assert spliced == whole
+    with Image.open(io.BytesIO(spliced)) as decoded:
+        assert decoded.size == (1200, height)
+        decoded.load()
+
+
+def test_cards_differ_only_in_the_rows_of_their_headlines() -> None:
+    short, long = (Image.open(io.BytesIO(draw_card(headline, "Ballerina", STYLE))).convert("L")
+                   for headline in ("Ballerina opens", "Ballerina opens in cinemas on the sixth of June, "
+                                                       "with Ana de Armas as Eve Macarro"))
+    rows = [ImageChops.difference(short, long).crop((0, y, 1200, y + 1)).getbbox() is not None
+            for y in range(630)]
+    changed = [y for y, differs in enumerate(rows) if differs]
+    assert changed and 130 <= changed[0] and changed[-1] < 630 - 80 + 24  # under the name, above the band
+    assert short.getpixel((600, 40)) == long.getpixel((600, 40))

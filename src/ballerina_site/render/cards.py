@@ -15,7 +15,9 @@ from pathlib import Path
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
-CARD_VERSION = 2  # bump when the same inputs would draw a different card
+from . import jpegrows
+
+CARD_VERSION = 3  # bump when the same inputs would draw a different card (or other bytes: 3, restart markers)
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 80
 SYSTEM_FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
@@ -125,16 +127,22 @@ def _shades(background: str, text: str) -> list[int]:
     return shades
 
 
-def _set_headline(image: Image.Image, plain: tuple[int, int, int, int], lines: list[str], font: FontType,
-                  leading: int, top: int, style: CardStyle) -> None:
-    """The headline's lines, drawn as one grey layer and coloured through a palette: the same pixels as
-    drawing each line on the picture, in half the time. A headline reaching out of the ``plain`` box
-    (onto the band: a long one at the largest size) is drawn on the picture, as before."""
+def _bounds(lines: list[str], font: FontType, leading: int, top: int) -> tuple[int, int, int, int]:
+    """The box the headline's lines cover (left, upper, right, lower); empty when nothing shows."""
     boxes = [font.getbbox(line) for line in lines]
     left = MARGIN + min((box[0] for box in boxes), default=0)
     upper = top + min((box[1] + index * leading for index, box in enumerate(boxes)), default=0)
     right = MARGIN + max((box[2] for box in boxes), default=0)
     lower = top + max((box[3] + index * leading for index, box in enumerate(boxes)), default=0)
+    return left, upper, right, lower
+
+
+def _set_headline(image: Image.Image, plain: tuple[int, int, int, int], lines: list[str], font: FontType,
+                  leading: int, top: int, style: CardStyle) -> None:
+    """The headline's lines, drawn as one grey layer and coloured through a palette: the same pixels as
+    drawing each line on the picture, in half the time. A headline reaching out of the ``plain`` box
+    (onto the band: a long one at the largest size) is drawn on the picture, as before."""
+    left, upper, right, lower = _bounds(lines, font, leading, top)
     if not lines or right <= left or lower <= upper:
         return
     if left < plain[0] or upper < plain[1] or right > plain[2] or lower > plain[3]:
@@ -151,18 +159,36 @@ def _set_headline(image: Image.Image, plain: tuple[int, int, int, int], lines: l
     image.paste(coloured.convert("RGB"), (left, upper))
 
 
+QUALITY = 90
+KICKER = (MARGIN + 150, HEIGHT - MARGIN + 8)  # where a kicker (a word or two after the band) starts
+
+
+@lru_cache(maxsize=8)
+def _template(site_name: str, style: CardStyle) -> jpegrows.Rows:
+    """The blank card's JPEG, cut into its rows: all but the headline's rows of every card."""
+    return jpegrows.rows_of(jpegrows.encode(_blank(site_name, style)[0], QUALITY))
+
+
 def draw_card(headline: str, site_name: str, style: CardStyle, kicker: str = "") -> bytes:
-    """A JPEG of 1200x630: a stripe and the site's name in the accent colour, the headline below."""
+    """A JPEG of 1200x630: a stripe and the site's name in the accent colour, the headline below. Only
+    the rows of the picture the words cross are drawn and encoded (see render/jpegrows.py): the
+    same pixels as drawing and encoding the whole card, in four fifths of the time."""
     blank, plain = _blank(site_name, style)
-    image = blank.copy()
     font, size, lines = fit_headline(headline, style.font, WIDTH - 2 * MARGIN)
     leading = round(size * 1.2)
-    block = leading * len(lines)
-    top = max(MARGIN + 50, (HEIGHT - block) // 2 + 10)
-    _set_headline(image, plain, lines, font, leading, top, style)
+    top = max(MARGIN + 50, (HEIGHT - leading * len(lines)) // 2 + 10)
+    _, upper, _, lower = _bounds(lines, font, leading, top)
+    small = _font(style.font, 28)
     if kicker:
-        ImageDraw.Draw(image).text((MARGIN + 150, HEIGHT - MARGIN + 8), kicker, font=_font(style.font, 28),
-                                   fill=style.text)
-    out = io.BytesIO()  # JPEG: a tenth of PNG's time for these flat colours
-    image.save(out, "JPEG", quality=90, subsampling=2)  # 4:2:0, as the networks re-encode it: 40% less time
-    return out.getvalue()
+        box = small.getbbox(kicker)
+        upper, lower = min(upper, KICKER[1] + box[1]), max(lower, KICKER[1] + box[3])
+    rows = jpegrows.band_rows(upper, lower, HEIGHT)
+    shift = rows[0] * jpegrows.ROW if rows is not None else 0
+    image = blank.crop((0, shift, WIDTH, rows[1] * jpegrows.ROW)) if rows is not None else blank.copy()
+    _set_headline(image, (plain[0], plain[1] - shift, plain[2], plain[3] - shift), lines, font, leading,
+                  top - shift, style)
+    if kicker:
+        ImageDraw.Draw(image).text((KICKER[0], KICKER[1] - shift), kicker, font=small, fill=style.text)
+    data = jpegrows.encode(image, QUALITY)  # JPEG: a tenth of PNG's time for these flat colours
+    return jpegrows.splice(_template(site_name, style), rows[0], jpegrows.rows_of(data)) if rows is not None \
+        else data

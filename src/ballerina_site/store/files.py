@@ -73,10 +73,10 @@ def make_folder(folder: Path) -> None:
 
 
 def write(path: Path, name: str, key: str, value: Any) -> bool:
-    """Atomically (temp file, then rename); a store that cannot be written is simply not kept."""
+    """Atomically (temp file, then rename), into a folder the caller made; a store that cannot be
+    written is simply not kept."""
     try:
         payload = marshal.dumps(value, MARSHAL_VERSION)
-        make_folder(path.parent)
         temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         with open(temp, "wb") as handle:
             handle.write(header(name, key))

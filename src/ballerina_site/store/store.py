@@ -59,6 +59,10 @@ class Store:
     def save(self, name: str, value: Any) -> bool:
         if not self.enabled:
             return False
+        try:
+            files.make_folder(self.folder)
+        except OSError:
+            return False
         saved = files.write(self.path(name), name, self.key, value)
         if saved and self.in_memory:
             self._remember(name, value)
