@@ -74,11 +74,14 @@ def test_a_band_spliced_into_a_template_is_the_whole_picture_encoded(upper: int,
         assert height % jpegrows.ROW and lower > height // jpegrows.ROW * jpegrows.ROW
         return
     band = jpegrows.encode(card.crop((0, rows[0] * jpegrows.ROW, 1200, rows[1] * jpegrows.ROW)), 90)
-    spliced = jpegrows.splice(jpegrows.rows_of(jpegrows.encode(template, 90)), rows[0], jpegrows.rows_of(band))
-    assert spliced == whole
+    spliced = jpegrows.splice(jpegrows.rows_of(jpegrows.encode(template, 90)), *rows, jpegrows.rows_of(band))
+    assert spliced == whole and spliced is not None
     with Image.open(io.BytesIO(spliced)) as decoded:
         assert decoded.size == (1200, height)
         decoded.load()
+    plain = io.BytesIO()  # written without restart markers: one row, which no band fits
+    template.save(plain, "JPEG", quality=90, subsampling=2)
+    assert jpegrows.splice(jpegrows.rows_of(plain.getvalue()), *rows, jpegrows.rows_of(band)) is None
 
 
 def test_cards_differ_only_in_the_rows_of_their_headlines() -> None:

@@ -190,5 +190,11 @@ def draw_card(headline: str, site_name: str, style: CardStyle, kicker: str = "")
     if kicker:
         ImageDraw.Draw(image).text((KICKER[0], KICKER[1] - shift), kicker, font=small, fill=style.text)
     data = jpegrows.encode(image, QUALITY)  # JPEG: a tenth of PNG's time for these flat colours
-    return jpegrows.splice(_template(site_name, style), rows[0], jpegrows.rows_of(data)) if rows is not None \
-        else data
+    if rows is None:
+        return data
+    spliced = jpegrows.splice(_template(site_name, style), *rows, jpegrows.rows_of(data))
+    if spliced is None:  # no restart markers written: the whole card, encoded whole
+        whole = blank.copy()
+        whole.paste(image, (0, shift))
+        return jpegrows.encode(whole, QUALITY)
+    return spliced

@@ -46,9 +46,12 @@ def rows_of(data: bytes) -> Rows:
     return Rows(data[:start], tuple(_MARKER.split(data[start:data.rindex(_EOI)])))
 
 
-def splice(template: Rows, first: int, band: Rows) -> bytes:
-    """The template with its rows from ``first`` on replaced by the band's."""
-    rows = (*template.rows[:first], *band.rows, *template.rows[first + len(band.rows):])
+def splice(template: Rows, first: int, end: int, band: Rows) -> bytes | None:
+    """The template with its rows ``first`` to ``end`` (not included) replaced by the band's; None
+    when they do not match (a JPEG written without restart markers is a single row)."""
+    if len(band.rows) != end - first or not 0 <= first < end <= len(template.rows) or len(template.rows) < 2:
+        return None
+    rows = (*template.rows[:first], *band.rows, *template.rows[end:])
     parts = [template.head]
     for number, row in enumerate(rows[:-1]):
         parts += (row, b"\xff", bytes((0xD0 + number % 8,)))
