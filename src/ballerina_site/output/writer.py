@@ -35,7 +35,7 @@ from typing import Callable, Collection, Iterable
 
 from . import system
 from .fileio import same_bytes, write_file, write_over
-from .listing import FileStat, OldFile, Seal, file_stat, inodes
+from .listing import FileStat, OldFile, Seal, StoreInodes, file_stat
 from .lock import BUILDING, OutputError, output_lock, recover
 from .ownership import MARKER, MARKER_TEXT
 from .seals import Made, relink, seal_folders
@@ -239,26 +239,22 @@ class Staging:
     def _stage_made(self, made: Made) -> None:
         """:meth:`put_made` for each of ``made``: nothing at all for a folder sealed in both trees (its
         files are the store's already, see previous.py); elsewhere, on a rebuild, most are the very
-        files that the previous output and the spare tree hold already: told by their inode alone (one
-        directory read per store folder, no stat), with nothing to do."""
+        files that the previous output and the spare tree hold already: told by their inode alone
+        (see :class:`StoreInodes`), with nothing to do."""
         files, staged, device = self.previous.files, self._staged, self._device()
-        folders: dict[str, tuple[int, dict[str, int]]] = {}  # store folder -> its device, inodes by name
         sealed = self.previous.sealed
         self._made_kept = sum(len(names) for folder, names in made.items() if folder in sealed)
-        todo = {f"{folder}/{name}" if folder else name: source for folder, names in made.items()
+        todo = {f"{folder}/{name}" if folder else name: str(source) for folder, names in made.items()
                 if folder not in sealed for name, source in names.items()}
+        store = StoreInodes(todo.values())
         for relative, source in sorted(todo.items()):
             old, here = files.get(relative), staged.get(relative)
-            if old is not None and here is not None and here.stat.inode == old.stat.inode:
-                folder, _, name = str(source).rpartition("/")
-                found = folders.get(folder)
-                if found is None:
-                    found = folders[folder] = inodes(folder)
-                if found[0] == device and found[1].get(name) == old.stat.inode:
-                    self._files[relative] = old.stat
-                    self._kept.add(relative)
-                    continue
-            self.adopt(relative, self.put_made(relative, str(source)))
+            if old is not None and here is not None and here.stat.inode == old.stat.inode \
+                    and store[source] == (device, old.stat.inode):
+                self._files[relative] = old.stat
+                self._kept.add(relative)
+                continue
+            self.adopt(relative, self.put_made(relative, source))
 
     def _copy(self, relative: str, source: Path, target: str, old: OldFile | None) -> Staged:
         """A static file: the previous output's when the bytes are the same, else a copy."""
