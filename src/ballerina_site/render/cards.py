@@ -8,7 +8,6 @@ font file is found, Pillow's own scalable font is used and the build says so onc
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
